@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-CPU record buffers.
+ *
+ * Each CPU owns a byte kfifo. The probe is the only writer of its CPU's
+ * kfifo: it disables preemption around the push, so a probe that runs
+ * preemptible (faultable syscall tracepoints) cannot migrate or be
+ * interleaved with another task's push on the same CPU. Syscall tracepoints
+ * never fire in interrupt context, so nothing else writes there. The device
+ * serializes readers, so each kfifo has one reader and one writer and needs
+ * no lock.
+ *
+ * A record is pushed whole or not at all. When it does not fit it is
+ * counted in @lost, and the next push that has room for both first writes a
+ * LOST record carrying that count.
+ *
+ * Waking a reader takes the wait queue's lock, which is a sleeping lock on
+ * PREEMPT_RT and must not be taken from the probe. The probe queues an
+ * irq_work instead, and the irq_work does the wake-up.
+ */
+#include <linux/irq_work.h>
+#include <linux/kfifo.h>
+#include <linux/ktime.h>
+#include <linux/percpu.h>
+#include <linux/sched.h>
+#include <linux/vmalloc.h>
+#include <linux/wait.h>
+
+#include "buffer.h"
+
+struct rmt_cpu_buffer {
+	struct kfifo fifo;
+	void *data;
+	u64 lost;		/* dropped since the last LOST record */
+};
+
+static DEFINE_PER_CPU(struct rmt_cpu_buffer, rmt_buffers);
+static unsigned int rmt_bytes_per_cpu;
+static DECLARE_WAIT_QUEUE_HEAD(rmt_readers);
+static struct irq_work rmt_wake_work;
+
+static void rmt_wake_readers(struct irq_work *work)
+{
+	wake_up_interruptible(&rmt_readers);
+}
+
+unsigned int rmt_buffer_bytes(void)
+{
+	return rmt_bytes_per_cpu;
+}
+
+static void rmt_buffer_free(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct rmt_cpu_buffer *b = per_cpu_ptr(&rmt_buffers, cpu);
+
+		vfree(b->data);
+		b->data = NULL;
+	}
+}
+
+int rmt_buffer_init(unsigned int bytes_per_cpu)
+{
+	int cpu;
+
+	init_irq_work(&rmt_wake_work, rmt_wake_readers);
+	rmt_bytes_per_cpu = bytes_per_cpu;
+	for_each_possible_cpu(cpu) {
+		struct rmt_cpu_buffer *b = per_cpu_ptr(&rmt_buffers, cpu);
+
+		b->data = vmalloc_node(bytes_per_cpu, cpu_to_node(cpu));
+		if (!b->data) {
+			rmt_buffer_free();
+			return -ENOMEM;
+		}
+		/* bytes_per_cpu is a power of two, so nothing is rounded off. */
+		if (kfifo_init(&b->fifo, b->data, bytes_per_cpu)) {
+			rmt_buffer_free();
+			return -EINVAL;
+		}
+		b->lost = 0;
+	}
+	return 0;
+}
+
+void rmt_buffer_exit(void)
+{
+	irq_work_sync(&rmt_wake_work);
+	rmt_buffer_free();
+}
+
+/* Caller has the CPU pinned and is this CPU's only writer. */
+static bool rmt_push_lost(struct rmt_cpu_buffer *b, int cpu, unsigned int room)
+{
+	struct rmt_lost_record lost = {
+		.hdr = {
+			.type = RMT_REC_LOST,
+			.size = sizeof(lost),
+			.cpu = cpu,
+			.time_ns = ktime_get_ns(),
+		},
+		.count = b->lost,
+	};
+
+	if (kfifo_avail(&b->fifo) < sizeof(lost) + room)
+		return false;
+	kfifo_in(&b->fifo, &lost, sizeof(lost));
+	b->lost = 0;
+	return true;
+}
+
+void rmt_buffer_push(struct rmt_record_header *hdr)
+{
+	struct rmt_cpu_buffer *b;
+	int cpu;
+
+	preempt_disable_notrace();
+	cpu = smp_processor_id();
+	b = this_cpu_ptr(&rmt_buffers);
+	hdr->cpu = cpu;
+	hdr->time_ns = ktime_get_ns();
+
+	if (unlikely(b->lost) && !rmt_push_lost(b, cpu, hdr->size)) {
+		b->lost++;
+	} else if (unlikely(kfifo_avail(&b->fifo) < hdr->size)) {
+		b->lost++;
+	} else {
+		kfifo_in(&b->fifo, hdr, hdr->size);
+		irq_work_queue(&rmt_wake_work);
+	}
+	preempt_enable_notrace();
+}
+
+void rmt_buffer_flush_lost(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct rmt_cpu_buffer *b = per_cpu_ptr(&rmt_buffers, cpu);
+
+		if (b->lost)
+			rmt_push_lost(b, cpu, 0);
+	}
+	wake_up_interruptible(&rmt_readers);
+}
+
+bool rmt_buffer_has_data(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		if (!kfifo_is_empty(&per_cpu_ptr(&rmt_buffers, cpu)->fifo))
+			return true;
+	return false;
+}
+
+/*
+ * Copy as many whole records as fit into @buf, draining CPU after CPU.
+ * Returns the bytes copied, 0 when every buffer is empty, -EINVAL when
+ * records are queued but none fits in @count, -EFAULT when @buf faults
+ * before anything was copied. A record that faults stays queued.
+ */
+ssize_t rmt_buffer_read(char __user *buf, size_t count)
+{
+	bool too_small = false;
+	size_t done = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct kfifo *fifo = &per_cpu_ptr(&rmt_buffers, cpu)->fifo;
+		struct rmt_record_header hdr;
+		unsigned int copied;
+
+		while (kfifo_out_peek(fifo, &hdr, sizeof(hdr)) == sizeof(hdr)) {
+			if (hdr.size > count - done) {
+				too_small = true;
+				break;
+			}
+			if (kfifo_to_user(fifo, buf + done, hdr.size, &copied))
+				return done ? done : -EFAULT;
+			done += copied;
+		}
+	}
+	if (!done && too_small)
+		return -EINVAL;
+	return done;
+}
+
+int rmt_buffer_wait(void)
+{
+	return wait_event_interruptible(rmt_readers, rmt_buffer_has_data());
+}
+
+void rmt_buffer_poll_wait(struct file *file, poll_table *pt)
+{
+	poll_wait(file, &rmt_readers, pt);
+}

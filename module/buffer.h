@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-CPU record buffers: the probe side pushes whole records, the device
+ * side drains them. One writer per CPU (the probe, with the CPU pinned) and
+ * one reader at a time (serialized by the device), which is the kfifo
+ * lock-free rule.
+ */
+#ifndef RMT_BUFFER_H
+#define RMT_BUFFER_H
+
+#include <linux/poll.h>
+#include <linux/types.h>
+#include <linux/recvmmsg_trace.h>
+
+#define RMT_BUFFER_MIN_BYTES	4096U
+#define RMT_BUFFER_MAX_BYTES	(64U << 20)
+
+int rmt_buffer_init(unsigned int bytes_per_cpu);
+void rmt_buffer_exit(void);
+unsigned int rmt_buffer_bytes(void);
+
+/* Probe side: may run preemptible; never sleeps, locks or allocates. */
+void rmt_buffer_push(struct rmt_record_header *hdr);
+
+/* Control side, only while no probe can run: emit pending LOST records. */
+void rmt_buffer_flush_lost(void);
+
+/* Reader side, serialized by the caller. */
+bool rmt_buffer_has_data(void);
+ssize_t rmt_buffer_read(char __user *buf, size_t count);
+int rmt_buffer_wait(void);
+void rmt_buffer_poll_wait(struct file *file, poll_table *pt);
+
+#endif /* RMT_BUFFER_H */

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Pairing enter and exit records of one thread into calls. */
+#ifndef RMT_CALLS_H
+#define RMT_CALLS_H
+
+#include <stdbool.h>
+
+#include "records.h"
+
+/* A call as far as it is known: unfinished calls lack the exit, calls
+ * already running when capture started lack the enter. */
+struct rmt_call {
+	bool has_enter;
+	bool has_exit;
+	struct rmt_enter_record enter;
+	struct rmt_exit_record exit;
+};
+
+/* Where decoded calls and LOST reports go: the text or JSON printer. */
+struct rmt_sink {
+	void (*call)(void *ctx, const struct rmt_call *call);
+	void (*lost)(void *ctx, const struct rmt_lost_record *lost);
+	void *ctx;
+};
+
+struct rmt_tracker {
+	void *pending;			/* tsearch tree of rmt_call by tid */
+	struct rmt_sink sink;
+	unsigned long long calls;	/* calls handed to the sink */
+	unsigned long long lost;	/* records the kernel reported lost */
+};
+
+void rmt_tracker_init(struct rmt_tracker *t, const struct rmt_sink *sink);
+/* Feed records in time order (see rmt_records_sort). */
+void rmt_tracker_feed(struct rmt_tracker *t, const struct rmt_record *rec);
+/* Hand every call still waiting for its exit to the sink, oldest first. */
+void rmt_tracker_finish(struct rmt_tracker *t);
+
+#endif /* RMT_CALLS_H */

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * recvmmsg-trace: read /dev/recvmmsg_trace and print one line per call.
+ *
+ * This file holds the command line and the device session: open, check the
+ * ABI, enable capture, read records until stopped, disable, drain.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "calls.h"
+#include "output.h"
+#include "records.h"
+
+#ifndef RMT_VERSION
+#error "RMT_VERSION must be defined by the build"
+#endif
+
+#define RMT_READ_BYTES	(1 << 20)
+
+struct rmt_opts {
+	const char *device;
+	unsigned long long max_calls;	/* 0: no limit */
+	bool json;
+};
+
+static volatile sig_atomic_t rmt_stop;
+
+static void rmt_on_signal(int sig)
+{
+	(void)sig;
+	rmt_stop = 1;
+}
+
+static void rmt_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: recvmmsg-trace [OPTION]...\n"
+		"Print the recvmmsg_time32 system calls of 32-bit processes, one per line,\n"
+		"as recorded by the recvmmsg_trace kernel module.\n"
+		"\n"
+		"  -n, --count=COUNT   stop after COUNT calls\n"
+		"      --json          print JSON Lines (Tracee event keys) instead of text\n"
+		"  -D, --device=PATH   read PATH instead of %s\n"
+		"  -h, --help          show this help and exit\n"
+		"  -V, --version       show the version and exit\n"
+		"\n"
+		"Stop with Ctrl-C (SIGINT) or SIGTERM: capture is disabled and a summary\n"
+		"of calls and lost records goes to standard error.\n",
+		RMT_DEVICE_PATH);
+}
+
+static int rmt_parse_opts(int argc, char **argv, struct rmt_opts *o)
+{
+	enum { OPT_JSON = 256 };
+	static const struct option longopts[] = {
+		{ "count", required_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "device", required_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int c;
+
+	o->device = RMT_DEVICE_PATH;
+	while ((c = getopt_long(argc, argv, "n:D:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			errno = 0;
+			o->max_calls = strtoull(optarg, &end, 10);
+			if (errno || *end || !*optarg || optarg[0] == '-' ||
+			    !o->max_calls) {
+				fprintf(stderr, "recvmmsg-trace: bad count '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
+		case 'D':
+			o->device = optarg;
+			break;
+		case 'h':
+			rmt_usage(stdout);
+			exit(0);
+		case 'V':
+			printf("recvmmsg-trace %s (ABI %d)\n", RMT_VERSION,
+			       RMT_ABI_VERSION);
+			exit(0);
+		default:
+			rmt_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "recvmmsg-trace: unexpected argument '%s'\n",
+			argv[optind]);
+		return 2;
+	}
+	return 0;
+}
+
+static int64_t rmt_epoch_offset(void)
+{
+	struct timespec rt, mono;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	return ((int64_t)rt.tv_sec - mono.tv_sec) * 1000000000 +
+	       (rt.tv_nsec - mono.tv_nsec);
+}
+
+static int rmt_open_device(const char *path)
+{
+	struct rmt_info info = { .size = sizeof(info) };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		int err = errno;
+
+		fprintf(stderr, "recvmmsg-trace: cannot open %s: %s\n", path,
+			strerror(err));
+		if (err == ENOENT)
+			fprintf(stderr, "recvmmsg-trace: is the module loaded? Load it with: modprobe recvmmsg_trace\n");
+		else if (err == EACCES || err == EPERM)
+			fprintf(stderr, "recvmmsg-trace: run as root\n");
+		return -1;
+	}
+	if (ioctl(fd, RMT_IOC_GET_INFO, &info) < 0) {
+		fprintf(stderr, "recvmmsg-trace: %s is not a recvmmsg_trace device: %s\n",
+			path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (info.abi_version != RMT_ABI_VERSION) {
+		fprintf(stderr, "recvmmsg-trace: module speaks ABI %u, this reader ABI %d: install matching versions\n",
+			info.abi_version, RMT_ABI_VERSION);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Decode one read()'s worth of records, in time order, into the tracker. */
+static int rmt_consume(struct rmt_tracker *t, const void *buf, size_t len,
+		       struct rmt_record *recs, size_t max, unsigned long long limit)
+{
+	size_t skipped = 0, bad = 0, i;
+	long n = rmt_records_decode(buf, len, recs, max, &skipped, &bad);
+
+	if (n < 0) {
+		fprintf(stderr, "recvmmsg-trace: malformed record at offset %zu of a read\n",
+			bad);
+		return -1;
+	}
+	rmt_records_sort(recs, (size_t)n);
+	for (i = 0; i < (size_t)n && (!limit || t->calls < limit); i++)
+		rmt_tracker_feed(t, &recs[i]);
+	return 0;
+}
+
+static int rmt_run(const struct rmt_opts *opts)
+{
+	struct rmt_output out = { .out = stdout, .epoch_offset_ns = rmt_epoch_offset() };
+	size_t max_recs = RMT_READ_BYTES / sizeof(struct rmt_record_header);
+	struct sigaction sa = { .sa_handler = rmt_on_signal };
+	struct rmt_tracker tracker;
+	struct rmt_record *recs;
+	struct rmt_sink sink;
+	int fd, status = 0;
+	char *buf;
+
+	fd = rmt_open_device(opts->device);
+	if (fd < 0)
+		return 1;
+	buf = malloc(RMT_READ_BYTES);
+	recs = calloc(max_recs, sizeof(*recs));
+	if (!buf || !recs) {
+		fprintf(stderr, "recvmmsg-trace: out of memory\n");
+		return 1;
+	}
+	if (opts->json)
+		rmt_json_sink(&sink, &out);
+	else
+		rmt_text_sink(&sink, &out);
+	rmt_tracker_init(&tracker, &sink);
+
+	/* No SA_RESTART: a signal must interrupt a blocked read(). */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	if (ioctl(fd, RMT_IOC_ENABLE, 0) < 0) {
+		fprintf(stderr, "recvmmsg-trace: cannot enable capture: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	while (!rmt_stop && (!opts->max_calls || tracker.calls < opts->max_calls)) {
+		ssize_t n = read(fd, buf, RMT_READ_BYTES);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			fprintf(stderr, "recvmmsg-trace: read: %s\n", strerror(errno));
+			status = 1;
+			break;
+		}
+		if (rmt_consume(&tracker, buf, (size_t)n, recs, max_recs,
+				opts->max_calls)) {
+			status = 1;
+			break;
+		}
+		fflush(stdout);
+	}
+
+	if (ioctl(fd, RMT_IOC_DISABLE, 0) < 0) {
+		fprintf(stderr, "recvmmsg-trace: cannot disable capture: %s\n",
+			strerror(errno));
+		status = 1;
+	}
+	/* What was queued before capture stopped still counts. */
+	if (!opts->max_calls && !status) {
+		int flags = fcntl(fd, F_GETFL);
+		ssize_t n;
+
+		fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+		while ((n = read(fd, buf, RMT_READ_BYTES)) > 0)
+			if (rmt_consume(&tracker, buf, (size_t)n, recs, max_recs, 0))
+				break;
+		rmt_tracker_finish(&tracker);
+	}
+	fflush(stdout);
+	fprintf(stderr, "recvmmsg-trace: %llu calls, %llu records lost\n",
+		tracker.calls, tracker.lost);
+	close(fd);
+	free(recs);
+	free(buf);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct rmt_opts opts = { 0 };
+	int err = rmt_parse_opts(argc, argv, &opts);
+
+	if (err)
+		return err;
+	return rmt_run(&opts);
+}

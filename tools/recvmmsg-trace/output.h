@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The two printers of calls: strace-like text and Tracee-style JSON Lines. */
+#ifndef RMT_OUTPUT_H
+#define RMT_OUTPUT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "calls.h"
+
+struct rmt_output {
+	FILE *out;
+	int64_t epoch_offset_ns;	/* CLOCK_REALTIME - CLOCK_MONOTONIC */
+};
+
+void rmt_text_sink(struct rmt_sink *sink, struct rmt_output *o);
+void rmt_json_sink(struct rmt_sink *sink, struct rmt_output *o);
+
+#endif /* RMT_OUTPUT_H */

@@ -1,0 +1,82 @@
+#!/bin/bash
+# Boot one kernel under QEMU (TCG, 2 vCPUs) with a busybox initramfs that
+# holds the module, the guest binaries and a job, run the job, and judge it.
+#
+# usage: run-guest.sh NAME VMLINUZ KO BINDIR JOB WORKDIR
+#   NAME     label for results, e.g. 6.12-rt
+#   BINDIR   static binaries copied to /rmt in the guest
+#   JOB      selftests | demo (tools/vm/job-JOB)
+# The console goes to WORKDIR/console.log. For the selftests job, one line
+# per result is printed: "PASS|FAIL|SKIP NAME/TEST [why]". Exit status 0 when
+# the job passed, the guest ended by itself, and its kernel log is clean.
+set -euo pipefail
+
+name=$1 vmlinuz=$2 ko=$3 bindir=$4 job=$5 work=$6
+here=$(cd "$(dirname "$0")" && pwd)
+limit=${RMT_VM_TIMEOUT:-600}
+
+rm -rf "$work/root"
+mkdir -p "$work"/root/{bin,dev,proc,sys,rmt,tmp}
+cp /bin/busybox "$work/root/bin/busybox"
+cp "$here/guest-init" "$work/root/init"
+chmod 755 "$work/root/init"
+cp "$here/job-$job" "$work/root/rmt/job"
+cp "$ko" "$work/root/rmt/recvmmsg_trace.ko"
+cp "$bindir"/* "$work/root/rmt/"
+# The kernel opens /dev/console before /init mounts devtmpfs.
+mknod -m 600 "$work/root/dev/console" c 5 1
+(cd "$work/root" && find . | cpio -o -H newc --quiet | gzip -1) \
+	>"$work/initramfs.cpio.gz"
+
+start=$(date +%s)
+qemu_rc=0
+timeout --kill-after=10 "$limit" qemu-system-x86_64 \
+	-accel tcg -cpu max -smp 2 -m 1024 \
+	-nographic -monitor none -no-reboot \
+	-kernel "$vmlinuz" -initrd "$work/initramfs.cpio.gz" \
+	-append "console=ttyS0 loglevel=4 panic=-1 oops=panic" \
+	</dev/null 2>&1 | tr -d '\r' >"$work/console.log" || qemu_rc=$?
+elapsed=$(($(date +%s) - start))
+log=$work/console.log
+
+fail() {
+	echo "FAIL $name/$1 ${2:-}"
+	status=1
+}
+status=0
+
+if [ "$job" = selftests ]; then
+	# kselftest TAP: "ok N test", "not ok N test", "... # SKIP why"
+	sed -n 's/^\(not ok\|ok\) [0-9]* \(.*\)$/\1|\2/p' "$log" |
+		while IFS='|' read -r verdict rest; do
+			test=${rest%% # *}
+			if [[ $rest == *"# SKIP"* ]]; then
+				echo "SKIP $name/$test ${rest#*# SKIP}"
+			elif [ "$verdict" = ok ]; then
+				echo "PASS $name/$test"
+			else
+				echo "FAIL $name/$test"
+			fi
+		done
+	grep -q '^not ok ' "$log" && status=1
+	grep -q '^ok ' "$log" || fail selftests "no test result in $log"
+fi
+
+rc=$(sed -n 's/^RMT-RESULT \([0-9]*\)$/\1/p' "$log" | tail -n1)
+if [ -z "$rc" ]; then
+	fail guest "no result after ${elapsed}s (qemu status $qemu_rc; hung or crashed): see $log"
+elif [ "$rc" != 0 ]; then
+	fail guest "job $job exited $rc: see $log"
+fi
+
+# Only the out-of-tree (O, 4096) and unsigned (E, 8192) taints are expected.
+taint=$(sed -n 's/^RMT-TAINT \([0-9]*\)$/\1/p' "$log" | tail -n1)
+if [ -n "$taint" ] && [ $((taint & ~(4096 | 8192))) -ne 0 ]; then
+	fail kernel-taint "tainted=$taint"
+fi
+bad='WARNING:|BUG:|Oops|lockdep|possible recursive locking|circular locking|sleeping function called from invalid context|general protection fault|Call Trace:|Kernel panic'
+if grep -En "$bad" "$log" >"$work/kernel-problems.txt"; then
+	fail kernel-log "$(head -n1 "$work/kernel-problems.txt")"
+fi
+[ "$status" = 0 ] && echo "PASS $name/guest-clean (${elapsed}s)"
+exit "$status"

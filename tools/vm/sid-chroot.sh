@@ -1,0 +1,52 @@
+#!/bin/bash
+# Prepare a Debian sid chroot that holds the newest Debian kernel: its headers
+# (with the compiler that built it) and its image. The host stays on bookworm;
+# sid packages are only ever installed inside the chroot.
+#
+# usage: sid-chroot.sh DIR      prints the kernel version on stdout
+set -euo pipefail
+
+root=$1
+mirror=${RMT_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+
+in_root() {
+	chroot "$root" env DEBIAN_FRONTEND=noninteractive INITRD=No \
+		PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"
+}
+
+if [ ! -e "$root/.rmt-base" ]; then
+	rm -rf "$root"
+	debootstrap --variant=minbase sid "$root" "$mirror" >&2
+	touch "$root/.rmt-base"
+fi
+
+# objtool reads /proc; apt needs it too.
+mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
+
+if [ ! -e "$root/.rmt-kernel" ]; then
+	in_root apt-get -q -o Acquire::Check-Valid-Until=false update >&2
+	in_root apt-get -q -y --no-install-recommends install \
+		linux-headers-amd64 make >&2
+	touch "$root/.rmt-kernel"
+fi
+
+# Resolve the ABI version through the metapackage, never by name.
+kver=$(in_root dpkg-query -W -f='${Depends}' linux-headers-amd64 |
+	tr ',' '\n' | sed -n 's/^ *linux-headers-\([^ ]*\).*/\1/p' | head -n1)
+[ -n "$kver" ] || { echo "sid-chroot: no kernel version found" >&2; exit 1; }
+
+if [ ! -e "$root/boot-image/vmlinuz-$kver" ]; then
+	mkdir -p "$root/boot-image" "$root/tmp/rmt-deb"
+	in_root sh -c "cd /tmp/rmt-deb && apt-get -q download 'linux-binary-$kver'" >&2 ||
+		in_root sh -c "cd /tmp/rmt-deb && apt-get -q download 'linux-image-$kver'" >&2
+	rm -rf "$root/tmp/rmt-x"
+	for deb in "$root"/tmp/rmt-deb/*.deb; do
+		dpkg -x "$deb" "$root/tmp/rmt-x"
+	done
+	img=$(find "$root/tmp/rmt-x" -name "vmlinuz-$kver" -o -name vmlinuz -path "*$kver*" | head -n1)
+	[ -n "$img" ] || { echo "sid-chroot: no vmlinuz in the $kver packages" >&2; exit 1; }
+	cp "$img" "$root/boot-image/vmlinuz-$kver"
+	rm -rf "$root/tmp/rmt-x" "$root/tmp/rmt-deb"
+fi
+
+echo "$kver"
