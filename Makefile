@@ -1,0 +1,78 @@
+# SPDX-License-Identifier: GPL-2.0
+# recvmmsg_trace: module, reader, selftests and the test/demo entry points.
+# The kernel build itself is described in Kbuild.
+
+VERSION := $(shell cat VERSION)
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+B := build
+
+CC ?= gcc
+USER_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Iuapi \
+	       -DRMT_VERSION='"$(VERSION)"'
+# The kselftest harness needs GNU C and trips these -Wextra warnings itself.
+TEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	       -Wno-sign-compare -Wno-clobbered -Iuapi \
+	       -I$(B)/linux-source/tools/testing/selftests
+
+READER_SRCS := $(wildcard tools/recvmmsg-trace/*.c)
+READER_HDRS := $(wildcard tools/recvmmsg-trace/*.h) uapi/linux/recvmmsg_trace.h
+GUEST_BINS := $(B)/guest-bin/recvmmsg-trace $(B)/guest-bin/recvmmsg_trace_test \
+	      $(B)/guest-bin/rmt_client32
+
+.PHONY: all module reader selftests check lint demo clean deps
+
+all: module reader selftests
+
+# The module for KVER/KDIR; skipped with a note when no headers are there.
+module:
+	@if [ -d "$(KDIR)" ]; then \
+		$(MAKE) -C "$(KDIR)" M="$(CURDIR)" modules; \
+	else \
+		echo "note: no kernel headers at $(KDIR): module not built" \
+		     "(install linux-headers-$(KVER) or pass KDIR=)"; \
+	fi
+
+reader: $(B)/recvmmsg-trace
+
+$(B)/recvmmsg-trace: $(READER_SRCS) $(READER_HDRS) VERSION
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(READER_SRCS) -ljson-c -o $@
+
+selftests: $(GUEST_BINS)
+
+# Guest binaries are static: the guest has busybox and nothing else.
+$(B)/guest-bin/recvmmsg-trace: $(READER_SRCS) $(READER_HDRS) VERSION
+	@mkdir -p $(@D)
+	$(CC) -static $(USER_CFLAGS) $(READER_SRCS) -ljson-c -o $@
+
+$(B)/linux-source/.version:
+	tools/linux-source.sh $(B)/linux-source
+
+$(B)/guest-bin/recvmmsg_trace_test: selftests/recvmmsg_trace_test.c \
+		uapi/linux/recvmmsg_trace.h $(B)/linux-source/.version
+	@mkdir -p $(@D)
+	$(CC) -static $(TEST_CFLAGS) $< -lpthread -o $@
+
+$(B)/guest-bin/rmt_client32: selftests/rmt_client32.c
+	@mkdir -p $(@D)
+	$(CC) -m32 -static -std=c11 -O2 -Wall -Wextra -Werror $< -o $@
+
+deps:
+	tools/deps.sh
+
+# Every test on every kernel of the matrix; ends with "N passed, N failed".
+check: deps
+	tools/check.sh
+
+lint: deps
+	tools/lint.sh
+
+# Boot a throwaway VM and show the reader tracing a 32-bit UDP server.
+demo: deps
+	tools/demo.sh
+
+clean:
+	rm -rf $(B)
+	@if [ -d "$(KDIR)" ]; then $(MAKE) -C "$(KDIR)" M="$(CURDIR)" clean; fi
+	rm -f module/*.o module/.*.cmd

@@ -1,0 +1,54 @@
+#!/bin/bash
+# make check: build everything, run the selftests in a VM on every kernel of
+# the matrix (tools/vm/matrix), check DKMS, and end with the counted
+# "N passed, N failed, N skipped" line. RMT_KERNELS="6.1 sid" narrows the
+# matrix. Result lines are kept in build/results/check.txt.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+B=build
+out=$B/results
+results=$out/check.txt
+mkdir -p "$out"
+: >"$results"
+record() { tee -a "$results"; }
+stage() { echo "== $* ($(date +%T))" >&2; }
+
+stage "host build"
+if make -s reader selftests >"$out/build.log" 2>&1; then
+	echo "PASS host/build" | record
+else
+	echo "FAIL host/build see $out/build.log" | record
+	tail -n 20 "$out/build.log" >&2
+fi
+
+kernels=${RMT_KERNELS:-$(awk '!/^#/ && NF { print $1 }' tools/vm/matrix)}
+for k in $kernels; do
+	stage "kernel $k"
+	if ! info=$(tools/vm/kernel.sh "$k" "$B/kernels" 2>"$out/kernel-$k.log"); then
+		echo "FAIL $k/prepare see $out/kernel-$k.log" | record
+		tail -n 5 "$out/kernel-$k.log" >&2
+		continue
+	fi
+	read -r kver vmlinuz kdir root <<<"$info"
+	if [ "$root" = / ]; then
+		kobuild=$PWD/$B/ko/$k
+	else
+		kobuild=/rmt-build/$k
+	fi
+	if tools/build-module.sh "$kdir" "$kobuild" "$root" >"$out/module-$k.log" 2>&1; then
+		echo "PASS $k/module-build ($kver)" | record
+	else
+		echo "FAIL $k/module-build ($kver) see $out/module-$k.log" | record
+		tail -n 20 "$out/module-$k.log" >&2
+		continue
+	fi
+	[ -e "$B/guest-bin/recvmmsg_trace_test" ] || continue
+	tools/vm/run-guest.sh "$k" "$vmlinuz" "$root$kobuild/recvmmsg_trace.ko" \
+		"$B/guest-bin" selftests "$B/vm/$k" | record
+done
+
+stage "dkms"
+tools/dkms-check.sh | record
+
+tools/summary.sh "$results"

@@ -1,0 +1,35 @@
+#!/bin/bash
+# Make one kernel of the matrix ready: headers to build against and a
+# vmlinuz to boot. Prints "KVER VMLINUZ KDIR ROOT", where ROOT is / for a
+# host kernel and the chroot for the sid kernel.
+#
+# usage: kernel.sh NAME CACHEDIR
+set -euo pipefail
+
+name=$1 cache=$2
+here=$(cd "$(dirname "$0")" && pwd)
+read -r _ headers where < <(awk -v n="$name" '$1 == n' "$here/matrix")
+[ -n "${where:-}" ] || { echo "kernel.sh: $name is not in the matrix" >&2; exit 2; }
+
+mkdir -p "$cache"
+if [ "$where" = sid-chroot ]; then
+	root=$(cd "$cache" && pwd)/sid
+	kver=$("$here/sid-chroot.sh" "$root")
+	echo "$kver $root/boot-image/vmlinuz-$kver /usr/src/linux-headers-$kver $root"
+	exit 0
+fi
+
+kver=$(dpkg-query -W -f='${Depends}' "$headers" | tr ',' '\n' |
+	sed -n 's/^ *linux-headers-\([^ ]*\).*/\1/p' | head -n1)
+[ -n "$kver" ] || { echo "kernel.sh: $headers is not installed (tools/deps.sh)" >&2; exit 1; }
+vmlinuz=$(cd "$cache" && pwd)/$kver/vmlinuz
+if [ ! -s "$vmlinuz" ]; then
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get -q -o APT::Sandbox::User=root download \
+		"linux-image-$kver") >&2
+	dpkg -x "$tmp"/linux-image-*.deb "$tmp/x"
+	mkdir -p "$(dirname "$vmlinuz")"
+	cp "$tmp/x/boot/vmlinuz-$kver" "$vmlinuz"
+	rm -rf "$tmp"
+fi
+echo "$kver $vmlinuz /usr/src/linux-headers-$kver /"
