@@ -73,6 +73,7 @@ demo: deps
 	tools/demo.sh
 
 clean:
+	@! mountpoint -q $(B)/sid/proc || umount $(B)/sid/proc
 	rm -rf $(B)
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C "$(KDIR)" M="$(CURDIR)" clean; fi
 	rm -f module/*.o module/.*.cmd

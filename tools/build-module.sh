@@ -17,7 +17,11 @@ cp -r "$src/Kbuild" "$src/VERSION" "$src/module" "$src/uapi" "$root/$out/"
 if [ "$root" = / ]; then
 	make -C "$kdir" M="$out" "$@" modules
 else
-	mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
+	# The kernel's objtool reads /proc inside the chroot.
+	if ! mountpoint -q "$root/proc"; then
+		mount -t proc proc "$root/proc"
+		trap 'umount "$root/proc"' EXIT
+	fi
 	chroot "$root" env PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 		make -C "$kdir" M="$out" "$@" modules
 fi

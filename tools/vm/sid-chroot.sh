@@ -20,8 +20,11 @@ if [ ! -e "$root/.rmt-base" ]; then
 	touch "$root/.rmt-base"
 fi
 
-# objtool reads /proc; apt needs it too.
-mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
+# apt and the kernel packages' scripts need /proc.
+if ! mountpoint -q "$root/proc"; then
+	mount -t proc proc "$root/proc"
+	trap 'umount "$root/proc"' EXIT
+fi
 
 if [ ! -e "$root/.rmt-kernel" ]; then
 	in_root apt-get -q -o Acquire::Check-Valid-Until=false update >&2

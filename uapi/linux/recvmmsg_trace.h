@@ -16,6 +16,7 @@
 #ifndef _UAPI_LINUX_RECVMMSG_TRACE_H
 #define _UAPI_LINUX_RECVMMSG_TRACE_H
 
+#include <linux/const.h>
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
@@ -95,7 +96,7 @@ struct rmt_lost_record {
  */
 #define RMT_IOC_MAGIC		0xBA
 
-#define RMT_INFO_ENABLED	(1U << 0)	/* capture is on */
+#define RMT_INFO_ENABLED	_BITUL(0)	/* capture is on */
 
 struct rmt_info {
 	__u32 size;		/* in: caller's sizeof; out: bytes written */
