@@ -123,7 +123,30 @@ static int64_t rmt_epoch_offset(void)
 	       (rt.tv_nsec - mono.tv_nsec);
 }
 
-static int rmt_open_device(const char *path)
+/*
+ * Records queued while capture was off belong to an earlier session: drop
+ * them so that this session prints only what it captured. (While capture is
+ * on, another reader's session is running and nothing is dropped.)
+ */
+static void rmt_discard_stale(int fd, char *buf, size_t len,
+			      struct rmt_record *recs, size_t max)
+{
+	int flags = fcntl(fd, F_GETFL);
+	size_t skipped = 0, bad;
+	long records = 0;
+	ssize_t n;
+
+	fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+	while ((n = read(fd, buf, len)) > 0)
+		records += rmt_records_decode(buf, (size_t)n, recs, max,
+					      &skipped, &bad);
+	fcntl(fd, F_SETFL, flags);
+	if (records > 0)
+		fprintf(stderr, "recvmmsg-trace: dropped %ld records left from an earlier capture\n",
+			records);
+}
+
+static int rmt_open_device(const char *path, bool *was_enabled)
 {
 	struct rmt_info info = { .size = sizeof(info) };
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -151,6 +174,7 @@ static int rmt_open_device(const char *path)
 		close(fd);
 		return -1;
 	}
+	*was_enabled = info.flags & RMT_INFO_ENABLED;
 	return fd;
 }
 
@@ -181,9 +205,10 @@ static int rmt_run(const struct rmt_opts *opts)
 	struct rmt_record *recs;
 	struct rmt_sink sink;
 	int fd, status = 0;
+	bool was_enabled;
 	char *buf;
 
-	fd = rmt_open_device(opts->device);
+	fd = rmt_open_device(opts->device, &was_enabled);
 	if (fd < 0)
 		return 1;
 	buf = malloc(RMT_READ_BYTES);
@@ -197,6 +222,8 @@ static int rmt_run(const struct rmt_opts *opts)
 	else
 		rmt_text_sink(&sink, &out);
 	rmt_tracker_init(&tracker, &sink);
+	if (!was_enabled)
+		rmt_discard_stale(fd, buf, RMT_READ_BYTES, recs, max_recs);
 
 	/* No SA_RESTART: a signal must interrupt a blocked read(). */
 	sigemptyset(&sa.sa_mask);

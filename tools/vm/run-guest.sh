@@ -60,6 +60,8 @@ if [ "$job" = selftests ]; then
 		done
 	grep -q '^not ok ' "$log" && status=1
 	grep -q '^ok ' "$log" || fail selftests "no test result in $log"
+	"$here/check-reader.py" "$name" "$log" | tee "$work/reader.txt"
+	grep -q '^FAIL' "$work/reader.txt" && status=1
 fi
 
 rc=$(sed -n 's/^RMT-RESULT \([0-9]*\)$/\1/p' "$log" | tail -n1)

@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Judge the reader's end-to-end runs in a guest console log.
+
+tools/vm/job-selftests runs the reader against the real module while a
+32-bit client makes known recvmmsg_time32 calls, and prints what came out
+between RMT-READER-BEGIN/END markers. Prints one PASS/FAIL line per run.
+
+usage: check-reader.py NAME CONSOLE_LOG
+"""
+import json
+import re
+import sys
+
+CLIENT = re.compile(r"pid=(\d+) tid=(\d+) mmsg=(0x[0-9a-f]+) timeout=(0x[0-9a-f]+) "
+                    r"ret=(-?\d+) errno=(\d+)")
+TEXT = re.compile(r"^\d\d:\d\d:\d\d\.\d{6} cpu\d+ (\d+)/(\d+) rmt_client32 "
+                  r"recvmmsg_time32\(7, (0x[0-9a-f]+), 4, MSG_WAITFORONE, "
+                  r"(0x[0-9a-f]+)\) = 2 <\d+\.\d{6}>$")
+JSON_KEYS = {"timestamp", "processorId", "hostProcessId", "hostThreadId",
+             "userId", "processName", "eventName", "syscall", "argsNum",
+             "returnValue", "contextFlags", "args", "durationNs", "via"}
+
+
+def runs(log):
+    """Yield (kind, {status, clients, stderr, out}) for each marked run."""
+    run = None
+    for line in log:
+        if line.startswith("RMT-READER-BEGIN "):
+            run = {"kind": line.split()[1], "status": None, "clients": [],
+                   "stderr": [], "out": []}
+        elif line == "RMT-READER-END" and run:
+            yield run
+            run = None
+        elif run is not None:
+            tag, _, rest = line.partition(" ")
+            if tag == "RMT-READER-STATUS":
+                run["status"] = int(rest)
+            elif tag == "RMT-CLIENT":
+                m = CLIENT.match(rest)
+                if m:
+                    run["clients"].append(m.groups())
+            elif tag == "RMT-STDERR":
+                run["stderr"].append(rest)
+            elif tag == "RMT-OUT":
+                run["out"].append(rest)
+
+
+def client_for(run, pid):
+    for c in run["clients"]:
+        if c[0] == pid:
+            return c
+    raise AssertionError(f"pid {pid} is none of the clients' {run['clients']}")
+
+
+def check_text(run):
+    assert run["status"] == 0, f"reader exit status {run['status']}"
+    assert len(run["out"]) == 1, f"expected 1 line, got {run['out']}"
+    m = TEXT.match(run["out"][0])
+    assert m, f"line does not match: {run['out'][0]!r}"
+    pid, tid, mmsg, timeout = m.groups()
+    c = client_for(run, pid)
+    assert (tid, mmsg, timeout) == (c[1], c[2], c[3]), f"{m.groups()} vs {c}"
+    stale = [line for line in run["stderr"] if "left from an earlier capture" in line]
+    assert run["stderr"] == stale + ["recvmmsg-trace: 1 calls, 0 records lost"], run["stderr"]
+
+
+def check_json(run):
+    assert run["status"] == 0, f"reader exit status {run['status']}"
+    assert len(run["out"]) == 1, f"expected 1 line, got {run['out']}"
+    ev = json.loads(run["out"][0])
+    assert set(ev) == JSON_KEYS, f"keys {sorted(ev)}"
+    c = client_for(run, str(ev["hostProcessId"]))
+    assert ev["hostThreadId"] == int(c[1])
+    assert ev["processName"] == "rmt_client32"
+    assert ev["eventName"] == ev["syscall"] == "recvmmsg_time32"
+    assert ev["argsNum"] == 5 and ev["returnValue"] == 2
+    assert ev["contextFlags"] == {"isCompat": True}
+    assert ev["via"] == "syscall" and ev["userId"] == 0
+    assert ev["durationNs"] >= 0 and ev["timestamp"] > 1_600_000_000 * 10**9
+    want = [("fd", "int", 7), ("mmsg", "struct mmsghdr*", int(c[2], 16)),
+            ("vlen", "unsigned int", 4), ("flags", "unsigned int", 0x10000),
+            ("timeout", "struct old_timespec32*", int(c[3], 16))]
+    got = [(a["name"], a["type"], a["value"]) for a in ev["args"]]
+    assert got == want, f"args {got}"
+
+
+def check_nodevice(run):
+    assert run["status"] == 1, f"exit status {run['status']}, want 1"
+    text = " ".join(run["stderr"])
+    assert "/dev/nonexistent" in text and "modprobe recvmmsg_trace" in text, text
+
+
+CHECKS = {"text": check_text, "json": check_json, "nodevice": check_nodevice}
+
+
+def main():
+    name, path = sys.argv[1], sys.argv[2]
+    with open(path, errors="replace") as f:
+        log = [line.rstrip("\n") for line in f]
+    seen = set()
+    for run in runs(log):
+        seen.add(run["kind"])
+        try:
+            CHECKS[run["kind"]](run)
+            print(f"PASS {name}/reader-{run['kind']}")
+        except (AssertionError, ValueError, KeyError) as e:
+            print(f"FAIL {name}/reader-{run['kind']} {e}")
+    for kind in sorted(set(CHECKS) - seen):
+        print(f"FAIL {name}/reader-{kind} no output in {path}")
+
+
+if __name__ == "__main__":
+    main()
