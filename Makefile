@@ -17,10 +17,15 @@ TEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 
 READER_SRCS := $(wildcard tools/recvmmsg-trace/*.c)
 READER_HDRS := $(wildcard tools/recvmmsg-trace/*.h) uapi/linux/recvmmsg_trace.h
+READER_LIB_SRCS := $(filter-out tools/recvmmsg-trace/main.c,$(READER_SRCS))
+SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	    -fno-omit-frame-pointer
+HOST_TESTS := $(B)/host-tests/decode_test $(B)/host-tests/decode_test-san \
+	      $(B)/host-tests/recvmmsg-trace-san
 GUEST_BINS := $(B)/guest-bin/recvmmsg-trace $(B)/guest-bin/recvmmsg_trace_test \
 	      $(B)/guest-bin/rmt_client32
 
-.PHONY: all module reader selftests check lint demo clean deps
+.PHONY: all module reader selftests host-tests check lint demo clean deps
 
 all: module reader selftests
 
@@ -57,6 +62,23 @@ $(B)/guest-bin/recvmmsg_trace_test: selftests/recvmmsg_trace_test.c \
 $(B)/guest-bin/rmt_client32: selftests/rmt_client32.c
 	@mkdir -p $(@D)
 	$(CC) -m32 -static -std=c11 -O2 -Wall -Wextra -Werror $< -o $@
+
+# Host tests of the reader: plain, and under ASan and UBSan.
+host-tests: $(HOST_TESTS)
+
+$(B)/host-tests/decode_test: tools/recvmmsg-trace/tests/decode_test.c \
+		$(READER_LIB_SRCS) $(READER_HDRS) $(B)/linux-source/.version
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) $< $(READER_LIB_SRCS) -ljson-c -o $@
+
+$(B)/host-tests/decode_test-san: tools/recvmmsg-trace/tests/decode_test.c \
+		$(READER_LIB_SRCS) $(READER_HDRS) $(B)/linux-source/.version
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) $(SANITIZE) $< $(READER_LIB_SRCS) -ljson-c -o $@
+
+$(B)/host-tests/recvmmsg-trace-san: $(READER_SRCS) $(READER_HDRS) VERSION
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(SANITIZE) $(READER_SRCS) -ljson-c -o $@
 
 deps:
 	tools/deps.sh

@@ -6,17 +6,19 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+. tools/lib.sh
 B=build
 out=$B/results
-results=$out/check.txt
-mkdir -p "$out"
-: >"$results"
-record() { tee -a "$results"; }
+rmt_results_init "$out/check.txt"
 stage() { echo "== $* ($(date +%T))" >&2; }
 
-stage "host build"
-if make -s reader selftests >"$out/build.log" 2>&1; then
+stage "host build and host tests"
+if make -s reader selftests host-tests >"$out/build.log" 2>&1; then
 	echo "PASS host/build" | record
+	"$B/host-tests/decode_test" 2>&1 | tools/tap-results.sh host | record
+	"$B/host-tests/decode_test-san" 2>&1 | tools/tap-results.sh host-asan-ubsan | record
+	tools/recvmmsg-trace/tests/cli_test.sh "$B/host-tests/recvmmsg-trace-san" \
+		"$(cat VERSION)" | record
 else
 	echo "FAIL host/build see $out/build.log" | record
 	tail -n 20 "$out/build.log" >&2
@@ -51,4 +53,4 @@ done
 stage "dkms"
 tools/dkms-check.sh | record
 
-tools/summary.sh "$results"
+tools/summary.sh "$RMT_RESULTS"

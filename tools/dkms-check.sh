@@ -5,6 +5,7 @@
 set -uo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
+. "$src/tools/lib.sh"
 version=$(cat "$src/VERSION")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -29,8 +30,7 @@ echo "PASS dkms/add"
 status=0
 while read -r name headers where; do
 	[ "$where" = host ] || continue
-	kver=$(dpkg-query -W -f='${Depends}' "$headers" 2>/dev/null | tr ',' '\n' |
-		sed -n 's/^ *linux-headers-\([^ ]*\).*/\1/p' | head -n1)
+	kver=$(rmt_kver_of "$headers")
 	if [ -z "$kver" ]; then
 		echo "FAIL dkms/build-$name headers $headers not installed"
 		status=1

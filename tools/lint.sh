@@ -5,12 +5,10 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+. tools/lib.sh
 B=build
 out=$B/results
-results=$out/lint.txt
-mkdir -p "$out"
-: >"$results"
-record() { tee -a "$results"; }
+rmt_results_init "$out/lint.txt"
 
 tools/linux-source.sh "$B/linux-source" || exit 1
 
@@ -28,8 +26,7 @@ fi
 ours='(module|uapi)/[^ :]*:[0-9]+'
 while read -r name headers where; do
 	[ "$where" = host ] || continue
-	kver=$(dpkg-query -W -f='${Depends}' "$headers" | tr ',' '\n' |
-		sed -n 's/^ *linux-headers-\([^ ]*\).*/\1/p' | head -n1)
+	kver=$(rmt_kver_of "$headers")
 	kdir=/usr/src/linux-headers-$kver
 	for check in sparse w1; do
 		case $check in
@@ -48,4 +45,4 @@ while read -r name headers where; do
 	done
 done < <(grep -v '^#' tools/vm/matrix)
 
-tools/summary.sh "$results"
+tools/summary.sh "$RMT_RESULTS"

@@ -8,6 +8,7 @@ set -euo pipefail
 
 name=$1 cache=$2
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib.sh"
 read -r _ headers where < <(awk -v n="$name" '$1 == n' "$here/matrix")
 [ -n "${where:-}" ] || { echo "kernel.sh: $name is not in the matrix" >&2; exit 2; }
 
@@ -19,8 +20,7 @@ if [ "$where" = sid-chroot ]; then
 	exit 0
 fi
 
-kver=$(dpkg-query -W -f='${Depends}' "$headers" | tr ',' '\n' |
-	sed -n 's/^ *linux-headers-\([^ ]*\).*/\1/p' | head -n1)
+kver=$(rmt_kver_of "$headers")
 [ -n "$kver" ] || { echo "kernel.sh: $headers is not installed (tools/deps.sh)" >&2; exit 1; }
 vmlinuz=$(cd "$cache" && pwd)/$kver/vmlinuz
 if [ ! -s "$vmlinuz" ]; then

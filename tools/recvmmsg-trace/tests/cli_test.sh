@@ -1,0 +1,31 @@
+#!/bin/bash
+# Host tests of the reader's command line, no device needed: exit statuses
+# and messages. Prints "PASS|FAIL host/cli-..." lines.
+#
+# usage: cli_test.sh READER VERSION
+set -uo pipefail
+
+reader=$1 version=$2
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+expect() {	# NAME STATUS PATTERN -- ARGS...
+	local name=$1 want=$2 pattern=$3 got=0
+	shift 4
+	"$reader" "$@" >"$out" 2>&1 || got=$?
+	if [ "$got" = "$want" ] && grep -Eq -- "$pattern" "$out"; then
+		echo "PASS host/cli-$name"
+	else
+		echo "FAIL host/cli-$name exit $got (want $want): $(head -c 300 "$out")"
+	fi
+}
+
+expect version 0 "^recvmmsg-trace $version \\(ABI [0-9]+\\)$" -- --version
+expect help 0 "^Usage: recvmmsg-trace" -- --help
+expect help-lists-json 0 "--json" -- -h
+expect bad-option 2 "Usage:" -- --no-such-option
+expect bad-count 2 "bad count '0'" -- -n 0
+expect negative-count 2 "bad count" -- -n -5
+expect extra-argument 2 "unexpected argument 'x'" -- x
+expect missing-device 1 "modprobe recvmmsg_trace" -- -D /nonexistent/recvmmsg_trace
+expect not-our-device 1 "not a recvmmsg_trace device" -- -D /dev/null
