@@ -13,7 +13,7 @@ set -euo pipefail
 
 name=$1 vmlinuz=$2 ko=$3 bindir=$4 job=$5 work=$6
 here=$(cd "$(dirname "$0")" && pwd)
-limit=${RMT_VM_TIMEOUT:-600}
+limit=${RMT_VM_TIMEOUT:-300}
 
 rm -rf "$work/root"
 mkdir -p "$work"/root/{bin,dev,proc,sys,rmt,tmp}
