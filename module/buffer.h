@@ -12,7 +12,7 @@
 #include <linux/types.h>
 #include <linux/recvmmsg_trace.h>
 
-#define RMT_BUFFER_MIN_BYTES	4096U
+#define RMT_BUFFER_MIN_BYTES	8192U
 #define RMT_BUFFER_MAX_BYTES	(64U << 20)
 
 int rmt_buffer_init(unsigned int bytes_per_cpu);

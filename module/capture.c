@@ -15,16 +15,19 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/compat.h>
-#include <linux/cred.h>
 #include <linux/mutex.h>
+#include <linux/overflow.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
-#include <linux/uidgid.h>
 #include <asm/syscall.h>
 
 #include "buffer.h"
 #include "capture.h"
+#include "params.h"
+#include "snapshot.h"
 
 static struct tracepoint *rmt_tp_enter;
 static struct tracepoint *rmt_tp_exit;
@@ -33,54 +36,139 @@ static struct tracepoint *rmt_tp_exit;
 static DEFINE_MUTEX(rmt_capture_lock);
 static bool rmt_enabled;
 
-static __always_inline bool rmt_wanted(long nr)
+/*
+ * Records are assembled in a per-CPU scratch area, too large for the stack,
+ * with preemption disabled, before the kfifo is touched.
+ */
+struct rmt_scratch {
+	u64 data[RMT_RECORD_MAX_SIZE / sizeof(u64)];
+};
+
+static struct rmt_scratch __percpu *rmt_scratch;
+
+/* Enter and exit records share their layout up to the messages. */
+static_assert(offsetof(struct rmt_exit_record, call) ==
+	      offsetof(struct rmt_enter_record, call));
+static_assert(sizeof(struct rmt_exit_record) == sizeof(struct rmt_enter_record));
+
+/*
+ * Is this call ours, and how was it made? @regs and the compat check are
+ * looked at only once the number matched: this runs for every syscall.
+ */
+static __always_inline bool rmt_classify(struct pt_regs *regs, long nr,
+					 struct rmt_call *call)
 {
-	return nr == RMT_NR_IA32_RECVMMSG_TIME32 && in_compat_syscall();
+	unsigned long args[6];
+
+	if (likely(nr != RMT_NR_IA32_RECVMMSG_TIME32 &&
+		   nr != RMT_NR_IA32_SOCKETCALL &&
+		   nr != RMT_NR_IA32_RECVMMSG_TIME64))
+		return false;
+	if (!in_compat_syscall())
+		return false;
+	switch (nr) {
+	case RMT_NR_IA32_RECVMMSG_TIME64:
+		if (!READ_ONCE(rmt_time64))
+			return false;
+		fallthrough;
+	case RMT_NR_IA32_RECVMMSG_TIME32:
+		call->syscall_nr = nr;
+		call->via = RMT_VIA_SYSCALL;
+		return true;
+	default:
+		syscall_get_arguments(current, regs, args);
+		if ((u32)args[0] != RMT_SOCKETCALL_RECVMMSG)
+			return false;
+		/* compat socketcall runs the time32 variant */
+		call->syscall_nr = RMT_NR_IA32_RECVMMSG_TIME32;
+		call->via = RMT_VIA_SOCKETCALL;
+		return true;
+	}
 }
 
-static void rmt_fill_task(struct rmt_task *task, long nr)
+/* Fill @buf with the whole record, its size included. */
+static void rmt_build(void *buf, struct pt_regs *regs, const struct rmt_call *what,
+		      u16 type, long ret, bool may_fault)
 {
-	task->tgid = task_tgid_nr(current);
-	task->tid = task_pid_nr(current);
-	task->uid = from_kuid_munged(&init_user_ns, current_uid());
-	task->syscall_nr = nr;
-	/* current->comm of our own task: no lock needed to read it. */
-	strscpy_pad(task->comm, current->comm, sizeof(task->comm));
+	struct rmt_enter_record *rec = buf;
+	struct rmt_call *call = &rec->call;
+	unsigned int snaplen = READ_ONCE(rmt_snaplen);
+	unsigned int n;
+
+	memset(rec, 0, sizeof(*rec));
+	rec->hdr.type = type;
+	rmt_snap_task(&rec->task);
+	call->syscall_nr = what->syscall_nr;
+	call->via = what->via;
+	rmt_snap_args(call, regs, may_fault);
+	rmt_snap_timeout(call, may_fault);
+	if (type == RMT_REC_ENTER) {
+		n = rmt_snap_enter_msgs(call, rec->msgs, snaplen, may_fault);
+		rec->hdr.size = struct_size(rec, msgs, n);
+	} else {
+		struct rmt_exit_record *x = buf;
+
+		call->ret = ret;
+		n = rmt_snap_exit_msgs(call, x->msgs, snaplen, may_fault);
+		rec->hdr.size = struct_size(x, msgs, n);
+	}
+}
+
+/*
+ * Where the probe may sleep (faultable syscall tracepoints), first walk the
+ * call's user memory with faulting reads so that it is resident: the record
+ * is then built, like everywhere else, with preemption off and non-faulting
+ * copies. Nothing of this walk is kept.
+ */
+static void rmt_prefault(struct pt_regs *regs, const struct rmt_call *what,
+			 u16 type, long ret)
+{
+	unsigned int snaplen = READ_ONCE(rmt_snaplen);
+	struct rmt_call call = {
+		.syscall_nr = what->syscall_nr,
+		.via = what->via,
+		.ret = ret,
+	};
+
+	rmt_snap_args(&call, regs, true);
+	rmt_snap_timeout(&call, true);
+	if (type == RMT_REC_ENTER)
+		rmt_snap_enter_msgs(&call, NULL, snaplen, true);
+	else
+		rmt_snap_exit_msgs(&call, NULL, snaplen, true);
+}
+
+static void rmt_capture(struct pt_regs *regs, const struct rmt_call *what,
+			u16 type, long ret)
+{
+	void *buf;
+
+	if (preemptible())
+		rmt_prefault(regs, what, type, ret);
+
+	preempt_disable();
+	buf = this_cpu_ptr(rmt_scratch)->data;
+	rmt_build(buf, regs, what, type, ret, false);
+	rmt_buffer_push(buf);
+	preempt_enable();
 }
 
 static void rmt_probe_enter(void *data, struct pt_regs *regs, long id)
 {
-	struct rmt_enter_record rec;
-	unsigned long args[6];
-	int i;
+	struct rmt_call what;
 
-	if (likely(!rmt_wanted(id)))
+	if (likely(!rmt_classify(regs, id, &what)))
 		return;
-
-	memset(&rec, 0, sizeof(rec));
-	rec.hdr.type = RMT_REC_ENTER;
-	rec.hdr.size = sizeof(rec);
-	rmt_fill_task(&rec.task, id);
-	syscall_get_arguments(current, regs, args);
-	for (i = 0; i < RMT_NR_ARGS; i++)
-		rec.args[i] = (u32)args[i];
-	rmt_buffer_push(&rec.hdr);
+	rmt_capture(regs, &what, RMT_REC_ENTER, 0);
 }
 
 static void rmt_probe_exit(void *data, struct pt_regs *regs, long ret)
 {
-	struct rmt_exit_record rec;
-	long nr = syscall_get_nr(current, regs);
+	struct rmt_call what;
 
-	if (likely(!rmt_wanted(nr)))
+	if (likely(!rmt_classify(regs, syscall_get_nr(current, regs), &what)))
 		return;
-
-	memset(&rec, 0, sizeof(rec));
-	rec.hdr.type = RMT_REC_EXIT;
-	rec.hdr.size = sizeof(rec);
-	rmt_fill_task(&rec.task, nr);
-	rec.ret = ret;
-	rmt_buffer_push(&rec.hdr);
+	rmt_capture(regs, &what, RMT_REC_EXIT, ret);
 }
 
 static void rmt_find_tracepoint(struct tracepoint *tp, void *priv)
@@ -99,7 +187,17 @@ int rmt_capture_init(void)
 		pr_err("kernel has no sys_enter/sys_exit tracepoints (CONFIG_HAVE_SYSCALL_TRACEPOINTS)\n");
 		return -ENODEV;
 	}
+	rmt_scratch = alloc_percpu(struct rmt_scratch);
+	if (!rmt_scratch)
+		return -ENOMEM;
 	return 0;
+}
+
+/* Called once capture is disabled for good (module unload). */
+void rmt_capture_exit(void)
+{
+	free_percpu(rmt_scratch);
+	rmt_scratch = NULL;
 }
 
 int rmt_capture_enable(void)

@@ -6,6 +6,7 @@
 #include <linux/types.h>
 
 int rmt_capture_init(void);
+void rmt_capture_exit(void);
 int rmt_capture_enable(void);
 void rmt_capture_disable(void);
 bool rmt_capture_enabled(void);

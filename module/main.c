@@ -15,11 +15,32 @@
 #include "buffer.h"
 #include "capture.h"
 #include "device.h"
+#include "params.h"
 
 static unsigned int buffer_size = 256 * 1024;
 module_param(buffer_size, uint, 0444);
 MODULE_PARM_DESC(buffer_size,
-		 "Record buffer bytes per CPU: a power of two from 4096 to 67108864 (default 262144)");
+		 "Record buffer bytes per CPU: a power of two from 8192 to 67108864 (default 262144)");
+
+unsigned int rmt_snaplen = 8;
+
+static int rmt_set_snaplen(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, RMT_SNAPLEN_MIN, RMT_SNAPLEN_MAX);
+}
+
+static const struct kernel_param_ops rmt_snaplen_ops = {
+	.set = rmt_set_snaplen,
+	.get = param_get_uint,
+};
+
+module_param_cb(snaplen, &rmt_snaplen_ops, &rmt_snaplen, 0644);
+MODULE_PARM_DESC(snaplen, "Messages captured per call, 1 to 64 (default 8)");
+
+bool rmt_time64;
+module_param_named(time64, rmt_time64, bool, 0644);
+MODULE_PARM_DESC(time64,
+		 "Also capture recvmmsg_time64 (syscall 417) of 32-bit tasks (default off)");
 
 static int __init rmt_init(void)
 {
@@ -38,13 +59,17 @@ static int __init rmt_init(void)
 		return err;
 	err = rmt_buffer_init(buffer_size);
 	if (err)
-		return err;
+		goto out_capture;
 	err = rmt_device_init();
-	if (err) {
-		rmt_buffer_exit();
-		return err;
-	}
+	if (err)
+		goto out_buffer;
 	return 0;
+
+out_buffer:
+	rmt_buffer_exit();
+out_capture:
+	rmt_capture_exit();
+	return err;
 }
 
 static void __exit rmt_exit(void)
@@ -52,6 +77,7 @@ static void __exit rmt_exit(void)
 	/* No descriptor is open (the device holds a module reference). */
 	rmt_device_exit();
 	rmt_capture_disable();
+	rmt_capture_exit();
 	rmt_buffer_exit();
 }
 

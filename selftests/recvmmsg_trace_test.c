@@ -3,14 +3,17 @@
  * Selftests of the recvmmsg_trace module, run in a guest with the module
  * loaded. Each test drives the real module through /dev/recvmmsg_trace and
  * a real 32-bit client (rmt_client32, found next to this binary), and
- * compares the records with what the client did.
+ * compares the records field by field with what the client did.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +21,9 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
-#include <netinet/in.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,24 +31,36 @@
 
 #include "kselftest_harness.h"
 
-#define MAX_RECORDS	64
+#define MAX_KEPT	16
+#define MAX_REPORTS	16
+#define PARAMS		"/sys/module/recvmmsg_trace/parameters/"
 
-/* What rmt_client32 reports about the call it made. */
+/* What rmt_client32 reports about each call it made. */
 struct client_report {
 	int pid;
 	int tid;
 	unsigned long mmsg;
 	unsigned long timeout;
+	int port;
 	long ret;
 	int err;
 };
 
+/* Records drained from the device: the first MAX_KEPT of each type. */
 struct records {
 	int n_enter, n_exit, n_lost, n_other;
-	struct rmt_enter_record enter;	/* the first of each */
-	struct rmt_exit_record exit;
+	unsigned long long lost_count;
+	union {
+		struct rmt_enter_record r;
+		char space[RMT_RECORD_MAX_SIZE];
+	} enter[MAX_KEPT];
+	union {
+		struct rmt_exit_record r;
+		char space[RMT_RECORD_MAX_SIZE];
+	} exit[MAX_KEPT];
 };
 
+static struct records rec;
 static char client_path[PATH_MAX + 16];
 
 static void find_client(void)
@@ -62,48 +78,62 @@ static void find_client(void)
 	snprintf(client_path, sizeof(client_path), "%srmt_client32", self);
 }
 
-/* Run rmt_client32 with @argv and parse its one-line report. */
-static int run_client(char *const argv[], struct client_report *rep)
+/*
+ * Run rmt_client32 with @argv; @setup runs in the child before exec, with
+ * @clone_flags (CLONE_NEWPID...) applied. Parses up to MAX_REPORTS lines
+ * into @reps and returns how many, or -1 when the client failed.
+ */
+static int run_client_in(char *const argv[], struct client_report *reps,
+			 int (*setup)(void *), void *arg, int clone_flags)
 {
-	int pipefd[2], status;
+	int pipefd[2], status, n = 0;
 	char line[256];
 	FILE *f;
 	pid_t pid;
-	int got;
 
 	if (!client_path[0])
 		find_client();
 	if (pipe(pipefd))
 		return -1;
-	pid = fork();
+	pid = syscall(SYS_clone, SIGCHLD | clone_flags, NULL, NULL, NULL, NULL);
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
 		dup2(pipefd[1], STDOUT_FILENO);
 		close(pipefd[0]);
 		close(pipefd[1]);
+		if (setup && setup(arg))
+			_exit(126);
 		execv(client_path, argv);
 		_exit(127);
 	}
 	close(pipefd[1]);
 	f = fdopen(pipefd[0], "r");
-	memset(rep, 0, sizeof(*rep));
-	got = f && fgets(line, sizeof(line), f) &&
-	      sscanf(line, "pid=%d tid=%d mmsg=%lx timeout=%lx ret=%ld errno=%d",
-		     &rep->pid, &rep->tid, &rep->mmsg, &rep->timeout, &rep->ret,
-		     &rep->err) == 6;
+	while (f && n < MAX_REPORTS && fgets(line, sizeof(line), f)) {
+		struct client_report *r = &reps[n];
+
+		if (sscanf(line, "pid=%d tid=%d mmsg=%lx timeout=%lx port=%d ret=%ld errno=%d",
+			   &r->pid, &r->tid, &r->mmsg, &r->timeout, &r->port,
+			   &r->ret, &r->err) == 7)
+			n++;
+	}
 	if (f)
 		fclose(f);
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
 	    WEXITSTATUS(status))
 		return -1;
-	return got ? 0 : -1;
+	return n;
 }
 
-/* Drain every queued record without blocking and sort them by type. */
+static int run_client(char *const argv[], struct client_report *rep)
+{
+	return run_client_in(argv, rep, NULL, NULL, 0) == 1 ? 0 : -1;
+}
+
+/* Drain every queued record without blocking into @r. */
 static int drain(int fd, struct records *r)
 {
-	static char buf[MAX_RECORDS * RMT_RECORD_MAX_SIZE];
+	static char buf[256 * 1024] __attribute__((aligned(8)));
 	int flags = fcntl(fd, F_GETFL);
 	ssize_t n;
 
@@ -115,17 +145,20 @@ static int drain(int fd, struct records *r)
 		while (off < n) {
 			struct rmt_record_header *h = (void *)(buf + off);
 
-			if (h->size < sizeof(*h) || off + h->size > n)
+			if (h->size < sizeof(*h) || off + h->size > n ||
+			    h->size > RMT_RECORD_MAX_SIZE || h->size % 8)
 				return -1;
-			if (h->type == RMT_REC_ENTER && h->size == sizeof(r->enter)) {
-				if (!r->n_enter++)
-					memcpy(&r->enter, h, sizeof(r->enter));
-			} else if (h->type == RMT_REC_EXIT &&
-				   h->size == sizeof(r->exit)) {
-				if (!r->n_exit++)
-					memcpy(&r->exit, h, sizeof(r->exit));
+			if (h->type == RMT_REC_ENTER) {
+				if (r->n_enter < MAX_KEPT)
+					memcpy(&r->enter[r->n_enter], h, h->size);
+				r->n_enter++;
+			} else if (h->type == RMT_REC_EXIT) {
+				if (r->n_exit < MAX_KEPT)
+					memcpy(&r->exit[r->n_exit], h, h->size);
+				r->n_exit++;
 			} else if (h->type == RMT_REC_LOST) {
 				r->n_lost++;
+				r->lost_count += ((struct rmt_lost_record *)h)->count;
 			} else {
 				r->n_other++;
 			}
@@ -136,18 +169,83 @@ static int drain(int fd, struct records *r)
 	return n < 0 && errno != EAGAIN ? -1 : 0;
 }
 
+static int write_file(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, value, strlen(value));
+	close(fd);
+	return n == (ssize_t)strlen(value) ? 0 : -1;
+}
+
+static unsigned long long ns_inode(const char *which)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", which);
+	return stat(path, &st) ? 0 : st.st_ino;
+}
+
+/* The cgroup v2 id of this process: the inode of its cgroup directory. */
+static unsigned long long own_cgroup_id(void)
+{
+	char line[PATH_MAX], path[PATH_MAX + 32];
+	struct stat st;
+	FILE *f = fopen("/proc/self/cgroup", "r");
+	int found = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "0::", 3)) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(path, sizeof(path), "/sys/fs/cgroup%s", line + 3);
+			found = 1;
+		}
+	if (f)
+		fclose(f);
+	return found && !stat(path, &st) ? st.st_ino : 0;
+}
+
+/* Run the client for one call returning @want; drain its two records. */
+#define RUN_ONE_CALL(_argv, _rep, _want) do {				\
+	ASSERT_EQ(0, run_client(_argv, &(_rep)));			\
+	ASSERT_EQ(_want, (_rep).ret);					\
+	ASSERT_EQ(0, drain(self->fd, &rec));				\
+	ASSERT_EQ(1, rec.n_enter);					\
+	ASSERT_EQ(1, rec.n_exit);					\
+} while (0)
+
+static const struct rmt_enter_record *E(int i)
+{
+	return &rec.enter[i].r;
+}
+
+static const struct rmt_exit_record *X(int i)
+{
+	return &rec.exit[i].r;
+}
+
+/* Whether syscall tracepoints may fault here: upstream since 7.x kernels. */
+static int probe_may_fault(void)
+{
+	struct utsname u;
+
+	return !uname(&u) && atoi(u.release) >= 7;
+}
+
 FIXTURE(dev) {
 	int fd;
 };
 
 FIXTURE_SETUP(dev)
 {
-	struct records r;
-
 	self->fd = open(RMT_DEVICE_PATH, O_RDONLY);
 	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", RMT_DEVICE_PATH, strerror(errno));
 	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_DISABLE, 0));
-	ASSERT_EQ(0, drain(self->fd, &r));
+	ASSERT_EQ(0, drain(self->fd, &rec));
 	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_ENABLE, 0));
 }
 
@@ -212,60 +310,277 @@ TEST(unknown_ioctl_is_enotty)
 	close(fd);
 }
 
-TEST_F(dev, direct_call_gives_one_enter_and_one_exit)
+/* The task fields every record of a client started by run_client has. */
+#define EXPECT_TASK(_task, _rep) do {						\
+	EXPECT_EQ((_rep).pid, (_task).tgid);					\
+	EXPECT_EQ((_rep).tid, (_task).tid);					\
+	EXPECT_EQ((_rep).pid, (_task).ns_tgid);					\
+	EXPECT_EQ((_rep).tid, (_task).ns_tid);					\
+	EXPECT_EQ(getpid(), (_task).ppid);					\
+	EXPECT_EQ(getuid(), (_task).uid);					\
+	EXPECT_EQ(getgid(), (_task).gid);					\
+	EXPECT_EQ(ns_inode("pid"), (_task).pid_ns);				\
+	EXPECT_EQ(ns_inode("mnt"), (_task).mnt_ns);				\
+	EXPECT_EQ(own_cgroup_id(), (_task).cgroup_id);				\
+	EXPECT_EQ(0, (_task).reserved);						\
+	EXPECT_STREQ("rmt_client32", (_task).comm);				\
+} while (0)
+
+TEST_F(dev, ipv4_message_every_field)
 {
-	char *argv[] = { "rmt_client32", "direct", "7", "4", "0x10000" /* MSG_WAITFORONE */,
-			 "2", "1", "500000000", NULL };
+	char *argv[] = { "rmt_client32", "recv", "fd=7", "vlen=4", "flags=0x10000",
+			 "queued=2", "timeout=1.500000000", NULL };
+	const struct rmt_enter_record *e;
+	const struct rmt_exit_record *x;
 	struct client_report rep;
-	struct records r;
+	int i;
 
-	ASSERT_EQ(0, run_client(argv, &rep));
-	ASSERT_EQ(2, rep.ret);
-	ASSERT_EQ(0, drain(self->fd, &r));
-	ASSERT_EQ(1, r.n_enter);
-	ASSERT_EQ(1, r.n_exit);
-	EXPECT_EQ(0, r.n_lost);
-	EXPECT_EQ(0, r.n_other);
+	RUN_ONE_CALL(argv, rep, 2);
+	EXPECT_EQ(0, rec.n_lost + rec.n_other);
+	e = E(0);
+	x = X(0);
 
-	EXPECT_EQ(rep.pid, r.enter.task.tgid);
-	EXPECT_EQ(rep.tid, r.enter.task.tid);
-	EXPECT_EQ(getuid(), r.enter.task.uid);
-	EXPECT_EQ(RMT_NR_IA32_RECVMMSG_TIME32, r.enter.task.syscall_nr);
-	EXPECT_STREQ("rmt_client32", r.enter.task.comm);
-	EXPECT_EQ(7, r.enter.args[RMT_ARG_FD]);
-	EXPECT_EQ(rep.mmsg, r.enter.args[RMT_ARG_MMSG]);
-	EXPECT_EQ(4, r.enter.args[RMT_ARG_VLEN]);
-	EXPECT_EQ(MSG_WAITFORONE, r.enter.args[RMT_ARG_FLAGS]);
-	EXPECT_EQ(rep.timeout, r.enter.args[RMT_ARG_TIMEOUT]);
-	EXPECT_NE(0, rep.timeout);
+	EXPECT_TASK(e->task, rep);
+	EXPECT_EQ(RMT_NR_IA32_RECVMMSG_TIME32, e->call.syscall_nr);
+	EXPECT_EQ(RMT_VIA_SYSCALL, e->call.via);
+	EXPECT_EQ(RMT_CALL_TIMEOUT, e->call.flags);
+	EXPECT_EQ(0, e->call.faults);
+	EXPECT_EQ(7, e->call.args[RMT_ARG_FD]);
+	EXPECT_EQ(rep.mmsg, e->call.args[RMT_ARG_MMSG]);
+	EXPECT_EQ(4, e->call.args[RMT_ARG_VLEN]);
+	EXPECT_EQ(MSG_WAITFORONE, e->call.args[RMT_ARG_FLAGS]);
+	EXPECT_EQ(rep.timeout, e->call.args[RMT_ARG_TIMEOUT]);
+	EXPECT_EQ(1, e->call.timeout_sec);
+	EXPECT_EQ(500000000, e->call.timeout_nsec);
+	EXPECT_EQ(0, e->call.ret);
+	ASSERT_EQ(4, e->call.nr_msgs);
+	EXPECT_EQ(sizeof(*e) + 4 * sizeof(e->msgs[0]), e->hdr.size);
+	for (i = 0; i < 4; i++) {
+		EXPECT_NE(0, e->msgs[i].name);
+		EXPECT_EQ(128, e->msgs[i].namelen);	/* sockaddr_storage */
+		EXPECT_EQ(1, e->msgs[i].iovlen);
+		EXPECT_EQ(1, e->msgs[i].nr_iov);
+		EXPECT_NE(0, e->msgs[i].iov_snap[0].base);
+		EXPECT_EQ(256, e->msgs[i].iov_snap[0].len);
+		EXPECT_EQ(0, e->msgs[i].control);
+		EXPECT_EQ(0, e->msgs[i].len);
+	}
 
-	EXPECT_EQ(rep.pid, r.exit.task.tgid);
-	EXPECT_EQ(rep.tid, r.exit.task.tid);
-	EXPECT_STREQ("rmt_client32", r.exit.task.comm);
-	EXPECT_EQ(RMT_NR_IA32_RECVMMSG_TIME32, r.exit.task.syscall_nr);
-	EXPECT_EQ(2, r.exit.ret);
-	EXPECT_LE(r.enter.hdr.time_ns, r.exit.hdr.time_ns);
-	EXPECT_GT(sysconf(_SC_NPROCESSORS_CONF), r.enter.hdr.cpu);
+	EXPECT_TASK(x->task, rep);
+	EXPECT_EQ(2, x->call.ret);
+	EXPECT_EQ(e->call.args[RMT_ARG_MMSG], x->call.args[RMT_ARG_MMSG]);
+	EXPECT_EQ(RMT_CALL_TIMEOUT, x->call.flags);
+	EXPECT_EQ(0, x->call.faults);
+	/* The time left, written back by the kernel. */
+	EXPECT_GT(1500000000LL, x->call.timeout_sec * 1000000000LL + x->call.timeout_nsec);
+	ASSERT_EQ(2, x->call.nr_msgs);
+	for (i = 0; i < 2; i++) {
+		struct sockaddr_in sin;
+
+		EXPECT_EQ(strlen("datagram 0"), x->msgs[i].len);
+		EXPECT_EQ(0, x->msgs[i].flags);
+		EXPECT_EQ(sizeof(sin), x->msgs[i].namelen);
+		memcpy(&sin, x->msgs[i].name, sizeof(sin));
+		EXPECT_EQ(AF_INET, sin.sin_family);
+		EXPECT_EQ(rep.port, ntohs(sin.sin_port));
+		EXPECT_EQ(htonl(INADDR_LOOPBACK), sin.sin_addr.s_addr);
+	}
+	EXPECT_LE(e->hdr.time_ns, x->hdr.time_ns);
+	EXPECT_GT(sysconf(_SC_NPROCESSORS_CONF), e->hdr.cpu);
 }
 
-TEST_F(dev, null_timeout_and_error_return_are_recorded)
+TEST_F(dev, ipv6_source_address)
 {
-	char *argv[] = { "rmt_client32", "direct", "9", "1", "0x40" /* MSG_DONTWAIT */,
-			 "0", NULL };
+	char *argv[] = { "rmt_client32", "recv", "family=inet6", "vlen=1", NULL };
 	struct client_report rep;
-	struct records r;
+	struct sockaddr_in6 sin6;
 
 	ASSERT_EQ(0, run_client(argv, &rep));
-	ASSERT_EQ(-1, rep.ret);
+	ASSERT_EQ(1, rep.ret);
+	ASSERT_EQ(0, drain(self->fd, &rec));
+	ASSERT_EQ(1, rec.n_exit);
+	ASSERT_EQ(1, X(0)->call.nr_msgs);
+	EXPECT_EQ(sizeof(sin6), X(0)->msgs[0].namelen);
+	memcpy(&sin6, X(0)->msgs[0].name, sizeof(sin6));
+	EXPECT_EQ(AF_INET6, sin6.sin6_family);
+	EXPECT_EQ(rep.port, ntohs(sin6.sin6_port));
+	EXPECT_EQ(0, memcmp(&sin6.sin6_addr, &in6addr_loopback, sizeof(in6addr_loopback)));
+	EXPECT_EQ(strlen("datagram 0"), X(0)->msgs[0].len);
+}
+
+TEST_F(dev, unix_socketpair_message)
+{
+	char *argv[] = { "rmt_client32", "recv", "family=unix", "vlen=2",
+			 "flags=0x40", "queued=2", NULL };
+	struct client_report rep;
+
+	RUN_ONE_CALL(argv, rep, 2);
+	EXPECT_EQ(MSG_DONTWAIT, E(0)->call.args[RMT_ARG_FLAGS]);
+	ASSERT_EQ(2, X(0)->call.nr_msgs);
+	/* An unnamed peer: the kernel reports no source address. */
+	EXPECT_EQ(0, X(0)->msgs[0].namelen);
+	EXPECT_EQ(strlen("datagram 1"), X(0)->msgs[1].len);
+	EXPECT_EQ(0, X(0)->call.faults);
+}
+
+TEST_F(dev, snaplen_4_with_vlen_8_keeps_4_and_says_truncated)
+{
+	char *argv[] = { "rmt_client32", "recv", "vlen=8", "queued=8", NULL };
+	struct client_report rep;
+	int ok;
+
+	ASSERT_EQ(0, write_file(PARAMS "snaplen", "4"));
+	ok = run_client(argv, &rep);
+	ASSERT_EQ(0, write_file(PARAMS "snaplen", "8"));
+	ASSERT_EQ(0, ok);
+	ASSERT_EQ(8, rep.ret);
+	ASSERT_EQ(0, drain(self->fd, &rec));
+	ASSERT_EQ(1, rec.n_enter);
+	EXPECT_EQ(4, E(0)->call.nr_msgs);
+	EXPECT_TRUE(E(0)->call.flags & RMT_CALL_TRUNCATED);
+	EXPECT_EQ(sizeof(*E(0)) + 4 * sizeof(E(0)->msgs[0]), E(0)->hdr.size);
+	ASSERT_EQ(1, rec.n_exit);
+	EXPECT_EQ(4, X(0)->call.nr_msgs);
+	EXPECT_TRUE(X(0)->call.flags & RMT_CALL_TRUNCATED);
+	EXPECT_EQ(8, X(0)->call.ret);
+}
+
+TEST(snaplen_out_of_range_is_refused)
+{
+	EXPECT_EQ(-1, write_file(PARAMS "snaplen", "0"));
+	EXPECT_EQ(-1, write_file(PARAMS "snaplen", "65"));
+	EXPECT_EQ(0, write_file(PARAMS "snaplen", "8"));
+}
+
+TEST_F(dev, vlen_0_has_no_messages)
+{
+	char *argv[] = { "rmt_client32", "recv", "vlen=0", NULL };
+	struct client_report rep;
+
+	ASSERT_EQ(0, run_client(argv, &rep));
+	ASSERT_EQ(0, drain(self->fd, &rec));
+	ASSERT_EQ(1, rec.n_enter);
+	ASSERT_EQ(1, rec.n_exit);
+	EXPECT_EQ(0, E(0)->call.args[RMT_ARG_VLEN]);
+	EXPECT_EQ(0, E(0)->call.nr_msgs);
+	EXPECT_EQ(0, E(0)->call.flags & RMT_CALL_TRUNCATED);
+	EXPECT_EQ(sizeof(*E(0)), E(0)->hdr.size);
+	EXPECT_EQ(rep.ret, X(0)->call.ret);
+	EXPECT_EQ(0, X(0)->call.nr_msgs);
+}
+
+TEST_F(dev, null_timeout_and_error_return)
+{
+	char *argv[] = { "rmt_client32", "recv", "fd=9", "flags=0x40", "queued=0", NULL };
+	struct client_report rep;
+
+	RUN_ONE_CALL(argv, rep, -1);
 	ASSERT_EQ(EAGAIN, rep.err);
-	ASSERT_EQ(0, drain(self->fd, &r));
-	ASSERT_EQ(1, r.n_enter);
-	ASSERT_EQ(1, r.n_exit);
-	EXPECT_EQ(9, r.enter.args[RMT_ARG_FD]);
-	EXPECT_EQ(1, r.enter.args[RMT_ARG_VLEN]);
-	EXPECT_EQ(MSG_DONTWAIT, r.enter.args[RMT_ARG_FLAGS]);
-	EXPECT_EQ(0, r.enter.args[RMT_ARG_TIMEOUT]);
-	EXPECT_EQ(-EAGAIN, r.exit.ret);
+	EXPECT_EQ(9, E(0)->call.args[RMT_ARG_FD]);
+	EXPECT_EQ(0, E(0)->call.args[RMT_ARG_TIMEOUT]);
+	EXPECT_EQ(0, E(0)->call.flags & RMT_CALL_TIMEOUT);
+	EXPECT_EQ(0, E(0)->call.timeout_sec);
+	EXPECT_EQ(-EAGAIN, X(0)->call.ret);
+	EXPECT_EQ(0, X(0)->call.nr_msgs);
+	EXPECT_EQ(0, X(0)->call.faults);
+}
+
+TEST_F(dev, expired_timeout_is_written_back)
+{
+	/* One ns: it has run out once the first datagram is in. */
+	char *argv[] = { "rmt_client32", "recv", "vlen=2", "queued=2",
+			 "timeout=0.1", NULL };
+	struct client_report rep;
+
+	ASSERT_EQ(0, run_client(argv, &rep));
+	ASSERT_EQ(1, rep.ret);
+	ASSERT_EQ(0, drain(self->fd, &rec));
+	ASSERT_EQ(1, rec.n_exit);
+	EXPECT_EQ(0, E(0)->call.timeout_sec);
+	EXPECT_EQ(1, E(0)->call.timeout_nsec);
+	EXPECT_TRUE(X(0)->call.flags & RMT_CALL_TIMEOUT);
+	EXPECT_EQ(0, X(0)->call.timeout_sec);
+	EXPECT_EQ(0, X(0)->call.timeout_nsec);
+	EXPECT_EQ(1, X(0)->call.nr_msgs);
+}
+
+TEST_F(dev, unmapped_mmsg_faults_at_enter_and_efault_at_exit)
+{
+	char *argv[] = { "rmt_client32", "recv", "vlen=2", "bad=mmsg", NULL };
+	struct client_report rep;
+
+	RUN_ONE_CALL(argv, rep, -1);
+	ASSERT_EQ(EFAULT, rep.err);
+	EXPECT_EQ(rep.mmsg, E(0)->call.args[RMT_ARG_MMSG]);
+	EXPECT_EQ(RMT_FAULT_MMSG, E(0)->call.faults);
+	EXPECT_EQ(0, E(0)->call.nr_msgs);
+	EXPECT_EQ(-EFAULT, X(0)->call.ret);
+}
+
+TEST_F(dev, unmapped_timeout_faults_at_enter_and_efault_at_exit)
+{
+	char *argv[] = { "rmt_client32", "recv", "vlen=1", "bad=timeout", NULL };
+	struct client_report rep;
+
+	RUN_ONE_CALL(argv, rep, -1);
+	ASSERT_EQ(EFAULT, rep.err);
+	EXPECT_EQ(rep.timeout, E(0)->call.args[RMT_ARG_TIMEOUT]);
+	EXPECT_EQ(RMT_FAULT_TIMEOUT, E(0)->call.faults);
+	EXPECT_EQ(0, E(0)->call.flags & RMT_CALL_TIMEOUT);
+	EXPECT_EQ(1, E(0)->call.nr_msgs);
+	EXPECT_EQ(-EFAULT, X(0)->call.ret);
+	EXPECT_EQ(RMT_FAULT_TIMEOUT, X(0)->call.faults);
+}
+
+TEST_F(dev, untouched_vector_is_read_where_the_probe_may_fault)
+{
+	char *argv[] = { "rmt_client32", "recv", "vlen=1", "lazy=1", NULL };
+	struct client_report rep;
+
+	ASSERT_EQ(0, run_client(argv, &rep));
+	ASSERT_EQ(1, rep.ret);
+	ASSERT_EQ(0, drain(self->fd, &rec));
+	ASSERT_EQ(1, rec.n_enter);
+	if (probe_may_fault()) {
+		EXPECT_EQ(0, E(0)->call.faults);
+		ASSERT_EQ(1, E(0)->call.nr_msgs);
+		EXPECT_EQ(1, E(0)->msgs[0].iovlen);
+		EXPECT_EQ(256, E(0)->msgs[0].iov_snap[0].len);
+	} else {
+		/* Not resident, and the probe may not fault it in. */
+		EXPECT_EQ(RMT_FAULT_MMSG, E(0)->call.faults);
+		EXPECT_EQ(0, E(0)->call.nr_msgs);
+	}
+	/* The call itself touched the pages: exit reads them everywhere. */
+	ASSERT_EQ(1, rec.n_exit);
+	EXPECT_EQ(0, X(0)->call.faults);
+	EXPECT_EQ(1, X(0)->call.nr_msgs);
+}
+
+TEST_F(dev, socketcall_gives_the_same_fields)
+{
+	char *argv[] = { "rmt_client32", "recv", "via=socketcall", "fd=7", "vlen=4",
+			 "flags=0x10000", "queued=2", "timeout=1.500000000", NULL };
+	struct client_report rep;
+
+	RUN_ONE_CALL(argv, rep, 2);
+	EXPECT_TASK(E(0)->task, rep);
+	EXPECT_EQ(RMT_NR_IA32_RECVMMSG_TIME32, E(0)->call.syscall_nr);
+	EXPECT_EQ(RMT_VIA_SOCKETCALL, E(0)->call.via);
+	EXPECT_EQ(0, E(0)->call.faults);
+	EXPECT_EQ(7, E(0)->call.args[RMT_ARG_FD]);
+	EXPECT_EQ(rep.mmsg, E(0)->call.args[RMT_ARG_MMSG]);
+	EXPECT_EQ(4, E(0)->call.args[RMT_ARG_VLEN]);
+	EXPECT_EQ(MSG_WAITFORONE, E(0)->call.args[RMT_ARG_FLAGS]);
+	EXPECT_EQ(rep.timeout, E(0)->call.args[RMT_ARG_TIMEOUT]);
+	EXPECT_EQ(1, E(0)->call.timeout_sec);
+	EXPECT_EQ(500000000, E(0)->call.timeout_nsec);
+	EXPECT_EQ(4, E(0)->call.nr_msgs);
+	EXPECT_EQ(RMT_VIA_SOCKETCALL, X(0)->call.via);
+	EXPECT_EQ(2, X(0)->call.ret);
+	EXPECT_EQ(rep.mmsg, X(0)->call.args[RMT_ARG_MMSG]);
+	ASSERT_EQ(2, X(0)->call.nr_msgs);
+	EXPECT_EQ(strlen("datagram 1"), X(0)->msgs[1].len);
 }
 
 TEST_F(dev, native_64bit_recvmmsg_gives_no_record)
@@ -275,7 +590,6 @@ TEST_F(dev, native_64bit_recvmmsg_gives_no_record)
 	char payload[] = "x", buf[16];
 	struct iovec iov = { buf, sizeof(buf) };
 	struct mmsghdr m = { .msg_hdr = { .msg_iov = &iov, .msg_iovlen = 1 } };
-	struct records r;
 	int s;
 
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -286,34 +600,133 @@ TEST_F(dev, native_64bit_recvmmsg_gives_no_record)
 	ASSERT_EQ(1, sendto(s, payload, 1, 0, (struct sockaddr *)&a, sizeof(a)));
 	ASSERT_EQ(1, recvmmsg(s, &m, 1, MSG_DONTWAIT, NULL));
 	close(s);
-	ASSERT_EQ(0, drain(self->fd, &r));
-	EXPECT_EQ(0, r.n_enter + r.n_exit + r.n_lost + r.n_other);
+	ASSERT_EQ(0, drain(self->fd, &rec));
+	EXPECT_EQ(0, rec.n_enter + rec.n_exit + rec.n_lost + rec.n_other);
 }
 
-/* Run a client mode that must succeed and leave no record behind. */
-static int records_after_client(int fd, const char *mode, struct client_report *rep)
+TEST_F(dev, time64_gives_no_record_unless_enabled)
 {
-	char *argv[] = { "rmt_client32", (char *)mode, "5", NULL };
-	struct records r;
+	char *argv[] = { "rmt_client32", "recv", "via=glibc", "vlen=2", "queued=1",
+			 "flags=0x10000", "timeout=2.250000000", NULL };
+	struct client_report rep;
+	int ok;
 
-	if (run_client(argv, rep) || rep->ret <= 0 || drain(fd, &r))
-		return -1;
-	return r.n_enter + r.n_exit + r.n_lost + r.n_other;
+	ASSERT_EQ(0, run_client(argv, &rep));
+	ASSERT_EQ(1, rep.ret);
+	ASSERT_EQ(0, drain(self->fd, &rec));
+	EXPECT_EQ(0, rec.n_enter + rec.n_exit + rec.n_lost + rec.n_other);
+
+	ASSERT_EQ(0, write_file(PARAMS "time64", "1"));
+	ok = run_client(argv, &rep);
+	ASSERT_EQ(0, write_file(PARAMS "time64", "0"));
+	ASSERT_EQ(0, ok);
+	ASSERT_EQ(1, rep.ret);
+	ASSERT_EQ(0, drain(self->fd, &rec));
+	ASSERT_EQ(1, rec.n_enter);
+	ASSERT_EQ(1, rec.n_exit);
+	EXPECT_EQ(RMT_NR_IA32_RECVMMSG_TIME64, E(0)->call.syscall_nr);
+	EXPECT_EQ(RMT_VIA_SYSCALL, E(0)->call.via);
+	EXPECT_EQ(2, E(0)->call.timeout_sec);
+	EXPECT_EQ(250000000, E(0)->call.timeout_nsec);
+	EXPECT_TRUE(E(0)->call.flags & RMT_CALL_TIMEOUT);
+	EXPECT_EQ(2, E(0)->call.nr_msgs);
+	EXPECT_EQ(RMT_NR_IA32_RECVMMSG_TIME64, X(0)->call.syscall_nr);
+	EXPECT_EQ(1, X(0)->call.ret);
+	EXPECT_EQ(1, X(0)->call.nr_msgs);
 }
 
-TEST_F(dev, compat_recvmmsg_time64_gives_no_record)
+TEST_F(dev, other_compat_socket_calls_give_no_record)
 {
+	char *argv[] = { "rmt_client32", "other", "5", NULL };
 	struct client_report rep;
 
-	EXPECT_EQ(0, records_after_client(self->fd, "time64", &rep));
-	EXPECT_EQ(1, rep.ret);
+	ASSERT_EQ(0, run_client(argv, &rep));
+	ASSERT_LT(0, rep.ret);	/* recvmsg, recv and socketcall(SYS_RECVMSG) ran */
+	ASSERT_EQ(0, drain(self->fd, &rec));
+	EXPECT_EQ(0, rec.n_enter + rec.n_exit + rec.n_lost + rec.n_other);
 }
 
-TEST_F(dev, other_compat_syscalls_give_no_record)
+TEST_F(dev, four_threads_each_with_its_own_tid)
 {
+	char *argv[] = { "rmt_client32", "recv", "threads=4", "vlen=1", NULL };
+	struct client_report reps[MAX_REPORTS];
+	int i, j, found;
+
+	ASSERT_EQ(4, run_client_in(argv, reps, NULL, NULL, 0));
+	ASSERT_EQ(0, drain(self->fd, &rec));
+	ASSERT_EQ(4, rec.n_enter);
+	ASSERT_EQ(4, rec.n_exit);
+	for (i = 0; i < 4; i++) {
+		found = 0;
+		EXPECT_EQ(1, reps[i].ret);
+		for (j = 0; j < 4; j++) {
+			if (E(j)->task.tid != (__u32)reps[i].tid)
+				continue;
+			found++;
+			EXPECT_EQ(reps[i].pid, E(j)->task.tgid);
+			EXPECT_EQ(reps[i].mmsg, E(j)->call.args[RMT_ARG_MMSG]);
+		}
+		for (j = 0; j < 4; j++)
+			if (X(j)->task.tid == (__u32)reps[i].tid) {
+				found++;
+				EXPECT_EQ(reps[i].pid, X(j)->task.tgid);
+				EXPECT_EQ(1, X(j)->call.ret);
+			}
+		EXPECT_EQ(2, found) TH_LOG("thread %d", reps[i].tid);
+		EXPECT_EQ(reps[0].pid, reps[i].pid);
+	}
+}
+
+TEST_F(dev, new_pid_namespace_ids_differ_from_host_ids)
+{
+	char *argv[] = { "rmt_client32", "recv", "vlen=1", NULL };
 	struct client_report rep;
 
-	EXPECT_EQ(0, records_after_client(self->fd, "other", &rep));
+	ASSERT_EQ(1, run_client_in(argv, &rep, NULL, NULL, CLONE_NEWPID));
+	ASSERT_EQ(1, rep.pid);	/* as the client sees itself */
+	ASSERT_EQ(0, drain(self->fd, &rec));
+	ASSERT_EQ(1, rec.n_enter);
+	EXPECT_EQ(1, E(0)->task.ns_tgid);
+	EXPECT_EQ(1, E(0)->task.ns_tid);
+	EXPECT_NE(1, E(0)->task.tgid);
+	EXPECT_EQ(E(0)->task.tgid, E(0)->task.tid);
+	EXPECT_NE(ns_inode("pid"), E(0)->task.pid_ns);
+	EXPECT_NE(0, E(0)->task.pid_ns);
+	EXPECT_EQ(ns_inode("mnt"), E(0)->task.mnt_ns);
+	ASSERT_EQ(1, rec.n_exit);
+	EXPECT_EQ(1, X(0)->task.ns_tgid);
+	EXPECT_EQ(E(0)->task.tgid, X(0)->task.tgid);
+}
+
+static int join_cgroup(void *dir)
+{
+	char path[PATH_MAX + 32], pid[16];
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", (char *)dir);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	return write_file(path, pid);
+}
+
+TEST_F(dev, child_cgroup_id_is_its_directory_inode)
+{
+	char *argv[] = { "rmt_client32", "recv", "vlen=1", NULL };
+	char dir[] = "/sys/fs/cgroup/rmt-selftest";
+	struct client_report rep;
+	struct stat st;
+	int n;
+
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		SKIP(return, "no cgroup v2 hierarchy at /sys/fs/cgroup: %s", strerror(errno));
+	ASSERT_EQ(0, stat(dir, &st));
+	n = run_client_in(argv, &rep, join_cgroup, dir, 0);
+	rmdir(dir);
+	ASSERT_EQ(1, n);
+	ASSERT_EQ(0, drain(self->fd, &rec));
+	ASSERT_EQ(1, rec.n_enter);
+	EXPECT_EQ(st.st_ino, E(0)->task.cgroup_id);
+	EXPECT_NE(own_cgroup_id(), E(0)->task.cgroup_id);
+	ASSERT_EQ(1, rec.n_exit);
+	EXPECT_EQ(st.st_ino, X(0)->task.cgroup_id);
 }
 
 TEST_F(dev, empty_nonblocking_read_is_eagain)
@@ -329,26 +742,24 @@ TEST_F(dev, empty_nonblocking_read_is_eagain)
 
 TEST_F(dev, short_buffer_is_einval_and_loses_nothing)
 {
-	char *argv[] = { "rmt_client32", "direct", "6", "1", "0", "1", NULL };
+	char *argv[] = { "rmt_client32", "recv", NULL };
 	char small[sizeof(struct rmt_record_header)];
 	struct client_report rep;
-	struct records r;
 
 	ASSERT_EQ(0, run_client(argv, &rep));
 	EXPECT_EQ(-1, read(self->fd, small, sizeof(small)));
 	EXPECT_EQ(EINVAL, errno);
-	ASSERT_EQ(0, drain(self->fd, &r));
-	EXPECT_EQ(1, r.n_enter);
-	EXPECT_EQ(1, r.n_exit);
-	EXPECT_EQ(rep.pid, r.enter.task.tgid);
+	ASSERT_EQ(0, drain(self->fd, &rec));
+	EXPECT_EQ(1, rec.n_enter);
+	EXPECT_EQ(1, rec.n_exit);
+	EXPECT_EQ(rep.pid, E(0)->task.tgid);
 }
 
 TEST_F(dev, read_into_bad_address_is_efault_and_loses_nothing)
 {
-	char *argv[] = { "rmt_client32", "direct", "6", "1", "0", "1", NULL };
+	char *argv[] = { "rmt_client32", "recv", NULL };
 	long page = sysconf(_SC_PAGESIZE);
 	struct client_report rep;
-	struct records r;
 	void *hole;
 
 	hole = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -357,28 +768,27 @@ TEST_F(dev, read_into_bad_address_is_efault_and_loses_nothing)
 	EXPECT_EQ(-1, read(self->fd, hole, page));
 	EXPECT_EQ(EFAULT, errno);
 	munmap(hole, page);
-	ASSERT_EQ(0, drain(self->fd, &r));
-	EXPECT_EQ(1, r.n_enter);
-	EXPECT_EQ(1, r.n_exit);
+	ASSERT_EQ(0, drain(self->fd, &rec));
+	EXPECT_EQ(1, rec.n_enter);
+	EXPECT_EQ(1, rec.n_exit);
 }
 
 TEST_F(dev, nothing_recorded_after_disable)
 {
-	char *argv[] = { "rmt_client32", "direct", "6", "1", "0", "1", NULL };
+	char *argv[] = { "rmt_client32", "recv", NULL };
 	struct client_report rep;
-	struct records r;
 
 	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_DISABLE, 0));
 	ASSERT_EQ(0, run_client(argv, &rep));
 	ASSERT_EQ(1, rep.ret);
-	ASSERT_EQ(0, drain(self->fd, &r));
-	EXPECT_EQ(0, r.n_enter + r.n_exit + r.n_lost + r.n_other);
+	ASSERT_EQ(0, drain(self->fd, &rec));
+	EXPECT_EQ(0, rec.n_enter + rec.n_exit + rec.n_lost + rec.n_other);
 }
 
 struct blocked_read {
 	int fd;
 	ssize_t ret;
-	char buf[MAX_RECORDS * RMT_RECORD_MAX_SIZE];
+	char buf[RMT_RECORD_MAX_SIZE * 4] __attribute__((aligned(8)));
 };
 
 static void *read_blocking(void *arg)
@@ -391,7 +801,7 @@ static void *read_blocking(void *arg)
 
 TEST_F(dev, blocked_reader_wakes_when_a_record_arrives)
 {
-	char *argv[] = { "rmt_client32", "direct", "6", "1", "0", "1", NULL };
+	char *argv[] = { "rmt_client32", "recv", NULL };
 	static struct blocked_read b;
 	struct client_report rep;
 	struct pollfd pfd = { .fd = self->fd, .events = POLLIN };
@@ -417,7 +827,7 @@ TEST_F(dev, blocked_reader_wakes_when_a_record_arrives)
 
 TEST_F(dev, poll_reports_readable_when_records_are_queued)
 {
-	char *argv[] = { "rmt_client32", "direct", "6", "1", "0", "1", NULL };
+	char *argv[] = { "rmt_client32", "recv", NULL };
 	struct pollfd pfd = { .fd = self->fd, .events = POLLIN };
 	struct client_report rep;
 
@@ -425,6 +835,69 @@ TEST_F(dev, poll_reports_readable_when_records_are_queued)
 	ASSERT_EQ(0, run_client(argv, &rep));
 	ASSERT_EQ(1, poll(&pfd, 1, 10000));
 	EXPECT_TRUE(pfd.revents & POLLIN);
+}
+
+/* Reload the module with @params; the .ko sits next to this binary. */
+static int reload_module(const char *params)
+{
+	char ko[PATH_MAX + 32];
+	int fd, ret;
+
+	if (!client_path[0])
+		find_client();
+	snprintf(ko, sizeof(ko), "%.*srecvmmsg_trace.ko",
+		 (int)(strrchr(client_path, '/') - client_path + 1), client_path);
+	if (syscall(SYS_delete_module, "recvmmsg_trace", O_NONBLOCK))
+		return -1;
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ret = syscall(SYS_finit_module, fd, params, 0);
+	close(fd);
+	return ret;
+}
+
+/* Declared last so that it runs last: its tests reload the module. */
+FIXTURE(reload) {
+};
+
+FIXTURE_SETUP(reload)
+{
+}
+
+FIXTURE_TEARDOWN(reload)
+{
+}
+
+/* Calls flood a tiny buffer that nobody drains. */
+TEST_F(reload, tiny_buffer_flood_lost_counts_add_up)
+{
+	char *argv[] = { "rmt_client32", "recv", "flags=0x40", "queued=0",
+			 "calls=3000", NULL };
+	struct client_report rep;
+	unsigned long long seen;
+	struct records r1;
+	int fd;
+
+	ASSERT_EQ(0, reload_module("buffer_size=8192"));
+	fd = open(RMT_DEVICE_PATH, O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, RMT_IOC_ENABLE, 0));
+	ASSERT_EQ(0, run_client(argv, &rep));
+	EXPECT_EQ(EAGAIN, rep.err);
+	/* Drain, then disable (which reports drops still pending), drain. */
+	ASSERT_EQ(0, drain(fd, &rec));
+	r1 = rec;
+	ASSERT_EQ(0, ioctl(fd, RMT_IOC_DISABLE, 0));
+	ASSERT_EQ(0, drain(fd, &rec));
+	close(fd);
+
+	seen = r1.n_enter + r1.n_exit + r1.lost_count +
+	       rec.n_enter + rec.n_exit + rec.lost_count;
+	EXPECT_EQ(2 * 3000ULL, seen);
+	EXPECT_LT(0, r1.n_lost + rec.n_lost);
+	EXPECT_EQ(0, r1.n_other + rec.n_other);
+	EXPECT_EQ(0, reload_module(""));
 }
 
 TEST_HARNESS_MAIN

@@ -1,43 +1,58 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rmt_client32: a 32-bit program that makes one known system call so the
+ * rmt_client32: a 32-bit program that makes known recvmmsg calls so the
  * selftests can compare what the module recorded with what was done.
  * Built with gcc -m32 -static.
  *
- *   rmt_client32 direct FD VLEN FLAGS QUEUED [SEC NSEC]
- *	queue QUEUED datagrams on a loopback UDP socket numbered FD, then call
- *	recvmmsg_time32 (337) with VLEN, FLAGS and a timeout of SEC.NSEC
- *	(NULL when SEC NSEC are absent)
- *   rmt_client32 time64 FD	the same with recvmmsg_time64 (417)
- *   rmt_client32 other FD	other socket system calls, no recvmmsg
- *   rmt_client32 serve PORT COUNT
- *	receive COUNT datagrams on 127.0.0.1:PORT with recvmmsg_time32
- *   rmt_client32 send PORT COUNT
- *	send COUNT datagrams to 127.0.0.1:PORT, two at a time
- *
- * direct, time64 and other print one line: pid=P tid=T mmsg=ADDR timeout=ADDR ret=R errno=E
+ *   rmt_client32 recv [KEY=VALUE]...
+ *	queue datagrams on a socket it sends to itself, then receive them with
+ *	one recvmmsg call. Keys (defaults in brackets):
+ *	  via=syscall|socketcall|time64|glibc   how to call [syscall]:
+ *	      syscall 337, socketcall(SYS_RECVMMSG), syscall 417, or libc's
+ *	      recvmmsg() (which uses 417 on current kernels)
+ *	  family=inet|inet6|unix   socket [inet]; unix is a socketpair
+ *	  fd=N vlen=N flags=N queued=N   [5, 1, 0, 1]
+ *	  timeout=SEC.NSEC   [NULL]
+ *	  bad=mmsg|timeout   pass an unmapped address instead
+ *	  lazy=1   the mmsghdr vector lives in a fresh file mapping that no one
+ *	           has touched before the call (pages not yet mapped)
+ *	  threads=N   N threads, each with its own socket, one call each
+ *	  calls=N   repeat the call N times (for floods) [1]
+ *	prints one line per thread:
+ *	  pid=P tid=T mmsg=ADDR timeout=ADDR port=PORT ret=R errno=E
+ *   rmt_client32 other FD
+ *	other socket calls (recvmsg, recv, socketcall(SYS_RECVMSG)), no recvmmsg
+ *   rmt_client32 serve PORT COUNT   receive COUNT datagrams on 127.0.0.1:PORT
+ *   rmt_client32 send PORT COUNT    send COUNT datagrams there, two at a time
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#define NR_SOCKETCALL		102
 #define NR_RECVMMSG_TIME32	337
 #define NR_RECVMMSG_TIME64	417
+#define SYS_RECVMSG_CALL	17
+#define SYS_RECVMMSG_CALL	19
 #define MAX_VLEN		64
+#define MAX_THREADS		16
 
 #if !defined(__i386__)
 #error "rmt_client32 must be built for i386 (gcc -m32)"
 #endif
 
-/* The 32-bit layouts the kernel reads, spelled out. */
+/* The layouts the kernel reads for each variant, spelled out. */
 struct ts32 {
 	int32_t tv_sec;
 	int32_t tv_nsec;
@@ -48,24 +63,124 @@ struct ts64 {
 	int64_t tv_nsec;
 };
 
-static struct mmsghdr msgs[MAX_VLEN];
-static struct iovec iovs[MAX_VLEN];
-static char bufs[MAX_VLEN][256];
-static struct sockaddr_in addrs[MAX_VLEN];
+struct opts {
+	const char *via, *family, *bad;
+	int fd, queued, lazy, threads, calls;
+	unsigned int vlen, flags;
+	int has_timeout;
+	long sec, nsec;
+};
 
-static int udp_socket_at(int want_fd, struct sockaddr_in *bound)
+/* What one thread passes to the kernel. */
+struct call {
+	struct mmsghdr *msgs;
+	struct iovec iovs[MAX_VLEN];
+	char bufs[MAX_VLEN][256];
+	struct sockaddr_storage addrs[MAX_VLEN];
+	struct ts32 ts32;
+	struct ts64 ts64;
+	struct timespec ts;
+	int sock, port;
+	long ret;
+	int err;
+	pid_t tid;
+};
+
+static struct opts o = {
+	.via = "syscall", .family = "inet", .fd = 5, .queued = 1,
+	.threads = 1, .calls = 1, .vlen = 1,
+};
+
+static int usage(void)
 {
-	socklen_t len = sizeof(*bound);
-	int s = socket(AF_INET, SOCK_DGRAM, 0);
+	fprintf(stderr, "usage: see the comment at the top of rmt_client32.c\n");
+	return 2;
+}
 
-	if (s < 0)
+static int parse_opt(const char *arg)
+{
+	const char *v = strchr(arg, '=');
+
+	if (!v)
 		return -1;
-	memset(bound, 0, sizeof(*bound));
-	bound->sin_family = AF_INET;
-	bound->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(s, (struct sockaddr *)bound, sizeof(*bound)) ||
-	    getsockname(s, (struct sockaddr *)bound, &len))
+	v++;
+	if (!strncmp(arg, "via=", 4))
+		o.via = v;
+	else if (!strncmp(arg, "family=", 7))
+		o.family = v;
+	else if (!strncmp(arg, "bad=", 4))
+		o.bad = v;
+	else if (!strncmp(arg, "fd=", 3))
+		o.fd = atoi(v);
+	else if (!strncmp(arg, "vlen=", 5))
+		o.vlen = strtoul(v, NULL, 0);
+	else if (!strncmp(arg, "flags=", 6))
+		o.flags = strtoul(v, NULL, 0);
+	else if (!strncmp(arg, "queued=", 7))
+		o.queued = atoi(v);
+	else if (!strncmp(arg, "lazy=", 5))
+		o.lazy = atoi(v);
+	else if (!strncmp(arg, "threads=", 8))
+		o.threads = atoi(v);
+	else if (!strncmp(arg, "calls=", 6))
+		o.calls = atoi(v);
+	else if (!strncmp(arg, "timeout=", 8)) {
+		o.has_timeout = 1;
+		if (sscanf(v, "%ld.%ld", &o.sec, &o.nsec) < 1)
+			return -1;
+	} else {
 		return -1;
+	}
+	return 0;
+}
+
+/* A socket that has @queued datagrams from itself waiting; -1 on error. */
+static int make_socket(int want_fd, int queued, int *port)
+{
+	struct sockaddr_storage self = { 0 };
+	socklen_t len = sizeof(self);
+	int s, peer = -1, i;
+
+	*port = 0;
+	if (!strcmp(o.family, "unix")) {
+		int sv[2];
+
+		if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv))
+			return -1;
+		s = sv[0];
+		peer = sv[1];
+	} else {
+		int inet6 = !strcmp(o.family, "inet6");
+
+		s = socket(inet6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0);
+		if (s < 0)
+			return -1;
+		if (inet6) {
+			struct sockaddr_in6 *a = (struct sockaddr_in6 *)&self;
+
+			a->sin6_family = AF_INET6;
+			a->sin6_addr = in6addr_loopback;
+			len = sizeof(*a);
+		} else {
+			struct sockaddr_in *a = (struct sockaddr_in *)&self;
+
+			a->sin_family = AF_INET;
+			a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+			len = sizeof(*a);
+		}
+		if (bind(s, (struct sockaddr *)&self, len) ||
+		    getsockname(s, (struct sockaddr *)&self, &len))
+			return -1;
+		*port = ntohs(((struct sockaddr_in *)&self)->sin_port);
+	}
+	for (i = 0; i < queued; i++) {
+		char payload[32];
+		int n = snprintf(payload, sizeof(payload), "datagram %d", i);
+
+		if (peer >= 0 ? send(peer, payload, n, 0) != n :
+		    sendto(s, payload, n, 0, (struct sockaddr *)&self, len) != n)
+			return -1;
+	}
 	if (want_fd >= 0 && want_fd != s) {
 		if (dup2(s, want_fd) < 0)
 			return -1;
@@ -75,128 +190,176 @@ static int udp_socket_at(int want_fd, struct sockaddr_in *bound)
 	return s;
 }
 
-static int queue_datagrams(int s, const struct sockaddr_in *to, int n)
+/* An mmsghdr vector in pages that are not mapped until first touched. */
+static struct mmsghdr *lazy_vector(const struct mmsghdr *init, size_t bytes)
 {
-	char payload[64];
-	int i;
+	char path[] = "/tmp/rmt_client32.XXXXXX";
+	int fd = mkstemp(path);
+	void *p;
 
-	for (i = 0; i < n; i++) {
-		int len = snprintf(payload, sizeof(payload), "datagram %d", i);
-
-		if (sendto(s, payload, len, 0, (const struct sockaddr *)to,
-			   sizeof(*to)) != len)
-			return -1;
-	}
-	return 0;
+	if (fd < 0 || write(fd, init, bytes) != (ssize_t)bytes)
+		return NULL;
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	unlink(path);
+	return p == MAP_FAILED ? NULL : p;
 }
 
-static void prepare_msgs(unsigned int vlen)
+static void *unmapped_address(void)
 {
+	void *p = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p != MAP_FAILED)
+		munmap(p, 4096);
+	return p;
+}
+
+static int prepare(struct call *c, int fd)
+{
+	static struct mmsghdr vector[MAX_VLEN];
+	struct mmsghdr *msgs = vector;
 	unsigned int i;
 
-	memset(msgs, 0, sizeof(msgs));
-	for (i = 0; i < vlen && i < MAX_VLEN; i++) {
-		iovs[i].iov_base = bufs[i];
-		iovs[i].iov_len = sizeof(bufs[i]);
-		msgs[i].msg_hdr.msg_iov = &iovs[i];
+	if (o.threads > 1)
+		msgs = calloc(MAX_VLEN, sizeof(*msgs));
+	c->sock = make_socket(fd, o.queued * o.calls, &c->port);
+	if (c->sock < 0 || !msgs)
+		return -1;
+	for (i = 0; i < o.vlen && i < MAX_VLEN; i++) {
+		c->iovs[i].iov_base = c->bufs[i];
+		c->iovs[i].iov_len = sizeof(c->bufs[i]);
+		msgs[i].msg_hdr.msg_iov = &c->iovs[i];
 		msgs[i].msg_hdr.msg_iovlen = 1;
-		msgs[i].msg_hdr.msg_name = &addrs[i];
-		msgs[i].msg_hdr.msg_namelen = sizeof(addrs[i]);
+		msgs[i].msg_hdr.msg_name = &c->addrs[i];
+		msgs[i].msg_hdr.msg_namelen = sizeof(c->addrs[i]);
 	}
-}
-
-static void report(long ret, int err, const void *tsp)
-{
-	printf("pid=%d tid=%d mmsg=%#lx timeout=%#lx ret=%ld errno=%d\n",
-	       getpid(), gettid(), (unsigned long)(uintptr_t)msgs,
-	       (unsigned long)(uintptr_t)tsp, ret, err);
-	fflush(stdout);
-}
-
-static int usage(void)
-{
-	fprintf(stderr, "usage: see the comment at the top of rmt_client32.c\n");
-	return 2;
-}
-
-static int cmd_direct(int argc, char **argv)
-{
-	static struct ts32 ts;
-	struct sockaddr_in self;
-	unsigned int vlen, flags;
-	struct ts32 *tsp = NULL;
-	int fd, s, queued;
-	long ret;
-
-	if (argc != 6 && argc != 8)
-		return usage();
-	fd = atoi(argv[2]);
-	vlen = strtoul(argv[3], NULL, 0);
-	flags = strtoul(argv[4], NULL, 0);
-	queued = atoi(argv[5]);
-	if (argc == 8) {
-		ts.tv_sec = atoi(argv[6]);
-		ts.tv_nsec = atoi(argv[7]);
-		tsp = &ts;
+	if (o.lazy) {
+		msgs = lazy_vector(msgs, MAX_VLEN * sizeof(*msgs));
+		if (!msgs)
+			return -1;
 	}
-	s = udp_socket_at(fd, &self);
-	if (s < 0 || queue_datagrams(s, &self, queued)) {
-		perror("rmt_client32: socket setup");
-		return 1;
-	}
-	prepare_msgs(vlen);
-	ret = syscall(NR_RECVMMSG_TIME32, s, msgs, vlen, flags, tsp);
-	report(ret, ret < 0 ? errno : 0, tsp);
+	c->msgs = msgs;
+	c->ts32 = (struct ts32){ o.sec, o.nsec };
+	c->ts64 = (struct ts64){ o.sec, o.nsec };
+	c->ts = (struct timespec){ o.sec, o.nsec };
 	return 0;
 }
 
-static int cmd_time64(int argc, char **argv)
+static const void *timeout_arg(struct call *c)
 {
-	static struct ts64 ts = { .tv_sec = 1 };
-	struct sockaddr_in self;
-	long ret;
-	int s;
+	if (o.bad && !strcmp(o.bad, "timeout"))
+		return unmapped_address();
+	if (!o.has_timeout)
+		return NULL;
+	if (!strcmp(o.via, "time64"))
+		return &c->ts64;
+	if (!strcmp(o.via, "glibc"))
+		return &c->ts;
+	return &c->ts32;
+}
 
-	if (argc != 3)
-		return usage();
-	s = udp_socket_at(atoi(argv[2]), &self);
-	if (s < 0 || queue_datagrams(s, &self, 1)) {
-		perror("rmt_client32: socket setup");
-		return 1;
+static long do_call(struct call *c, void *msgs, const void *tsp)
+{
+	if (!strcmp(o.via, "socketcall")) {
+		unsigned long args[5] = { c->sock, (unsigned long)msgs, o.vlen,
+					  o.flags, (unsigned long)tsp };
+
+		return syscall(NR_SOCKETCALL, SYS_RECVMMSG_CALL, args);
 	}
-	prepare_msgs(1);
-	ret = syscall(NR_RECVMMSG_TIME64, s, msgs, 1, 0, &ts);
-	report(ret, ret < 0 ? errno : 0, &ts);
+	if (!strcmp(o.via, "time64"))
+		return syscall(NR_RECVMMSG_TIME64, c->sock, msgs, o.vlen, o.flags, tsp);
+	if (!strcmp(o.via, "glibc"))
+		return recvmmsg(c->sock, msgs, o.vlen, o.flags, (struct timespec *)tsp);
+	return syscall(NR_RECVMMSG_TIME32, c->sock, msgs, o.vlen, o.flags, tsp);
+}
+
+static void *run_call(void *arg)
+{
+	struct call *c = arg;
+	void *msgs = o.bad && !strcmp(o.bad, "mmsg") ? unmapped_address() : c->msgs;
+	const void *tsp = timeout_arg(c);
+	int i;
+
+	c->tid = gettid();
+	for (i = 0; i < o.calls; i++) {
+		c->ret = do_call(c, msgs, tsp);
+		c->err = c->ret < 0 ? errno : 0;
+	}
+	printf("pid=%d tid=%d mmsg=%#lx timeout=%#lx port=%d ret=%ld errno=%d\n",
+	       getpid(), c->tid, (unsigned long)(uintptr_t)msgs,
+	       (unsigned long)(uintptr_t)tsp, c->port, c->ret, c->err);
+	return NULL;
+}
+
+static int cmd_recv(int argc, char **argv)
+{
+	static struct call calls[MAX_THREADS];
+	pthread_t th[MAX_THREADS];
+	int i;
+
+	for (i = 2; i < argc; i++)
+		if (parse_opt(argv[i]))
+			return usage();
+	if (o.threads < 1 || o.threads > MAX_THREADS || o.vlen > MAX_VLEN)
+		return usage();
+	for (i = 0; i < o.threads; i++) {
+		if (prepare(&calls[i], o.threads == 1 ? o.fd : -1)) {
+			perror("rmt_client32: setup");
+			return 1;
+		}
+	}
+	if (o.threads == 1) {
+		run_call(&calls[0]);
+		return 0;
+	}
+	for (i = 0; i < o.threads; i++)
+		if (pthread_create(&th[i], NULL, run_call, &calls[i]))
+			return 1;
+	for (i = 0; i < o.threads; i++)
+		pthread_join(th[i], NULL);
 	return 0;
 }
 
 static int cmd_other(int argc, char **argv)
 {
-	struct sockaddr_in self;
+	static struct call c;
 	struct msghdr mh = { 0 };
+	unsigned long args[3];
 	long ret;
-	int s;
 
 	if (argc != 3)
 		return usage();
-	s = udp_socket_at(atoi(argv[2]), &self);
-	if (s < 0 || queue_datagrams(s, &self, 2)) {
-		perror("rmt_client32: socket setup");
+	o.queued = 3;
+	o.vlen = 1;
+	if (prepare(&c, atoi(argv[2]))) {
+		perror("rmt_client32: setup");
 		return 1;
 	}
-	prepare_msgs(1);
-	mh = msgs[0].msg_hdr;
-	ret = recvmsg(s, &mh, 0);
+	mh = c.msgs[0].msg_hdr;
+	ret = recvmsg(c.sock, &mh, 0);
 	if (ret >= 0)
-		ret = recv(s, bufs[0], sizeof(bufs[0]), MSG_DONTWAIT);
-	report(ret, ret < 0 ? errno : 0, NULL);
+		ret = recv(c.sock, c.bufs[0], sizeof(c.bufs[0]), MSG_DONTWAIT);
+	if (ret >= 0) {
+		mh = c.msgs[0].msg_hdr;
+		args[0] = c.sock;
+		args[1] = (unsigned long)&mh;
+		args[2] = 0;
+		ret = syscall(NR_SOCKETCALL, SYS_RECVMSG_CALL, args);
+	}
+	printf("pid=%d tid=%d mmsg=%#lx timeout=0 port=%d ret=%ld errno=%d\n",
+	       getpid(), gettid(), (unsigned long)(uintptr_t)c.msgs, c.port, ret,
+	       ret < 0 ? errno : 0);
 	return 0;
 }
 
 static int cmd_serve(int argc, char **argv)
 {
+	static struct mmsghdr msgs[8];
+	static struct iovec iovs[8];
+	static char bufs[8][256];
+	static struct sockaddr_in from[8];
 	struct sockaddr_in addr = { .sin_family = AF_INET };
-	int s, count, got = 0;
+	int s, count, got = 0, i;
 
 	if (argc != 4)
 		return usage();
@@ -215,7 +378,13 @@ static int cmd_serve(int argc, char **argv)
 		struct ts32 ts = { .tv_sec = 5 };
 		long ret;
 
-		prepare_msgs(8);
+		for (i = 0; i < 8; i++) {
+			iovs[i] = (struct iovec){ bufs[i], sizeof(bufs[i]) };
+			msgs[i].msg_hdr = (struct msghdr){
+				.msg_name = &from[i], .msg_namelen = sizeof(from[i]),
+				.msg_iov = &iovs[i], .msg_iovlen = 1,
+			};
+		}
 		ret = syscall(NR_RECVMMSG_TIME32, s, msgs, 8, MSG_WAITFORONE, &ts);
 		if (ret < 0 && errno != EAGAIN && errno != EINTR) {
 			perror("rmt_client32: recvmmsg_time32");
@@ -242,24 +411,27 @@ static int cmd_send(int argc, char **argv)
 		perror("rmt_client32: socket");
 		return 1;
 	}
-	for (i = 0; i < count; i += 2) {
-		if (queue_datagrams(s, &to, count - i < 2 ? count - i : 2)) {
+	for (i = 0; i < count; i++) {
+		char payload[32];
+		int n = snprintf(payload, sizeof(payload), "datagram %d", i);
+
+		if (sendto(s, payload, n, 0, (struct sockaddr *)&to, sizeof(to)) != n) {
 			perror("rmt_client32: sendto");
 			return 1;
 		}
-		usleep(200000);
+		if (i % 2)
+			usleep(200000);
 	}
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 2)
 		return usage();
-	if (!strcmp(argv[1], "direct"))
-		return cmd_direct(argc, argv);
-	if (!strcmp(argv[1], "time64"))
-		return cmd_time64(argc, argv);
+	if (!strcmp(argv[1], "recv"))
+		return cmd_recv(argc, argv);
 	if (!strcmp(argv[1], "other"))
 		return cmd_other(argc, argv);
 	if (!strcmp(argv[1], "serve"))

@@ -6,10 +6,11 @@
 
 #include "calls.h"
 
-static int rmt_call_cmp(const void *a, const void *b)
+/* Pending calls are copies of their enter records, keyed by thread. */
+static int rmt_enter_cmp(const void *a, const void *b)
 {
-	__u32 x = ((const struct rmt_call *)a)->enter.task.tid;
-	__u32 y = ((const struct rmt_call *)b)->enter.task.tid;
+	__u32 x = ((const struct rmt_enter_record *)a)->task.tid;
+	__u32 y = ((const struct rmt_enter_record *)b)->task.tid;
 
 	return x < y ? -1 : x > y;
 }
@@ -20,75 +21,71 @@ void rmt_tracker_init(struct rmt_tracker *t, const struct rmt_sink *sink)
 	t->sink = *sink;
 }
 
-static void rmt_emit(struct rmt_tracker *t, const struct rmt_call *call)
+static void rmt_emit(struct rmt_tracker *t, const struct rmt_enter_record *enter,
+		     const struct rmt_exit_record *exit)
 {
+	struct rmt_pair pair = { .enter = enter, .exit = exit };
+
 	t->calls++;
-	t->sink.call(t->sink.ctx, call);
+	t->sink.call(t->sink.ctx, &pair);
 }
 
-static struct rmt_call *rmt_pending_take(struct rmt_tracker *t, __u32 tid)
+static struct rmt_enter_record *rmt_pending_take(struct rmt_tracker *t, __u32 tid)
 {
-	struct rmt_call key = { .enter.task.tid = tid };
-	struct rmt_call **found, *call;
+	struct rmt_enter_record key = { .task.tid = tid };
+	struct rmt_enter_record **found, *enter;
 
-	found = tfind(&key, &t->pending, rmt_call_cmp);
+	found = tfind(&key, &t->pending, rmt_enter_cmp);
 	if (!found)
 		return NULL;
-	call = *found;
-	tdelete(call, &t->pending, rmt_call_cmp);
-	return call;
+	enter = *found;
+	tdelete(enter, &t->pending, rmt_enter_cmp);
+	return enter;
 }
 
 static void rmt_on_enter(struct rmt_tracker *t, const struct rmt_enter_record *e)
 {
-	struct rmt_call *call = rmt_pending_take(t, e->task.tid);
+	struct rmt_enter_record *copy = rmt_pending_take(t, e->task.tid);
 
 	/* A thread's earlier call whose exit never came (it was lost). */
-	if (call) {
-		rmt_emit(t, call);
-		free(call);
+	if (copy) {
+		rmt_emit(t, copy, NULL);
+		free(copy);
 	}
-	call = calloc(1, sizeof(*call));
-	if (!call)
+	copy = malloc(e->hdr.size);
+	if (!copy)
 		abort();
-	call->has_enter = true;
-	call->enter = *e;
-	if (!tsearch(call, &t->pending, rmt_call_cmp))
+	memcpy(copy, e, e->hdr.size);
+	if (!tsearch(copy, &t->pending, rmt_enter_cmp))
 		abort();
 }
 
 static void rmt_on_exit(struct rmt_tracker *t, const struct rmt_exit_record *x)
 {
-	struct rmt_call *call = rmt_pending_take(t, x->task.tid);
-	struct rmt_call orphan = { 0 };
+	struct rmt_enter_record *enter = rmt_pending_take(t, x->task.tid);
 
-	if (!call)
-		call = &orphan;
-	call->has_exit = true;
-	call->exit = *x;
-	rmt_emit(t, call);
-	if (call != &orphan)
-		free(call);
+	rmt_emit(t, enter, x);
+	free(enter);
 }
 
 void rmt_tracker_feed(struct rmt_tracker *t, const struct rmt_record *rec)
 {
 	switch (rec->type) {
 	case RMT_REC_ENTER:
-		rmt_on_enter(t, &rec->u.enter);
+		rmt_on_enter(t, rec->u.enter);
 		break;
 	case RMT_REC_EXIT:
-		rmt_on_exit(t, &rec->u.exit);
+		rmt_on_exit(t, rec->u.exit);
 		break;
 	case RMT_REC_LOST:
-		t->lost += rec->u.lost.count;
-		t->sink.lost(t->sink.ctx, &rec->u.lost);
+		t->lost += rec->u.lost->count;
+		t->sink.lost(t->sink.ctx, rec->u.lost);
 		break;
 	}
 }
 
 struct rmt_collect {
-	struct rmt_call **calls;
+	struct rmt_enter_record **enters;
 	size_t n;
 };
 
@@ -97,17 +94,7 @@ static void rmt_collect_one(const void *node, VISIT which, void *ctx)
 	struct rmt_collect *c = ctx;
 
 	if (which == postorder || which == leaf)
-		c->calls[c->n++] = *(struct rmt_call * const *)node;
-}
-
-static int rmt_call_time_cmp(const void *a, const void *b)
-{
-	const struct rmt_call *x = *(struct rmt_call * const *)a;
-	const struct rmt_call *y = *(struct rmt_call * const *)b;
-
-	if (x->enter.hdr.time_ns != y->enter.hdr.time_ns)
-		return x->enter.hdr.time_ns < y->enter.hdr.time_ns ? -1 : 1;
-	return rmt_call_cmp(x, y);
+		c->enters[c->n++] = *(struct rmt_enter_record * const *)node;
 }
 
 static void rmt_count_one(const void *node, VISIT which, void *ctx)
@@ -115,6 +102,16 @@ static void rmt_count_one(const void *node, VISIT which, void *ctx)
 	(void)node;
 	if (which == postorder || which == leaf)
 		(*(size_t *)ctx)++;
+}
+
+static int rmt_enter_time_cmp(const void *a, const void *b)
+{
+	const struct rmt_enter_record *x = *(struct rmt_enter_record * const *)a;
+	const struct rmt_enter_record *y = *(struct rmt_enter_record * const *)b;
+
+	if (x->hdr.time_ns != y->hdr.time_ns)
+		return x->hdr.time_ns < y->hdr.time_ns ? -1 : 1;
+	return rmt_enter_cmp(x, y);
 }
 
 void rmt_tracker_finish(struct rmt_tracker *t)
@@ -125,15 +122,15 @@ void rmt_tracker_finish(struct rmt_tracker *t)
 	twalk_r(t->pending, rmt_count_one, &n);
 	if (!n)
 		return;
-	c.calls = calloc(n, sizeof(*c.calls));
-	if (!c.calls)
+	c.enters = calloc(n, sizeof(*c.enters));
+	if (!c.enters)
 		abort();
 	twalk_r(t->pending, rmt_collect_one, &c);
-	qsort(c.calls, c.n, sizeof(*c.calls), rmt_call_time_cmp);
+	qsort(c.enters, c.n, sizeof(*c.enters), rmt_enter_time_cmp);
 	for (i = 0; i < c.n; i++) {
-		tdelete(c.calls[i], &t->pending, rmt_call_cmp);
-		rmt_emit(t, c.calls[i]);
-		free(c.calls[i]);
+		tdelete(c.enters[i], &t->pending, rmt_enter_cmp);
+		rmt_emit(t, c.enters[i], NULL);
+		free(c.enters[i]);
 	}
-	free(c.calls);
+	free(c.enters);
 }

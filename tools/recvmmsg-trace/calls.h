@@ -3,28 +3,26 @@
 #ifndef RMT_CALLS_H
 #define RMT_CALLS_H
 
-#include <stdbool.h>
-
 #include "records.h"
 
-/* A call as far as it is known: unfinished calls lack the exit, calls
- * already running when capture started lack the enter. */
-struct rmt_call {
-	bool has_enter;
-	bool has_exit;
-	struct rmt_enter_record enter;
-	struct rmt_exit_record exit;
+/*
+ * A call as far as it is known: an unfinished call has no exit, a call
+ * already running when capture started has no enter.
+ */
+struct rmt_pair {
+	const struct rmt_enter_record *enter;	/* NULL or a whole record */
+	const struct rmt_exit_record *exit;	/* NULL or a whole record */
 };
 
 /* Where decoded calls and LOST reports go: the text or JSON printer. */
 struct rmt_sink {
-	void (*call)(void *ctx, const struct rmt_call *call);
+	void (*call)(void *ctx, const struct rmt_pair *pair);
 	void (*lost)(void *ctx, const struct rmt_lost_record *lost);
 	void *ctx;
 };
 
 struct rmt_tracker {
-	void *pending;			/* tsearch tree of rmt_call by tid */
+	void *pending;			/* tsearch tree of enter copies by tid */
 	struct rmt_sink sink;
 	unsigned long long calls;	/* calls handed to the sink */
 	unsigned long long lost;	/* records the kernel reported lost */

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,21 +7,42 @@
 
 const char *rmt_syscall_name(unsigned int nr)
 {
-	return nr == RMT_NR_IA32_RECVMMSG_TIME32 ? "recvmmsg_time32" : "syscall";
+	switch (nr) {
+	case RMT_NR_IA32_RECVMMSG_TIME32:
+		return "recvmmsg_time32";
+	case RMT_NR_IA32_RECVMMSG_TIME64:
+		return "recvmmsg_time64";
+	default:
+		return "syscall";
+	}
 }
 
-static size_t rmt_min_size(unsigned int type)
+/* The size a record of @type must have, or 0 when it is malformed. */
+static size_t rmt_expected_size(const struct rmt_record_header *hdr)
 {
-	switch (type) {
+	const struct rmt_enter_record *e = (const void *)hdr;
+
+	switch (hdr->type) {
 	case RMT_REC_ENTER:
-		return sizeof(struct rmt_enter_record);
+		if (hdr->size < sizeof(*e) || e->call.nr_msgs > RMT_SNAPLEN_MAX)
+			return 0;
+		return sizeof(*e) + e->call.nr_msgs * sizeof(struct rmt_msg_enter);
 	case RMT_REC_EXIT:
-		return sizeof(struct rmt_exit_record);
+		if (hdr->size < sizeof(struct rmt_exit_record) ||
+		    e->call.nr_msgs > RMT_SNAPLEN_MAX)
+			return 0;
+		return sizeof(struct rmt_exit_record) +
+		       e->call.nr_msgs * sizeof(struct rmt_msg_exit);
 	case RMT_REC_LOST:
 		return sizeof(struct rmt_lost_record);
 	default:
 		return 0;
 	}
+}
+
+static int rmt_known_type(unsigned int type)
+{
+	return type == RMT_REC_ENTER || type == RMT_REC_EXIT || type == RMT_REC_LOST;
 }
 
 long rmt_records_decode(const void *buf, size_t len, struct rmt_record *out,
@@ -31,27 +53,23 @@ long rmt_records_decode(const void *buf, size_t len, struct rmt_record *out,
 	long n = 0;
 
 	while (off < len) {
-		struct rmt_record_header hdr;
-		size_t need;
+		const struct rmt_record_header *hdr = (const void *)(p + off);
 
-		if (len - off < sizeof(hdr))
+		/* Every record is a multiple of 8 bytes: headers stay aligned. */
+		if (len - off < sizeof(*hdr) || hdr->size < sizeof(*hdr) ||
+		    hdr->size % 8 || hdr->size > len - off)
 			goto bad;
-		memcpy(&hdr, p + off, sizeof(hdr));
-		if (hdr.size < sizeof(hdr) || hdr.size > len - off)
-			goto bad;
-		need = rmt_min_size(hdr.type);
-		if (!need) {
+		if (!rmt_known_type(hdr->type)) {
 			(*skipped)++;
-		} else if (hdr.size < need) {
+		} else if (rmt_expected_size(hdr) != hdr->size) {
 			goto bad;
 		} else if ((size_t)n < max) {
-			/* Newer, longer records keep their known prefix. */
-			out[n].type = hdr.type;
+			out[n].type = hdr->type;
 			out[n].seq = (size_t)n;
-			memcpy(&out[n].u, p + off, need);
+			out[n].u.hdr = hdr;
 			n++;
 		}
-		off += hdr.size;
+		off += hdr->size;
 	}
 	return n;
 bad:
@@ -62,7 +80,7 @@ bad:
 static int rmt_record_cmp(const void *a, const void *b)
 {
 	const struct rmt_record *ra = a, *rb = b;
-	const struct rmt_record_header *x = &ra->u.hdr, *y = &rb->u.hdr;
+	const struct rmt_record_header *x = ra->u.hdr, *y = rb->u.hdr;
 
 	if (x->time_ns != y->time_ns)
 		return x->time_ns < y->time_ns ? -1 : 1;

@@ -6,23 +6,26 @@
 #include <stddef.h>
 #include <linux/recvmmsg_trace.h>
 
-/* One record of a known type, copied out of the stream and size-checked. */
+/*
+ * One record of a known type, size-checked, pointing into the buffer it
+ * was decoded from (valid as long as that buffer is).
+ */
 struct rmt_record {
 	unsigned int type;			/* enum rmt_record_type */
 	size_t seq;				/* position in the stream */
 	union {
-		struct rmt_record_header hdr;
-		struct rmt_enter_record enter;
-		struct rmt_exit_record exit;
-		struct rmt_lost_record lost;
+		const struct rmt_record_header *hdr;
+		const struct rmt_enter_record *enter;
+		const struct rmt_exit_record *exit;
+		const struct rmt_lost_record *lost;
 	} u;
 };
 
 /*
- * Decode the records in buf[0..len). Known types are appended to @out (at
- * most @max), unknown types are skipped and counted in @skipped. Returns the
- * number of records stored, or -1 when the stream is malformed, with the
- * offset of the bad record in @bad_offset.
+ * Decode the records in buf[0..len); @buf must be 8-byte aligned. Known
+ * types are appended to @out (at most @max), unknown types are skipped and
+ * counted in @skipped. Returns the number of records stored, or -1 when the
+ * stream is malformed, with the offset of the bad record in @bad_offset.
  */
 long rmt_records_decode(const void *buf, size_t len, struct rmt_record *out,
 			size_t max, size_t *skipped, size_t *bad_offset);

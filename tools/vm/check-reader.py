@@ -12,13 +12,20 @@ import re
 import sys
 
 CLIENT = re.compile(r"pid=(\d+) tid=(\d+) mmsg=(0x[0-9a-f]+) timeout=(0x[0-9a-f]+) "
-                    r"ret=(-?\d+) errno=(\d+)")
+                    r"port=(\d+) ret=(-?\d+) errno=(\d+)")
+MSG = (r"\{msg_hdr=\{msg_name=\{sa_family=AF_INET, sin_port=htons\((\d+)\), "
+       r"sin_addr=inet_addr\(\"127\.0\.0\.1\"\)\}, msg_namelen=16, "
+       r"msg_iov=\[\{iov_base=0x[0-9a-f]+, iov_len=256\}\], msg_iovlen=1, "
+       r"msg_controllen=0, msg_flags=0\}, msg_len=10\}")
 TEXT = re.compile(r"^\d\d:\d\d:\d\d\.\d{6} cpu\d+ (\d+)/(\d+) rmt_client32 "
-                  r"recvmmsg_time32\(7, (0x[0-9a-f]+), 4, MSG_WAITFORONE, "
-                  r"(0x[0-9a-f]+)\) = 2 <\d+\.\d{6}>$")
-JSON_KEYS = {"timestamp", "processorId", "hostProcessId", "hostThreadId",
-             "userId", "processName", "eventName", "syscall", "argsNum",
-             "returnValue", "contextFlags", "args", "durationNs", "via"}
+                  r"recvmmsg_time32\(7, \[" + MSG + ", " + MSG + r"\], 4, MSG_WAITFORONE, "
+                  r"\{tv_sec=1, tv_nsec=500000000\}\) = 2 "
+                  r"\(left \{tv_sec=[01], tv_nsec=\d+\}\) <\d+\.\d{6}>$")
+JSON_KEYS = {"timestamp", "processorId", "processId", "threadId", "hostProcessId",
+             "hostThreadId", "hostParentProcessId", "userId", "mountNamespace",
+             "pidNamespace", "cgroupId", "processName", "eventName", "syscall",
+             "argsNum", "returnValue", "contextFlags", "args", "durationNs", "via",
+             "timeout", "timeoutAfter", "messages", "truncated", "faults"}
 
 
 def runs(log):
@@ -57,9 +64,9 @@ def check_text(run):
     assert len(run["out"]) == 1, f"expected 1 line, got {run['out']}"
     m = TEXT.match(run["out"][0])
     assert m, f"line does not match: {run['out'][0]!r}"
-    pid, tid, mmsg, timeout = m.groups()
+    pid, tid, port1, port2 = m.groups()
     c = client_for(run, pid)
-    assert (tid, mmsg, timeout) == (c[1], c[2], c[3]), f"{m.groups()} vs {c}"
+    assert (tid, port1, port2) == (c[1], c[4], c[4]), f"{m.groups()} vs {c}"
     stale = [line for line in run["stderr"] if "left from an earlier capture" in line]
     assert run["stderr"] == stale + ["recvmmsg-trace: 1 calls, 0 records lost"], run["stderr"]
 
@@ -77,6 +84,17 @@ def check_json(run):
     assert ev["contextFlags"] == {"isCompat": True}
     assert ev["via"] == "syscall" and ev["userId"] == 0
     assert ev["durationNs"] >= 0 and ev["timestamp"] > 1_600_000_000 * 10**9
+    assert ev["processId"] == ev["hostProcessId"] and ev["threadId"] == ev["hostThreadId"]
+    assert ev["timeout"] == {"tv_sec": 1, "tv_nsec": 500000000}, ev["timeout"]
+    left = ev["timeoutAfter"]
+    assert 0 < left["tv_sec"] * 10**9 + left["tv_nsec"] < 1_500_000_000, left
+    assert ev["truncated"] is False and ev["faults"] == []
+    assert ev["cgroupId"] == 1 and ev["pidNamespace"] > 0 and ev["mountNamespace"] > 0
+    assert len(ev["messages"]) == 2, ev["messages"]
+    for msg in ev["messages"]:
+        assert msg["source"] == f"127.0.0.1:{c[4]}", msg
+        assert msg["msg_len"] == 10 and msg["msg_namelen"] == 16, msg
+        assert msg["msg_iovlen"] == 1 and msg["iov"][0]["iov_len"] == 256, msg
     want = [("fd", "int", 7), ("mmsg", "struct mmsghdr*", int(c[2], 16)),
             ("vlen", "unsigned int", 4), ("flags", "unsigned int", 0x10000),
             ("timeout", "struct old_timespec32*", int(c[3], 16))]

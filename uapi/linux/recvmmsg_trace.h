@@ -21,13 +21,17 @@
 #include <linux/types.h>
 
 /* Changes whenever a record or ioctl layout changes incompatibly. */
-#define RMT_ABI_VERSION		1
+#define RMT_ABI_VERSION		2
 
 #define RMT_DEVICE_NAME		"recvmmsg_trace"
 #define RMT_DEVICE_PATH		"/dev/" RMT_DEVICE_NAME
 
-/* Syscall numbers as they appear in rmt_call.syscall_nr. */
-#define RMT_NR_IA32_RECVMMSG_TIME32	337	/* x86_64 with IA32 emulation */
+/* Syscall numbers of 32-bit tasks on x86_64 (IA32 emulation). */
+#define RMT_NR_IA32_SOCKETCALL		102
+#define RMT_NR_IA32_RECVMMSG_TIME32	337
+#define RMT_NR_IA32_RECVMMSG_TIME64	417	/* opt-in: parameter time64 */
+/* socketcall()'s call number for recvmmsg; its arguments are 5 u32. */
+#define RMT_SOCKETCALL_RECVMMSG		19
 
 enum rmt_record_type {
 	RMT_REC_ENTER	= 1,	/* struct rmt_enter_record */
@@ -44,37 +48,123 @@ struct rmt_record_header {
 
 #define RMT_COMM_LEN		16
 
-/* The calling thread. Ids are as seen from the initial namespaces. */
+/*
+ * The calling thread. "Host" ids are as seen from the initial pid and user
+ * namespaces; ns_tgid and ns_tid as the task sees itself (getpid(),
+ * gettid()) in its own pid namespace.
+ */
 struct rmt_task {
-	__u32 tgid;		/* process id */
-	__u32 tid;		/* thread id */
-	__u32 uid;		/* real uid */
-	__u32 syscall_nr;	/* RMT_NR_* */
+	__u32 tgid;		/* host process id */
+	__u32 tid;		/* host thread id */
+	__u32 ns_tgid;		/* process id in the task's pid namespace */
+	__u32 ns_tid;		/* thread id in the task's pid namespace */
+	__u32 ppid;		/* host process id of the parent */
+	__u32 uid;		/* real uid, initial user namespace */
+	__u32 gid;		/* real gid, initial user namespace */
+	__u32 pid_ns;		/* pid namespace inode (/proc/PID/ns/pid) */
+	__u32 mnt_ns;		/* mount namespace inode (/proc/PID/ns/mnt) */
+	__u32 reserved;		/* zero */
+	__u64 cgroup_id;	/* cgroup v2 id: inode of its directory */
 	char comm[RMT_COMM_LEN];	/* NUL-terminated, NUL-padded */
 };
 
-/* Argument slots of recvmmsg_time32 in rmt_enter_record.args. */
+/* Argument slots of recvmmsg in rmt_call.args. */
 enum rmt_arg {
 	RMT_ARG_FD	= 0,	/* int */
 	RMT_ARG_MMSG	= 1,	/* struct compat_mmsghdr *, user address */
 	RMT_ARG_VLEN	= 2,	/* unsigned int */
 	RMT_ARG_FLAGS	= 3,	/* unsigned int, MSG_* */
-	RMT_ARG_TIMEOUT	= 4,	/* struct old_timespec32 *, user address */
+	/* struct old_timespec32 *, or struct __kernel_timespec * (time64) */
+	RMT_ARG_TIMEOUT	= 4,
 	RMT_NR_ARGS	= 5,
 };
 
-/* Made at sys_enter: the arguments as the task passed them. */
+enum rmt_via {
+	RMT_VIA_SYSCALL		= 0,	/* the recvmmsg syscall itself */
+	RMT_VIA_SOCKETCALL	= 1,	/* socketcall(SYS_RECVMMSG, args) */
+};
+
+/* rmt_call.flags */
+#define RMT_CALL_TIMEOUT	_BITUL(0)	/* timeout_sec/nsec were read */
+#define RMT_CALL_TRUNCATED	_BITUL(1)	/* more messages than captured */
+
+/* rmt_call.faults: parts of user memory that could not be read */
+#define RMT_FAULT_ARGS		_BITUL(0)	/* socketcall argument block */
+#define RMT_FAULT_MMSG		_BITUL(1)	/* an mmsghdr of the vector */
+#define RMT_FAULT_IOV		_BITUL(2)	/* an iovec array */
+#define RMT_FAULT_TIMEOUT	_BITUL(3)	/* the timeout */
+#define RMT_FAULT_NAME		_BITUL(4)	/* a source address (exit) */
+
+/* What enter and exit records both carry about the call. */
+struct rmt_call {
+	__u32 syscall_nr;	/* RMT_NR_IA32_RECVMMSG_TIME32 or _TIME64 */
+	__u16 via;		/* enum rmt_via */
+	__u16 flags;		/* RMT_CALL_* */
+	__u32 faults;		/* RMT_FAULT_* */
+	__u32 nr_msgs;		/* message entries after this struct */
+	__u64 args[RMT_NR_ARGS];	/* 32-bit values, zero-extended */
+	/* *timeout: at enter as passed, at exit as the kernel left it */
+	__s64 timeout_sec;
+	__s64 timeout_nsec;
+	__s64 ret;		/* exit: messages received or -errno; enter: 0 */
+};
+
+/* At most this many iovecs of each message are captured. */
+#define RMT_MAX_IOV		4
+
+struct rmt_iovec {
+	__u32 base;		/* user address */
+	__u32 len;
+};
+
+/* One struct compat_mmsghdr as read at enter, with its first iovecs. */
+struct rmt_msg_enter {
+	__u32 name;		/* msg_name, user address */
+	__u32 namelen;		/* msg_namelen */
+	__u32 iov;		/* msg_iov, user address */
+	__u32 iovlen;		/* msg_iovlen */
+	__u32 control;		/* msg_control, user address */
+	__u32 controllen;	/* msg_controllen */
+	__u32 flags;		/* msg_flags */
+	__u32 len;		/* msg_len */
+	__u32 nr_iov;		/* entries of iov_snap that were read */
+	__u32 reserved;		/* zero */
+	struct rmt_iovec iov_snap[RMT_MAX_IOV];
+};
+
+/* Bytes of each source address kept: a sockaddr_in6, a short unix path. */
+#define RMT_NAME_BYTES		32
+
+/* One received message, as the kernel left its compat_mmsghdr at exit. */
+struct rmt_msg_exit {
+	__u32 len;		/* msg_len: bytes received */
+	__u32 flags;		/* msg_flags, MSG_* */
+	__u32 namelen;		/* msg_namelen: real source address length */
+	__u32 reserved;		/* zero */
+	__u8 name[RMT_NAME_BYTES];	/* first min(namelen, 32) bytes */
+};
+
+/*
+ * Made at sys_enter: the arguments as the task passed them and the first
+ * call.nr_msgs = min(vlen, snaplen) entries of the message vector.
+ */
 struct rmt_enter_record {
 	struct rmt_record_header hdr;
 	struct rmt_task task;
-	__u64 args[RMT_NR_ARGS];	/* 32-bit registers, zero-extended */
+	struct rmt_call call;
+	struct rmt_msg_enter msgs[];
 };
 
-/* Made at sys_exit of a call that matched at enter. */
+/*
+ * Made at sys_exit of a call that matched at enter: the return value and,
+ * for the first call.nr_msgs = min(ret, snaplen) messages, what was
+ * received. The arguments are read again from the saved user registers.
+ */
 struct rmt_exit_record {
 	struct rmt_record_header hdr;
 	struct rmt_task task;
-	__s64 ret;		/* messages received, or -errno */
+	struct rmt_call call;
+	struct rmt_msg_exit msgs[];
 };
 
 /*
@@ -86,8 +176,13 @@ struct rmt_lost_record {
 	__u64 count;		/* records dropped since the previous record */
 };
 
+/* Bounds of the snaplen module parameter: messages captured per call. */
+#define RMT_SNAPLEN_MIN		1
+#define RMT_SNAPLEN_MAX		64
+
 /* Upper bound of rmt_record_header.size for every type of this ABI. */
-#define RMT_RECORD_MAX_SIZE	256
+#define RMT_RECORD_MAX_SIZE	(sizeof(struct rmt_enter_record) + \
+				 RMT_SNAPLEN_MAX * sizeof(struct rmt_msg_enter))
 
 /*
  * ioctls. Each struct argument begins with its size in bytes, which the
@@ -103,8 +198,8 @@ struct rmt_info {
 	__u32 abi_version;	/* RMT_ABI_VERSION of the module */
 	__u32 nr_cpus;		/* CPU numbers in records are below this */
 	__u32 buffer_bytes;	/* buffer size of each CPU */
-	__u16 enter_size;	/* sizeof(struct rmt_enter_record) */
-	__u16 exit_size;	/* sizeof(struct rmt_exit_record) */
+	__u16 enter_size;	/* sizeof(struct rmt_enter_record), no msgs */
+	__u16 exit_size;	/* sizeof(struct rmt_exit_record), no msgs */
 	__u16 lost_size;	/* sizeof(struct rmt_lost_record) */
 	__u16 max_record_size;	/* RMT_RECORD_MAX_SIZE */
 	__u32 flags;		/* RMT_INFO_* */

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Snapshots of the calling task and of the user memory a call points to.
+ * Runs in the syscall probes: no locks, no allocation, and no sleep unless
+ * the caller says the probe may fault.
+ */
+#include <linux/cgroup.h>
+#include <linux/compat.h>
+#include <linux/cred.h>
+#include <linux/minmax.h>
+#include <linux/nsproxy.h>
+#include <linux/pid_namespace.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/string.h>
+#include <linux/time32.h>
+#include <linux/uaccess.h>
+#include <net/compat.h>
+#include <asm/syscall.h>
+
+#include "snapshot.h"
+
+/* Read @len bytes of the task's memory at 32-bit address @uaddr. */
+static bool rmt_read_user(void *dst, u64 uaddr, size_t len, bool may_fault)
+{
+	const void __user *src = (const void __user *)(unsigned long)uaddr;
+
+	if (!uaddr || uaddr + len > U32_MAX + 1ULL)
+		return false;
+	if (may_fault)
+		return !copy_from_user(dst, src, len);
+	return !copy_from_user_nofault(dst, src, len);
+}
+
+/*
+ * struct mnt_namespace is private to fs/. On every kernel we support its
+ * first member is its struct ns_common (the selftests compare the result
+ * with /proc/self/ns/mnt on each); a randomized layout breaks that, so we
+ * report 0 there.
+ */
+static u32 rmt_mnt_ns_inum(const struct nsproxy *nsp)
+{
+	if (IS_ENABLED(CONFIG_RANDSTRUCT) || !nsp || !nsp->mnt_ns)
+		return 0;
+	return ((const struct ns_common *)(const void *)nsp->mnt_ns)->inum;
+}
+
+void rmt_snap_task(struct rmt_task *task)
+{
+	struct task_struct *tsk = current;
+	struct pid_namespace *pid_ns;
+
+	task->tgid = task_tgid_nr(tsk);
+	task->tid = task_pid_nr(tsk);
+	task->ns_tgid = task_tgid_vnr(tsk);
+	task->ns_tid = task_pid_vnr(tsk);
+	task->uid = from_kuid_munged(&init_user_ns, current_uid());
+	task->gid = from_kgid_munged(&init_user_ns, current_gid());
+
+	rcu_read_lock();
+	task->ppid = task_tgid_nr(rcu_dereference(tsk->real_parent));
+	pid_ns = task_active_pid_ns(tsk);
+	task->pid_ns = pid_ns ? pid_ns->ns.inum : 0;
+	task->mnt_ns = rmt_mnt_ns_inum(tsk->nsproxy);
+#ifdef CONFIG_CGROUPS
+	task->cgroup_id = cgroup_id(task_dfl_cgroup(tsk));
+#endif
+	rcu_read_unlock();
+
+	/* current->comm of our own task: no lock needed to read it. */
+	strscpy_pad(task->comm, tsk->comm, sizeof(task->comm));
+}
+
+/* From the saved user registers, or the block socketcall points to. */
+void rmt_snap_args(struct rmt_call *call, struct pt_regs *regs, bool may_fault)
+{
+	unsigned long regs_args[6];
+	u32 block[RMT_NR_ARGS];
+	int i;
+
+	syscall_get_arguments(current, regs, regs_args);
+	if (call->via != RMT_VIA_SOCKETCALL) {
+		for (i = 0; i < RMT_NR_ARGS; i++)
+			call->args[i] = (u32)regs_args[i];
+		return;
+	}
+	if (!rmt_read_user(block, (u32)regs_args[1], sizeof(block), may_fault)) {
+		call->faults |= RMT_FAULT_ARGS;
+		return;
+	}
+	for (i = 0; i < RMT_NR_ARGS; i++)
+		call->args[i] = block[i];
+}
+
+void rmt_snap_timeout(struct rmt_call *call, bool may_fault)
+{
+	u64 uaddr = call->args[RMT_ARG_TIMEOUT];
+	struct __kernel_timespec ts64;
+	struct old_timespec32 ts32;
+	bool ok;
+
+	if (!uaddr)
+		return;
+	if (call->syscall_nr == RMT_NR_IA32_RECVMMSG_TIME64) {
+		ok = rmt_read_user(&ts64, uaddr, sizeof(ts64), may_fault);
+		call->timeout_sec = ts64.tv_sec;
+		call->timeout_nsec = ts64.tv_nsec;
+	} else {
+		ok = rmt_read_user(&ts32, uaddr, sizeof(ts32), may_fault);
+		call->timeout_sec = ts32.tv_sec;
+		call->timeout_nsec = ts32.tv_nsec;
+	}
+	if (ok) {
+		call->flags |= RMT_CALL_TIMEOUT;
+	} else {
+		call->faults |= RMT_FAULT_TIMEOUT;
+		call->timeout_sec = 0;
+		call->timeout_nsec = 0;
+	}
+}
+
+static bool rmt_read_mmsghdr(struct compat_mmsghdr *mh, const struct rmt_call *call,
+			     unsigned int i, bool may_fault)
+{
+	u64 uaddr = call->args[RMT_ARG_MMSG] + (u64)i * sizeof(*mh);
+
+	return rmt_read_user(mh, uaddr, sizeof(*mh), may_fault);
+}
+
+unsigned int rmt_snap_enter_msgs(struct rmt_call *call,
+				 struct rmt_msg_enter *msgs,
+				 unsigned int snaplen, bool may_fault)
+{
+	u32 vlen = call->args[RMT_ARG_VLEN];
+	unsigned int n = min(vlen, snaplen), i;
+
+	if (vlen > snaplen)
+		call->flags |= RMT_CALL_TRUNCATED;
+	for (i = 0; i < n; i++) {
+		struct compat_iovec iov[RMT_MAX_IOV];
+		struct rmt_msg_enter *m = msgs ? &msgs[i] : NULL;
+		struct compat_mmsghdr mh;
+		unsigned int j, nr_iov;
+
+		if (!rmt_read_mmsghdr(&mh, call, i, may_fault)) {
+			call->faults |= RMT_FAULT_MMSG;
+			break;
+		}
+		if (!m)
+			goto iovecs;
+		memset(m, 0, sizeof(*m));
+		m->name = mh.msg_hdr.msg_name;
+		m->namelen = mh.msg_hdr.msg_namelen;
+		m->iov = mh.msg_hdr.msg_iov;
+		m->iovlen = mh.msg_hdr.msg_iovlen;
+		m->control = mh.msg_hdr.msg_control;
+		m->controllen = mh.msg_hdr.msg_controllen;
+		m->flags = mh.msg_hdr.msg_flags;
+		m->len = mh.msg_len;
+iovecs:
+		nr_iov = min_t(u32, mh.msg_hdr.msg_iovlen, RMT_MAX_IOV);
+		if (!nr_iov)
+			continue;
+		if (!rmt_read_user(iov, mh.msg_hdr.msg_iov, nr_iov * sizeof(iov[0]),
+				   may_fault)) {
+			call->faults |= RMT_FAULT_IOV;
+			continue;
+		}
+		if (!m)
+			continue;
+		for (j = 0; j < nr_iov; j++) {
+			m->iov_snap[j].base = iov[j].iov_base;
+			m->iov_snap[j].len = iov[j].iov_len;
+		}
+		m->nr_iov = nr_iov;
+	}
+	call->nr_msgs = i;
+	return i;
+}
+
+unsigned int rmt_snap_exit_msgs(struct rmt_call *call,
+				struct rmt_msg_exit *msgs,
+				unsigned int snaplen, bool may_fault)
+{
+	unsigned int n, i;
+
+	if (call->ret <= 0)
+		return 0;
+	n = min_t(s64, call->ret, snaplen);
+	if (call->ret > snaplen)
+		call->flags |= RMT_CALL_TRUNCATED;
+	for (i = 0; i < n; i++) {
+		u8 name[RMT_NAME_BYTES] = { 0 };
+		struct compat_mmsghdr mh;
+		u32 take;
+
+		if (!rmt_read_mmsghdr(&mh, call, i, may_fault)) {
+			call->faults |= RMT_FAULT_MMSG;
+			break;
+		}
+		take = mh.msg_hdr.msg_namelen < 0 ? 0 :
+		       min_t(u32, mh.msg_hdr.msg_namelen, RMT_NAME_BYTES);
+		if (take && mh.msg_hdr.msg_name &&
+		    !rmt_read_user(name, mh.msg_hdr.msg_name, take, may_fault)) {
+			call->faults |= RMT_FAULT_NAME;
+			memset(name, 0, sizeof(name));
+		}
+		if (!msgs)
+			continue;
+		msgs[i].len = mh.msg_len;
+		msgs[i].flags = mh.msg_hdr.msg_flags;
+		msgs[i].namelen = mh.msg_hdr.msg_namelen;
+		msgs[i].reserved = 0;
+		memcpy(msgs[i].name, name, sizeof(name));
+	}
+	call->nr_msgs = i;
+	return i;
+}

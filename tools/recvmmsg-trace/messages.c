@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "messages.h"
+
+const struct rmt_call *rmt_pair_call(const struct rmt_pair *pair)
+{
+	return pair->enter ? &pair->enter->call : &pair->exit->call;
+}
+
+const struct rmt_record_header *rmt_pair_header(const struct rmt_pair *pair,
+						const struct rmt_task **task)
+{
+	if (pair->enter) {
+		*task = &pair->enter->task;
+		return &pair->enter->hdr;
+	}
+	*task = &pair->exit->task;
+	return &pair->exit->hdr;
+}
+
+size_t rmt_pair_messages(const struct rmt_pair *pair, struct rmt_msg_view *views,
+			 int *more)
+{
+	const struct rmt_call *in = pair->enter ? &pair->enter->call : NULL;
+	size_t n, i;
+
+	if (pair->exit && pair->exit->call.ret > 0) {
+		const struct rmt_call *out = &pair->exit->call;
+
+		n = out->nr_msgs;
+		for (i = 0; i < n; i++) {
+			views[i].out = &pair->exit->msgs[i];
+			views[i].in = in && i < in->nr_msgs ? &pair->enter->msgs[i] : NULL;
+		}
+		*more = out->ret > (__s64)n;
+		return n;
+	}
+	if (!in)
+		return *more = 0;
+	n = in->nr_msgs;
+	for (i = 0; i < n; i++) {
+		views[i].in = &pair->enter->msgs[i];
+		views[i].out = NULL;
+	}
+	*more = in->args[RMT_ARG_VLEN] > n;
+	return n;
+}
+
+size_t rmt_fault_names(uint32_t faults, const char **names)
+{
+	static const char *const bit_names[] = {
+		"args", "mmsg", "iov", "timeout", "name",
+	};
+	size_t n = 0, bit;
+
+	for (bit = 0; bit < 32; bit++) {
+		if (!(faults & (1U << bit)))
+			continue;
+		names[n++] = bit < sizeof(bit_names) / sizeof(bit_names[0]) ?
+			     bit_names[bit] : "unknown";
+	}
+	return n;
+}
+
+int rmt_format_source(char *buf, size_t len, const uint8_t *name, uint32_t namelen)
+{
+	uint32_t have = namelen < RMT_NAME_BYTES ? namelen : RMT_NAME_BYTES;
+	char addr[INET6_ADDRSTRLEN];
+	sa_family_t family;
+
+	if (have < sizeof(family))
+		return 0;
+	memcpy(&family, name, sizeof(family));
+	if (family == AF_INET && have >= sizeof(struct sockaddr_in)) {
+		struct sockaddr_in sin;
+
+		memcpy(&sin, name, sizeof(sin));
+		inet_ntop(AF_INET, &sin.sin_addr, addr, sizeof(addr));
+		snprintf(buf, len, "%s:%u", addr, ntohs(sin.sin_port));
+		return 1;
+	}
+	if (family == AF_INET6 && have >= sizeof(struct sockaddr_in6)) {
+		struct sockaddr_in6 sin6;
+
+		memcpy(&sin6, name, sizeof(sin6));
+		inet_ntop(AF_INET6, &sin6.sin6_addr, addr, sizeof(addr));
+		snprintf(buf, len, "[%s]:%u", addr, ntohs(sin6.sin6_port));
+		return 1;
+	}
+	if (family == AF_UNIX && have > sizeof(family)) {
+		const char *path = (const char *)name + sizeof(family);
+		size_t plen = have - sizeof(family);
+
+		/* An abstract name starts with a NUL byte and is not terminated. */
+		if (path[0] == '\0')
+			snprintf(buf, len, "@%.*s", (int)plen - 1, path + 1);
+		else
+			snprintf(buf, len, "%.*s", (int)strnlen(path, plen), path);
+		return 1;
+	}
+	return 0;
+}

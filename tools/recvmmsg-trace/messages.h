@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What both printers show of a call: its arguments, its messages (enter
+ * snapshot merged with what exit found), fault names, source addresses.
+ */
+#ifndef RMT_MESSAGES_H
+#define RMT_MESSAGES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "calls.h"
+
+/* One message: what the task passed, and what it received. */
+struct rmt_msg_view {
+	const struct rmt_msg_enter *in;		/* NULL: not captured at enter */
+	const struct rmt_msg_exit *out;		/* NULL: nothing received */
+};
+
+/* The call's arguments: from the enter record, else from the exit. */
+const struct rmt_call *rmt_pair_call(const struct rmt_pair *pair);
+/* The record that names the task: the enter record, else the exit. */
+const struct rmt_record_header *rmt_pair_header(const struct rmt_pair *pair,
+						const struct rmt_task **task);
+
+/*
+ * The messages to show: the received ones when the call returned more than
+ * 0, else the ones captured at enter. Fills @views (RMT_SNAPLEN_MAX entries)
+ * and returns how many; *more is set when the call had more than these.
+ */
+size_t rmt_pair_messages(const struct rmt_pair *pair, struct rmt_msg_view *views,
+			 int *more);
+
+/* Names of RMT_FAULT_* bits, in bit order; returns how many (at most 32). */
+size_t rmt_fault_names(uint32_t faults, const char **names);
+
+/*
+ * A source address as one string: "127.0.0.1:5000", "[::1]:5000", a unix
+ * path, "@name" for an abstract unix name. Returns 0 when there is none
+ * (unnamed socket, no bytes, unknown family).
+ */
+int rmt_format_source(char *buf, size_t len, const uint8_t *name, uint32_t namelen);
+
+#endif /* RMT_MESSAGES_H */
