@@ -134,10 +134,7 @@ static void rmt_json_call(void *ctx, const struct rmt_pair *pair)
 	rmt_add(obj, "threadId", json_object_new_int64(e->task.ns_tid));
 	rmt_add(obj, "hostProcessId", json_object_new_int64(e->task.tgid));
 	rmt_add(obj, "hostThreadId", json_object_new_int64(e->task.tid));
-	rmt_add(obj, "hostParentProcessId", json_object_new_int64(e->task.ppid));
 	rmt_add(obj, "userId", json_object_new_int64(e->task.uid));
-	rmt_add(obj, "mountNamespace", json_object_new_int64(e->task.mnt_ns));
-	rmt_add(obj, "pidNamespace", json_object_new_int64(e->task.pid_ns));
 	rmt_add(obj, "cgroupId", json_object_new_uint64(e->task.cgroup_id));
 	rmt_add(obj, "processName",
 		json_object_new_string_len(e->task.comm,

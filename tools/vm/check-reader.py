@@ -22,8 +22,7 @@ TEXT = re.compile(r"^\d\d:\d\d:\d\d\.\d{6} cpu\d+ (\d+)/(\d+) rmt_client32 "
                   r"\{tv_sec=1, tv_nsec=500000000\}\) = 2 "
                   r"\(left \{tv_sec=[01], tv_nsec=\d+\}\) <\d+\.\d{6}>$")
 JSON_KEYS = {"timestamp", "processorId", "processId", "threadId", "hostProcessId",
-             "hostThreadId", "hostParentProcessId", "userId", "mountNamespace",
-             "pidNamespace", "cgroupId", "processName", "eventName", "syscall",
+             "hostThreadId", "userId", "cgroupId", "processName", "eventName", "syscall",
              "argsNum", "returnValue", "contextFlags", "args", "durationNs", "via",
              "timeout", "timeoutAfter", "messages", "truncated", "faults"}
 
@@ -89,7 +88,7 @@ def check_json(run):
     left = ev["timeoutAfter"]
     assert 0 < left["tv_sec"] * 10**9 + left["tv_nsec"] < 1_500_000_000, left
     assert ev["truncated"] is False and ev["faults"] == []
-    assert ev["cgroupId"] == 1 and ev["pidNamespace"] > 0 and ev["mountNamespace"] > 0
+    assert ev["cgroupId"] == 1
     assert len(ev["messages"]) == 2, ev["messages"]
     for msg in ev["messages"]:
         assert msg["source"] == f"127.0.0.1:{c[4]}", msg

@@ -216,8 +216,7 @@ TEST_F(utc, json_has_tracee_keys_and_escapes_comm)
 	out = render(&self->s, 1, &self->nrec, &self->t);
 	EXPECT_STREQ("{\"timestamp\":5000000000,\"processorId\":1,\"processId\":2,"
 		     "\"threadId\":2,\"hostProcessId\":42,\"hostThreadId\":42,"
-		     "\"hostParentProcessId\":1,\"userId\":1000,\"mountNamespace\":4026531841,"
-		     "\"pidNamespace\":4026531836,\"cgroupId\":7777,"
+		     "\"userId\":1000,\"cgroupId\":7777,"
 		     "\"processName\":\"a\\\"b\\\\c\\n\","
 		     "\"eventName\":\"recvmmsg_time32\",\"syscall\":\"recvmmsg_time32\","
 		     "\"argsNum\":5,\"returnValue\":2,\"contextFlags\":{\"isCompat\":true},"
