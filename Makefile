@@ -12,7 +12,7 @@ USER_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Iuapi \
 	       -DRMT_VERSION='"$(VERSION)"'
 # The kselftest harness needs GNU C and trips these -Wextra warnings itself.
 TEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
-	       -Wno-sign-compare -Wno-clobbered -Iuapi \
+	       -Wno-sign-compare -Wno-clobbered -Iuapi -DRMT_VERSION='"$(VERSION)"' \
 	       -I$(B)/linux-source/tools/testing/selftests
 
 READER_SRCS := $(wildcard tools/recvmmsg-trace/*.c)
@@ -55,7 +55,7 @@ $(B)/linux-source/.version:
 	tools/linux-source.sh $(B)/linux-source
 
 $(B)/guest-bin/recvmmsg_trace_test: selftests/recvmmsg_trace_test.c \
-		uapi/linux/recvmmsg_trace.h $(B)/linux-source/.version
+		uapi/linux/recvmmsg_trace.h $(B)/linux-source/.version VERSION
 	@mkdir -p $(@D)
 	$(CC) -static $(TEST_CFLAGS) $< -lpthread -o $@
 

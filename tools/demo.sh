@@ -17,7 +17,7 @@ tools/build-module.sh "$kdir" "$kobuild" "$root" >"$B/demo-module.log" 2>&1 ||
 
 echo "== booting $kver under QEMU (about 15 s)" >&2
 status=0
-tools/vm/run-guest.sh "$k" "$vmlinuz" "$root$kobuild/recvmmsg_trace.ko" \
+tools/vm/run-guest.sh "$k" "$vmlinuz" "$kver" "$root$kobuild/recvmmsg_trace.ko" \
 	"$B/guest-bin" demo "$B/vm/demo-$k" >/dev/null || status=$?
 echo "== inside the guest:" >&2
 sed -n '/^RMT-DEMO-BEGIN$/,/^RMT-DEMO-END$/p' "$B/vm/demo-$k/console.log" |

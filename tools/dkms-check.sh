@@ -1,33 +1,58 @@
 #!/bin/bash
-# Prove that dkms.conf works: "dkms add" then "dkms build" for every
-# installed bookworm kernel of the matrix, in a private DKMS tree so that
-# the host's DKMS state is left alone. Prints PASS/FAIL lines.
+# Prove the DKMS packaging and produce the modules the VMs load.
+#
+# In a private DKMS tree (the host's DKMS state is left alone): "dkms add"
+# from dkms.conf, "dkms install" for the first bookworm kernel of the
+# matrix, then a kernel upgrade as a host sees it: "dkms autoinstall" for
+# each further kernel. Each installed module is checked with modinfo and
+# copied to OUTDIR/NAME/ for that kernel's VM. Prints PASS/FAIL lines.
+#
+# usage: dkms-check.sh OUTDIR
 set -uo pipefail
 
+out=$1
 src=$(cd "$(dirname "$0")/.." && pwd)
 . "$src/tools/lib.sh"
 version=$(cat "$src/VERSION")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-dkms=(dkms --dkmstree "$work/tree" --sourcetree "$work/source")
-
-conf_version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$src/dkms.conf")
-if [ "$conf_version" = "$version" ]; then
-	echo "PASS dkms/version-matches-VERSION"
-else
-	echo "FAIL dkms/version-matches-VERSION dkms.conf says $conf_version, VERSION $version"
-fi
+dkms=(dkms --dkmstree "$work/tree" --sourcetree "$work/source"
+      --installtree "$work/installed")
+rm -rf "$out"
 
 pkgdir=$work/source/recvmmsg-trace-$version
 mkdir -p "$pkgdir" "$work/tree"
 cp -r "$src/Kbuild" "$src/VERSION" "$src/dkms.conf" "$src/module" "$src/uapi" "$pkgdir/"
-if ! "${dkms[@]}" add -m recvmmsg-trace -v "$version" >"$work/add.log" 2>&1; then
+if ! "${dkms[@]}" add "$pkgdir" >"$work/add.log" 2>&1; then
 	echo "FAIL dkms/add $(tail -n1 "$work/add.log")"
 	exit 1
 fi
-echo "PASS dkms/add"
+# dkms.conf reads its version from VERSION: DKMS must see the same one.
+if "${dkms[@]}" status | grep -q "^recvmmsg-trace/$version: added"; then
+	echo "PASS dkms/add-as-recvmmsg-trace-$version"
+else
+	echo "FAIL dkms/add-as-recvmmsg-trace-$version: $("${dkms[@]}" status)"
+fi
 
-status=0
+# modinfo of a built module: license, description, author, the version,
+# and a description for every parameter.
+check_modinfo() {	# NAME KO
+	local name=$1 ko=$2 problems=""
+	[ "$(modinfo -F license "$ko")" = GPL ] || problems+=" license"
+	[ -n "$(modinfo -F description "$ko")" ] || problems+=" description"
+	[ -n "$(modinfo -F author "$ko")" ] || problems+=" author"
+	[ "$(modinfo -F version "$ko")" = "$version" ] || problems+=" version"
+	for p in buffer_size snaplen time64; do
+		modinfo -F parm "$ko" | grep -Eq "^$p:[^(]+\\(" || problems+=" parm:$p"
+	done
+	if [ -z "$problems" ]; then
+		echo "PASS dkms/modinfo-$name"
+	else
+		echo "FAIL dkms/modinfo-$name missing or wrong:$problems"
+	fi
+}
+
+status=0 first=1
 while read -r name headers where; do
 	[ "$where" = host ] || continue
 	kver=$(rmt_kver_of "$headers")
@@ -36,12 +61,24 @@ while read -r name headers where; do
 		status=1
 		continue
 	fi
-	if "${dkms[@]}" build -m recvmmsg-trace -v "$version" -k "$kver" \
-		>"$work/build.log" 2>&1 &&
-		compgen -G "$work/tree/recvmmsg-trace/$version/$kver/x86_64/module/recvmmsg_trace.ko*" >/dev/null; then
-		echo "PASS dkms/build-$name ($kver)"
+	# The kernel's own module directory, as its image package leaves it.
+	mkdir -p "$work/installed/$kver"
+	cp "$src"/build/kernels/"$kver"/modules.builtin* "$work/installed/$kver/" 2>/dev/null
+	if [ "$first" = 1 ]; then
+		step=(install -m recvmmsg-trace -v "$version" -k "$kver") label=install
 	else
-		echo "FAIL dkms/build-$name ($kver): $(tail -n3 "$work/build.log" | tr '\n' ' ')"
+		step=(autoinstall -k "$kver") label=autoinstall-on-upgrade
+	fi
+	first=0
+	if "${dkms[@]}" "${step[@]}" >"$work/$name.log" 2>&1 &&
+		ko=$(ls "$work/installed/$kver/updates/dkms/"recvmmsg_trace.ko* 2>/dev/null) &&
+		[ -n "$ko" ]; then
+		echo "PASS dkms/$label-$name ($kver)"
+		mkdir -p "$out/$name"
+		cp "$ko" "$out/$name/"
+		check_modinfo "$name" "$ko"
+	else
+		echo "FAIL dkms/$label-$name ($kver): $(tail -n3 "$work/$name.log" | tr '\n' ' ')"
 		status=1
 	fi
 done < <(grep -v '^#' "$src/tools/vm/matrix")

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Make one kernel of the matrix ready: headers to build against and a
-# vmlinuz to boot. Prints "KVER VMLINUZ KDIR ROOT", where ROOT is / for a
-# host kernel and the chroot for the sid kernel.
+# vmlinuz to boot, with the kernel's modules.builtin* files beside it.
+# Prints "KVER VMLINUZ KDIR ROOT", where ROOT is / for a host kernel and the
+# chroot for the sid kernel.
 #
 # usage: kernel.sh NAME CACHEDIR
 set -euo pipefail
@@ -23,13 +24,15 @@ fi
 kver=$(rmt_kver_of "$headers")
 [ -n "$kver" ] || { echo "kernel.sh: $headers is not installed (tools/deps.sh)" >&2; exit 1; }
 vmlinuz=$(cd "$cache" && pwd)/$kver/vmlinuz
-if [ ! -s "$vmlinuz" ]; then
+# The image package also gives modules.builtin*, which depmod reads.
+if [ ! -s "$vmlinuz" ] || [ ! -e "$(dirname "$vmlinuz")/modules.builtin" ]; then
 	tmp=$(mktemp -d)
 	(cd "$tmp" && apt-get -q -o APT::Sandbox::User=root download \
 		"linux-image-$kver") >&2
 	dpkg -x "$tmp"/linux-image-*.deb "$tmp/x"
 	mkdir -p "$(dirname "$vmlinuz")"
 	cp "$tmp/x/boot/vmlinuz-$kver" "$vmlinuz"
+	cp "$tmp"/x/lib/modules/"$kver"/modules.builtin* "$(dirname "$vmlinuz")/"
 	rm -rf "$tmp"
 fi
 echo "$kver $vmlinuz /usr/src/linux-headers-$kver /"

@@ -1,9 +1,13 @@
 #!/bin/bash
 # Boot one kernel under QEMU (TCG, 2 vCPUs) with a busybox initramfs that
-# holds the module, the guest binaries and a job, run the job, and judge it.
+# holds the module, kmod, the guest binaries and a job, run the job, and
+# judge it.
 #
-# usage: run-guest.sh NAME VMLINUZ KO BINDIR JOB WORKDIR
+# usage: run-guest.sh NAME VMLINUZ KVER KO BINDIR JOB WORKDIR
 #   NAME     label for results, e.g. 6.12-rt
+#   KVER     the kernel's release; KO is installed as a DKMS build would be,
+#            under /lib/modules/KVER/updates/dkms/, and loaded by kmod's
+#            modprobe after depmod. modules.builtin* next to VMLINUZ go along.
 #   BINDIR   static binaries copied to /rmt in the guest
 #   JOB      selftests | demo (tools/vm/job-JOB)
 # The console goes to WORKDIR/console.log. For the selftests job, one line
@@ -11,7 +15,7 @@
 # the job passed, the guest ended by itself, and its kernel log is clean.
 set -euo pipefail
 
-name=$1 vmlinuz=$2 ko=$3 bindir=$4 job=$5 work=$6
+name=$1 vmlinuz=$2 kver=$3 ko=$4 bindir=$5 job=$6 work=$7
 here=$(cd "$(dirname "$0")" && pwd)
 limit=${RMT_VM_TIMEOUT:-300}
 
@@ -21,8 +25,20 @@ cp /bin/busybox "$work/root/bin/busybox"
 cp "$here/guest-init" "$work/root/init"
 chmod 755 "$work/root/init"
 cp "$here/job-$job" "$work/root/rmt/job"
-cp "$ko" "$work/root/rmt/recvmmsg_trace.ko"
 cp "$bindir"/* "$work/root/rmt/"
+moddir=$work/root/lib/modules/$kver
+mkdir -p "$moddir/updates/dkms" "$work/root/sbin"
+cp "$ko" "$moddir/updates/dkms/"
+cp "$(dirname "$vmlinuz")"/modules.builtin* "$moddir/" 2>/dev/null || true
+# kmod (modprobe, depmod, modinfo) with the libraries it links.
+cp /usr/bin/kmod "$work/root/sbin/kmod"
+for tool in modprobe depmod modinfo lsmod; do
+	ln -s kmod "$work/root/sbin/$tool"
+done
+for lib in $(ldd /usr/bin/kmod | grep -o '/[^ ]*'); do
+	mkdir -p "$work/root$(dirname "$lib")"
+	cp -L "$lib" "$work/root$lib"
+done
 # The kernel opens /dev/console before /init mounts devtmpfs.
 mknod -m 600 "$work/root/dev/console" c 5 1
 (cd "$work/root" && find . | cpio -o -H newc --quiet | gzip -1) \

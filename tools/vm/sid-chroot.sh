@@ -40,14 +40,19 @@ kver=$(in_root dpkg-query -W -f='${Depends}' linux-headers-amd64 |
 
 if [ ! -e "$root/boot-image/vmlinuz-$kver" ]; then
 	mkdir -p "$root/boot-image" "$root/tmp/rmt-deb"
+	# The image is in linux-binary-KVER (older: linux-image-KVER), and
+	# modules.builtin* in linux-base-KVER where that exists.
 	in_root sh -c "cd /tmp/rmt-deb && apt-get -q download 'linux-binary-$kver'" >&2 ||
 		in_root sh -c "cd /tmp/rmt-deb && apt-get -q download 'linux-image-$kver'" >&2
+	in_root sh -c "cd /tmp/rmt-deb && apt-get -q download 'linux-base-$kver'" >&2 || true
 	rm -rf "$root/tmp/rmt-x"
 	for deb in "$root"/tmp/rmt-deb/*.deb; do
 		dpkg -x "$deb" "$root/tmp/rmt-x"
 	done
 	img=$(find "$root/tmp/rmt-x" -name "vmlinuz-$kver" -o -name vmlinuz -path "*$kver*" | head -n1)
 	[ -n "$img" ] || { echo "sid-chroot: no vmlinuz in the $kver packages" >&2; exit 1; }
+	find "$root/tmp/rmt-x" -name 'modules.builtin*' -path "*/$kver/*" \
+		-exec cp {} "$root/boot-image/" \;
 	cp "$img" "$root/boot-image/vmlinuz-$kver"
 	rm -rf "$root/tmp/rmt-x" "$root/tmp/rmt-deb"
 fi
