@@ -25,7 +25,14 @@ HOST_TESTS := $(B)/host-tests/decode_test $(B)/host-tests/decode_test-san \
 GUEST_BINS := $(B)/guest-bin/recvmmsg-trace $(B)/guest-bin/recvmmsg_trace_test \
 	      $(B)/guest-bin/rmt_client32
 
-.PHONY: all module reader selftests host-tests check lint demo clean deps
+PREFIX ?= /usr/local
+SBINDIR := $(PREFIX)/sbin
+MAN8DIR := $(PREFIX)/share/man/man8
+INCDIR := $(PREFIX)/include/linux
+DKMS_SRC := /usr/src/recvmmsg-trace-$(VERSION)
+
+.PHONY: all module reader selftests host-tests check lint demo clean deps \
+	install uninstall
 
 all: module reader selftests
 
@@ -93,6 +100,29 @@ lint: deps
 # Boot a throwaway VM and show the reader tracing a 32-bit UDP server.
 demo: deps
 	tools/demo.sh
+
+# As root: the module through DKMS for KVER (rebuilt on kernel upgrades),
+# the reader, its man page and the uapi header.
+install: reader
+	@[ "$$(id -u)" = 0 ] || { echo "make install: run as root" >&2; exit 1; }
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)
+	cp -r Kbuild VERSION dkms.conf module uapi $(DKMS_SRC)/
+	dkms status recvmmsg-trace/$(VERSION) | grep -q . || \
+		dkms add recvmmsg-trace/$(VERSION)
+	dkms install recvmmsg-trace/$(VERSION) -k $(KVER)
+	install -D -m 0755 $(B)/recvmmsg-trace $(SBINDIR)/recvmmsg-trace
+	install -D -m 0644 tools/recvmmsg-trace.8 $(MAN8DIR)/recvmmsg-trace.8
+	install -D -m 0644 uapi/linux/recvmmsg_trace.h $(INCDIR)/recvmmsg_trace.h
+
+# Removes everything install added, the module for every kernel included.
+uninstall:
+	@[ "$$(id -u)" = 0 ] || { echo "make uninstall: run as root" >&2; exit 1; }
+	if dkms status recvmmsg-trace/$(VERSION) | grep -q .; then \
+		dkms remove recvmmsg-trace/$(VERSION) --all; fi
+	rm -rf $(DKMS_SRC)
+	rm -f $(SBINDIR)/recvmmsg-trace $(MAN8DIR)/recvmmsg-trace.8 \
+	      $(INCDIR)/recvmmsg_trace.h
 
 clean:
 	@! mountpoint -q $(B)/sid/proc || umount $(B)/sid/proc

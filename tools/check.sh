@@ -41,6 +41,8 @@ done
 # The modules the VMs load are the ones DKMS builds (bookworm kernels).
 stage "dkms: add, install, autoinstall on upgrade, modinfo"
 tools/dkms-check.sh "$B/dkms" | record
+stage "make install, then make uninstall"
+tools/install-check.sh | record
 
 for k in $kernels; do
 	[ -n "${info[$k]:-}" ] || continue

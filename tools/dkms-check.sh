@@ -52,6 +52,21 @@ check_modinfo() {	# NAME KO
 	fi
 }
 
+# A kernel configured without IA32 emulation is refused, with DKMS's
+# BUILD_EXCLUSIVE message (its .config is a matrix kernel's, minus IA32).
+refuse_without_ia32() {
+	local kdir=$1 fake=9.9.9-rmt-no-ia32
+	mkdir -p "$work/no-ia32"
+	grep -v '^CONFIG_IA32_EMULATION=' "$kdir/.config" >"$work/no-ia32/.config"
+	if ! "${dkms[@]}" build -m recvmmsg-trace -v "$version" -k "$fake" \
+		--kernelsourcedir "$work/no-ia32" >"$work/no-ia32.log" 2>&1 &&
+		grep -q BUILD_EXCLUSIVE "$work/no-ia32.log"; then
+		echo "PASS dkms/refuses-kernel-without-ia32-emulation"
+	else
+		echo "FAIL dkms/refuses-kernel-without-ia32-emulation: $(tail -n 2 "$work/no-ia32.log")"
+	fi
+}
+
 status=0 first=1
 while read -r name headers where; do
 	[ "$where" = host ] || continue
@@ -69,6 +84,7 @@ while read -r name headers where; do
 	else
 		step=(autoinstall -k "$kver") label=autoinstall-on-upgrade
 	fi
+	[ "$first" = 1 ] && refuse_without_ia32 "/usr/src/linux-headers-$kver"
 	first=0
 	if "${dkms[@]}" "${step[@]}" >"$work/$name.log" 2>&1 &&
 		ko=$(ls "$work/installed/$kver/updates/dkms/"recvmmsg_trace.ko* 2>/dev/null) &&
