@@ -22,8 +22,11 @@ SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -fno-omit-frame-pointer
 HOST_TESTS := $(B)/host-tests/decode_test $(B)/host-tests/decode_test-san \
 	      $(B)/host-tests/recvmmsg-trace-san
-GUEST_BINS := $(B)/guest-bin/recvmmsg-trace $(B)/guest-bin/recvmmsg_trace_test \
-	      $(B)/guest-bin/rmt_client32
+SELFTESTS := device_test capture_test control_test
+SELFTEST_HELPERS := selftests/rmt_helpers.c selftests/rmt_helpers.h \
+		    selftests/rmt_fixture.h
+GUEST_BINS := $(B)/guest-bin/recvmmsg-trace $(B)/guest-bin/rmt_client32 \
+	      $(addprefix $(B)/guest-bin/,$(SELFTESTS))
 
 PREFIX ?= /usr/local
 SBINDIR := $(PREFIX)/sbin
@@ -61,10 +64,10 @@ $(B)/guest-bin/recvmmsg-trace: $(READER_SRCS) $(READER_HDRS) VERSION
 $(B)/linux-source/.version:
 	tools/linux-source.sh $(B)/linux-source
 
-$(B)/guest-bin/recvmmsg_trace_test: selftests/recvmmsg_trace_test.c \
+$(B)/guest-bin/%_test: selftests/%_test.c $(SELFTEST_HELPERS) \
 		uapi/linux/recvmmsg_trace.h $(B)/linux-source/.version VERSION
 	@mkdir -p $(@D)
-	$(CC) -static $(TEST_CFLAGS) $< -lpthread -o $@
+	$(CC) -static $(TEST_CFLAGS) $< selftests/rmt_helpers.c -lpthread -o $@
 
 $(B)/guest-bin/rmt_client32: selftests/rmt_client32.c
 	@mkdir -p $(@D)

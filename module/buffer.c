@@ -16,7 +16,9 @@
  *
  * Waking a reader takes the wait queue's lock, which is a sleeping lock on
  * PREEMPT_RT and must not be taken from the probe. The probe queues an
- * irq_work instead, and the irq_work does the wake-up.
+ * irq_work instead, and the irq_work does the wake-up. With a wake-up
+ * threshold the probe wakes readers only past it, and a poller run every
+ * 100 ms while capture is on delivers what stays below.
  */
 #include <linux/irq_work.h>
 #include <linux/kfifo.h>
@@ -26,7 +28,11 @@
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
 
+#include <linux/workqueue.h>
+
 #include "buffer.h"
+#include "params.h"
+#include "stats.h"
 
 struct rmt_cpu_buffer {
 	struct kfifo fifo;
@@ -38,10 +44,34 @@ static DEFINE_PER_CPU(struct rmt_cpu_buffer, rmt_buffers);
 static unsigned int rmt_bytes_per_cpu;
 static DECLARE_WAIT_QUEUE_HEAD(rmt_readers);
 static struct irq_work rmt_wake_work;
+static struct delayed_work rmt_wake_poll;
+static bool rmt_polling;	/* changed only by the capture control path */
+
+#define RMT_WAKE_POLL_INTERVAL	(HZ / 10)
 
 static void rmt_wake_readers(struct irq_work *work)
 {
 	wake_up_interruptible(&rmt_readers);
+}
+
+static void rmt_wake_poll_fn(struct work_struct *work)
+{
+	if (rmt_buffer_has_data())
+		wake_up_interruptible(&rmt_readers);
+	if (READ_ONCE(rmt_polling))
+		schedule_delayed_work(&rmt_wake_poll, RMT_WAKE_POLL_INTERVAL);
+}
+
+void rmt_buffer_poll_start(void)
+{
+	WRITE_ONCE(rmt_polling, true);
+	schedule_delayed_work(&rmt_wake_poll, RMT_WAKE_POLL_INTERVAL);
+}
+
+void rmt_buffer_poll_stop(void)
+{
+	WRITE_ONCE(rmt_polling, false);
+	cancel_delayed_work_sync(&rmt_wake_poll);
 }
 
 unsigned int rmt_buffer_bytes(void)
@@ -66,6 +96,7 @@ int rmt_buffer_init(unsigned int bytes_per_cpu)
 	int cpu;
 
 	init_irq_work(&rmt_wake_work, rmt_wake_readers);
+	INIT_DELAYED_WORK(&rmt_wake_poll, rmt_wake_poll_fn);
 	rmt_bytes_per_cpu = bytes_per_cpu;
 	for_each_possible_cpu(cpu) {
 		struct rmt_cpu_buffer *b = per_cpu_ptr(&rmt_buffers, cpu);
@@ -91,7 +122,10 @@ void rmt_buffer_exit(void)
 	rmt_buffer_free();
 }
 
-/* Caller has the CPU pinned and is this CPU's only writer. */
+/*
+ * Caller is @cpu's only writer: its probe with the CPU pinned, or the
+ * control path while no probe runs.
+ */
 static bool rmt_push_lost(struct rmt_cpu_buffer *b, int cpu, unsigned int room)
 {
 	struct rmt_lost_record lost = {
@@ -108,12 +142,16 @@ static bool rmt_push_lost(struct rmt_cpu_buffer *b, int cpu, unsigned int room)
 		return false;
 	kfifo_in(&b->fifo, &lost, sizeof(lost));
 	b->lost = 0;
+	/* @cpu's counter: its probe (preemption off) or, with none running, us. */
+	per_cpu_ptr(&rmt_cpu_stats, cpu)->lost_records++;
 	return true;
 }
 
-void rmt_buffer_push(struct rmt_record_header *hdr)
+bool rmt_buffer_push(struct rmt_record_header *hdr)
 {
+	unsigned int threshold = READ_ONCE(rmt_wakeup_bytes);
 	struct rmt_cpu_buffer *b;
+	bool written = false;
 	int cpu;
 
 	preempt_disable_notrace();
@@ -128,9 +166,12 @@ void rmt_buffer_push(struct rmt_record_header *hdr)
 		b->lost++;
 	} else {
 		kfifo_in(&b->fifo, hdr, hdr->size);
-		irq_work_queue(&rmt_wake_work);
+		written = true;
+		if (!threshold || kfifo_len(&b->fifo) >= threshold)
+			irq_work_queue(&rmt_wake_work);
 	}
 	preempt_enable_notrace();
+	return written;
 }
 
 void rmt_buffer_flush_lost(void)
@@ -144,6 +185,18 @@ void rmt_buffer_flush_lost(void)
 			rmt_push_lost(b, cpu, 0);
 	}
 	wake_up_interruptible(&rmt_readers);
+}
+
+void rmt_buffer_reset(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct rmt_cpu_buffer *b = per_cpu_ptr(&rmt_buffers, cpu);
+
+		kfifo_reset(&b->fifo);
+		b->lost = 0;
+	}
 }
 
 bool rmt_buffer_has_data(void)

@@ -19,11 +19,17 @@ int rmt_buffer_init(unsigned int bytes_per_cpu);
 void rmt_buffer_exit(void);
 unsigned int rmt_buffer_bytes(void);
 
-/* Probe side: may run preemptible; never sleeps, locks or allocates. */
-void rmt_buffer_push(struct rmt_record_header *hdr);
+/*
+ * Probe side: may run preemptible; never sleeps, locks or allocates.
+ * Returns false when the record did not fit (it is counted as lost).
+ */
+bool rmt_buffer_push(struct rmt_record_header *hdr);
 
-/* Control side, only while no probe can run: emit pending LOST records. */
-void rmt_buffer_flush_lost(void);
+/* Control side, only while no probe can run. */
+void rmt_buffer_flush_lost(void);	/* emit pending LOST records */
+void rmt_buffer_reset(void);		/* empty every buffer; no reader either */
+void rmt_buffer_poll_start(void);	/* wake readers every 100 ms ... */
+void rmt_buffer_poll_stop(void);	/* ... until this */
 
 /* Reader side, serialized by the caller. */
 bool rmt_buffer_has_data(void);

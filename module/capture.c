@@ -19,6 +19,7 @@
 #include <linux/overflow.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
@@ -26,8 +27,10 @@
 
 #include "buffer.h"
 #include "capture.h"
+#include "filter.h"
 #include "params.h"
 #include "snapshot.h"
+#include "stats.h"
 
 static struct tracepoint *rmt_tp_enter;
 static struct tracepoint *rmt_tp_exit;
@@ -86,9 +89,12 @@ static __always_inline bool rmt_classify(struct pt_regs *regs, long nr,
 	}
 }
 
-/* Fill @buf with the whole record, its size included. */
-static void rmt_build(void *buf, struct pt_regs *regs, const struct rmt_call *what,
-		      u16 type, long ret, bool may_fault)
+/*
+ * Fill @buf with the whole record, its size included. Returns false, with
+ * the record half made, when the call's fd does not pass filter @kf.
+ */
+static bool rmt_build(void *buf, struct pt_regs *regs, const struct rmt_call *what,
+		      u16 type, long ret, const struct rmt_kfilter *kf)
 {
 	struct rmt_enter_record *rec = buf;
 	struct rmt_call *call = &rec->call;
@@ -97,21 +103,24 @@ static void rmt_build(void *buf, struct pt_regs *regs, const struct rmt_call *wh
 
 	memset(rec, 0, sizeof(*rec));
 	rec->hdr.type = type;
-	rmt_snap_task(&rec->task);
 	call->syscall_nr = what->syscall_nr;
 	call->via = what->via;
-	rmt_snap_args(call, regs, may_fault);
-	rmt_snap_timeout(call, may_fault);
+	rmt_snap_args(call, regs, false);
+	if (!rmt_filter_fd(kf, call->args[RMT_ARG_FD]))
+		return false;
+	rmt_snap_task(&rec->task);
+	rmt_snap_timeout(call, false);
 	if (type == RMT_REC_ENTER) {
-		n = rmt_snap_enter_msgs(call, rec->msgs, snaplen, may_fault);
+		n = rmt_snap_enter_msgs(call, rec->msgs, snaplen, false);
 		rec->hdr.size = struct_size(rec, msgs, n);
 	} else {
 		struct rmt_exit_record *x = buf;
 
 		call->ret = ret;
-		n = rmt_snap_exit_msgs(call, x->msgs, snaplen, may_fault);
+		n = rmt_snap_exit_msgs(call, x->msgs, snaplen, false);
 		rec->hdr.size = struct_size(x, msgs, n);
 	}
+	return true;
 }
 
 /*
@@ -138,18 +147,52 @@ static void rmt_prefault(struct pt_regs *regs, const struct rmt_call *what,
 		rmt_snap_exit_msgs(&call, NULL, snaplen, true);
 }
 
+static bool rmt_task_passes(void)
+{
+	bool pass;
+
+	rcu_read_lock();
+	pass = rmt_filter_task(rmt_filter_current());
+	rcu_read_unlock();
+	return pass;
+}
+
+/*
+ * Count the call as seen, then as filtered, written or dropped: exactly one
+ * of them, decided with one filter read once under RCU.
+ */
 static void rmt_capture(struct pt_regs *regs, const struct rmt_call *what,
 			u16 type, long ret)
 {
-	void *buf;
+	const struct rmt_kfilter *kf;
+	struct rmt_enter_record *rec;
 
-	if (preemptible())
+	if (preemptible()) {
+		/* Skip the faulting walk for calls the filter leaves out. */
+		if (!rmt_task_passes()) {
+			rmt_count_inc(type, RMT_COUNT_SEEN);
+			rmt_count_inc(type, RMT_COUNT_FILTERED);
+			return;
+		}
 		rmt_prefault(regs, what, type, ret);
+	}
 
 	preempt_disable();
-	buf = this_cpu_ptr(rmt_scratch)->data;
-	rmt_build(buf, regs, what, type, ret, false);
-	rmt_buffer_push(buf);
+	rcu_read_lock();
+	rmt_count_inc(type, RMT_COUNT_SEEN);
+	kf = rmt_filter_current();
+	rec = (void *)this_cpu_ptr(rmt_scratch)->data;
+	if (!rmt_filter_task(kf) || !rmt_build(rec, regs, what, type, ret, kf)) {
+		rmt_count_inc(type, RMT_COUNT_FILTERED);
+	} else {
+		if (rec->call.faults)
+			this_cpu_inc(rmt_cpu_stats.faults);
+		if (rmt_buffer_push(&rec->hdr))
+			rmt_count_inc(type, RMT_COUNT_WRITTEN);
+		else
+			rmt_count_inc(type, RMT_COUNT_DROPPED);
+	}
+	rcu_read_unlock();
 	preempt_enable();
 }
 
@@ -167,6 +210,8 @@ static void rmt_probe_exit(void *data, struct pt_regs *regs, long ret)
 	struct rmt_call what;
 
 	if (likely(!rmt_classify(regs, syscall_get_nr(current, regs), &what)))
+		return;
+	if (READ_ONCE(rmt_no_exit))
 		return;
 	rmt_capture(regs, &what, RMT_REC_EXIT, ret);
 }
@@ -200,24 +245,41 @@ void rmt_capture_exit(void)
 	rmt_scratch = NULL;
 }
 
+static int rmt_attach(void)
+{
+	int err = tracepoint_probe_register(rmt_tp_enter, rmt_probe_enter, NULL);
+
+	if (err)
+		return err;
+	err = tracepoint_probe_register(rmt_tp_exit, rmt_probe_exit, NULL);
+	if (err) {
+		tracepoint_probe_unregister(rmt_tp_enter, rmt_probe_enter, NULL);
+		tracepoint_synchronize_unregister();
+		return err;
+	}
+	rmt_buffer_poll_start();
+	return 0;
+}
+
+/* Returns once no probe runs any more. */
+static void rmt_detach(void)
+{
+	tracepoint_probe_unregister(rmt_tp_enter, rmt_probe_enter, NULL);
+	tracepoint_probe_unregister(rmt_tp_exit, rmt_probe_exit, NULL);
+	tracepoint_synchronize_unregister();
+	rmt_buffer_poll_stop();
+}
+
 int rmt_capture_enable(void)
 {
 	int err = 0;
 
 	mutex_lock(&rmt_capture_lock);
-	if (rmt_enabled)
-		goto out;
-	err = tracepoint_probe_register(rmt_tp_enter, rmt_probe_enter, NULL);
-	if (err)
-		goto out;
-	err = tracepoint_probe_register(rmt_tp_exit, rmt_probe_exit, NULL);
-	if (err) {
-		tracepoint_probe_unregister(rmt_tp_enter, rmt_probe_enter, NULL);
-		tracepoint_synchronize_unregister();
-		goto out;
+	if (!rmt_enabled) {
+		err = rmt_attach();
+		if (!err)
+			WRITE_ONCE(rmt_enabled, true);
 	}
-	rmt_enabled = true;
-out:
 	mutex_unlock(&rmt_capture_lock);
 	return err;
 }
@@ -226,14 +288,34 @@ void rmt_capture_disable(void)
 {
 	mutex_lock(&rmt_capture_lock);
 	if (rmt_enabled) {
-		tracepoint_probe_unregister(rmt_tp_enter, rmt_probe_enter, NULL);
-		tracepoint_probe_unregister(rmt_tp_exit, rmt_probe_exit, NULL);
-		tracepoint_synchronize_unregister();
-		rmt_enabled = false;
+		rmt_detach();
+		WRITE_ONCE(rmt_enabled, false);
 		/* No probe runs any more: drops still uncounted get a record. */
 		rmt_buffer_flush_lost();
 	}
 	mutex_unlock(&rmt_capture_lock);
+}
+
+/*
+ * Empty the buffers and zero the counters with no probe running: detach
+ * for the time it takes when capture is on. The caller keeps readers out.
+ */
+int rmt_capture_reset(void)
+{
+	int err = 0;
+
+	mutex_lock(&rmt_capture_lock);
+	if (rmt_enabled)
+		rmt_detach();
+	rmt_buffer_reset();
+	rmt_stats_zero();
+	if (rmt_enabled) {
+		err = rmt_attach();
+		if (err)
+			WRITE_ONCE(rmt_enabled, false);
+	}
+	mutex_unlock(&rmt_capture_lock);
+	return err;
 }
 
 bool rmt_capture_enabled(void)

@@ -9,6 +9,7 @@ int rmt_capture_init(void);
 void rmt_capture_exit(void);
 int rmt_capture_enable(void);
 void rmt_capture_disable(void);
+int rmt_capture_reset(void);
 bool rmt_capture_enabled(void);
 
 #endif /* RMT_CAPTURE_H */

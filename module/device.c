@@ -6,8 +6,10 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/cpumask.h>
 #include <linux/fs.h>
+#include <linux/kernel.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -17,11 +19,24 @@
 #include "buffer.h"
 #include "capture.h"
 #include "device.h"
+#include "filter.h"
+#include "params.h"
+#include "stats.h"
 
-/* The smallest struct rmt_info a caller may pass. */
+/*
+ * The first (smallest) size of each ioctl struct a caller may pass. Any
+ * later version only grows at the end.
+ */
 #define RMT_INFO_SIZE_VER0	offsetofend(struct rmt_info, version)
+#define RMT_FILTER_SIZE_VER0	offsetofend(struct rmt_filter, tgids)
+#define RMT_CONFIG_SIZE_VER0	offsetofend(struct rmt_config, wakeup_bytes)
+#define RMT_STATS_SIZE_VER0	offsetofend(struct rmt_stats, total)
+/* Sizes past this are refused outright rather than scanned for zeros. */
+#define RMT_IOC_SIZE_MAX	PAGE_SIZE
 
 static DEFINE_MUTEX(rmt_read_lock);
+/* Serializes the set ioctls, so that a get sees one whole config. */
+static DEFINE_MUTEX(rmt_config_lock);
 
 static ssize_t rmt_read(struct file *file, char __user *buf, size_t count,
 			loff_t *ppos)
@@ -49,18 +64,46 @@ static __poll_t rmt_poll(struct file *file, poll_table *pt)
 	return rmt_buffer_has_data() ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
+/* The caller's size of an ioctl struct, checked against its first version. */
+static int rmt_user_size(const void __user *uarg, u32 min, u32 *usize)
+{
+	if (get_user(*usize, (const u32 __user *)uarg))
+		return -EFAULT;
+	if (*usize < min)
+		return -EINVAL;
+	if (*usize > RMT_IOC_SIZE_MAX)
+		return -E2BIG;
+	return 0;
+}
+
+/* Copy in a struct of any accepted size: unknown bytes must be zero. */
+static int rmt_copy_in(void *dst, size_t ksize, const void __user *uarg, u32 min)
+{
+	u32 usize;
+	int err = rmt_user_size(uarg, min, &usize);
+
+	if (err)
+		return err;
+	return copy_struct_from_user(dst, ksize, uarg, usize);
+}
+
+/* Copy out as much of @src as the caller has room for, and say how much. */
+static int rmt_copy_out(void __user *uarg, void *src, size_t ksize, u32 min)
+{
+	u32 usize;
+	int err = rmt_user_size(uarg, min, &usize);
+
+	if (err)
+		return err;
+	*(u32 *)src = min_t(u32, usize, ksize);
+	return copy_to_user(uarg, src, *(u32 *)src) ? -EFAULT : 0;
+}
+
 static long rmt_ioctl_get_info(void __user *uarg)
 {
 	struct rmt_info info;
-	u32 usize;
-
-	if (get_user(usize, (u32 __user *)uarg))
-		return -EFAULT;
-	if (usize < RMT_INFO_SIZE_VER0)
-		return -EINVAL;
 
 	memset(&info, 0, sizeof(info));
-	info.size = min_t(u32, usize, sizeof(info));
 	info.abi_version = RMT_ABI_VERSION;
 	info.nr_cpus = nr_cpu_ids;
 	info.buffer_bytes = rmt_buffer_bytes();
@@ -70,31 +113,157 @@ static long rmt_ioctl_get_info(void __user *uarg)
 	info.max_record_size = RMT_RECORD_MAX_SIZE;
 	info.flags = rmt_capture_enabled() ? RMT_INFO_ENABLED : 0;
 	strscpy(info.version, RMT_VERSION, sizeof(info.version));
+	return rmt_copy_out(uarg, &info, sizeof(info), RMT_INFO_SIZE_VER0);
+}
 
-	if (copy_to_user(uarg, &info, info.size))
-		return -EFAULT;
+static long rmt_ioctl_set_filter(void __user *uarg)
+{
+	struct rmt_filter f;
+	int err = rmt_copy_in(&f, sizeof(f), uarg, RMT_FILTER_SIZE_VER0);
+
+	return err ? err : rmt_filter_set(&f);
+}
+
+static long rmt_ioctl_get_filter(void __user *uarg)
+{
+	struct rmt_filter f;
+
+	rmt_filter_get(&f);
+	return rmt_copy_out(uarg, &f, sizeof(f), RMT_FILTER_SIZE_VER0);
+}
+
+static long rmt_ioctl_set_config(void __user *uarg)
+{
+	struct rmt_config c;
+	int err = rmt_copy_in(&c, sizeof(c), uarg, RMT_CONFIG_SIZE_VER0);
+
+	if (err)
+		return err;
+	if ((c.flags & ~RMT_CONFIG_ALL) || c.snaplen < RMT_SNAPLEN_MIN ||
+	    c.snaplen > RMT_SNAPLEN_MAX || c.wakeup_bytes > rmt_buffer_bytes())
+		return -EINVAL;
+	mutex_lock(&rmt_config_lock);
+	WRITE_ONCE(rmt_snaplen, c.snaplen);
+	WRITE_ONCE(rmt_no_exit, !!(c.flags & RMT_CONFIG_NO_EXIT));
+	WRITE_ONCE(rmt_wakeup_bytes, c.wakeup_bytes);
+	mutex_unlock(&rmt_config_lock);
 	return 0;
+}
+
+static long rmt_ioctl_get_config(void __user *uarg)
+{
+	struct rmt_config c;
+
+	memset(&c, 0, sizeof(c));
+	mutex_lock(&rmt_config_lock);
+	c.snaplen = READ_ONCE(rmt_snaplen);
+	c.flags = READ_ONCE(rmt_no_exit) ? RMT_CONFIG_NO_EXIT : 0;
+	c.wakeup_bytes = READ_ONCE(rmt_wakeup_bytes);
+	mutex_unlock(&rmt_config_lock);
+	return rmt_copy_out(uarg, &c, sizeof(c), RMT_CONFIG_SIZE_VER0);
+}
+
+static void rmt_stats_add(struct rmt_cpu_stats *sum, const struct rmt_cpu_stats *one)
+{
+	u64 *dst = (u64 *)sum;
+	const u64 *src = (const u64 *)one;
+	size_t i;
+
+	for (i = 0; i < sizeof(*sum) / sizeof(u64); i++)
+		dst[i] += src[i];
+}
+
+static long rmt_ioctl_get_stats(void __user *uarg)
+{
+	struct rmt_cpu_stats __user *ucpus;
+	struct rmt_cpu_stats one;
+	struct rmt_stats st;
+	u32 room, filled = 0;
+	int err, cpu;
+
+	err = rmt_copy_in(&st, sizeof(st), uarg, RMT_STATS_SIZE_VER0);
+	if (err)
+		return err;
+	room = st.nr_cpus;
+	ucpus = u64_to_user_ptr(st.cpus);
+	if (room && !ucpus)
+		return -EINVAL;
+	memset(&st.total, 0, sizeof(st.total));
+	for_each_possible_cpu(cpu) {
+		rmt_stats_read(cpu, &one);
+		rmt_stats_add(&st.total, &one);
+		if (cpu < room) {
+			if (copy_to_user(&ucpus[cpu], &one, sizeof(one)))
+				return -EFAULT;
+			filled = cpu + 1;
+		}
+	}
+	st.nr_cpus = filled;
+	return rmt_copy_out(uarg, &st, sizeof(st), RMT_STATS_SIZE_VER0);
+}
+
+/* Readers are kept out while the buffers are emptied. */
+static long rmt_ioctl_reset(void)
+{
+	long err;
+
+	if (mutex_lock_interruptible(&rmt_read_lock))
+		return -ERESTARTSYS;
+	err = rmt_capture_reset();
+	mutex_unlock(&rmt_read_lock);
+	return err;
 }
 
 /* The size bits of our ioctl numbers are not part of the match. */
 #define RMT_IOC_SIZE_BITS	(_IOC_SIZEMASK << _IOC_SIZESHIFT)
+#define RMT_IOC_MATCH(cmd)	((cmd) & ~RMT_IOC_SIZE_BITS)
+
+static bool rmt_ioctl_changes_state(unsigned int cmd)
+{
+	switch (RMT_IOC_MATCH(cmd)) {
+	case RMT_IOC_MATCH(RMT_IOC_ENABLE):
+	case RMT_IOC_MATCH(RMT_IOC_DISABLE):
+	case RMT_IOC_MATCH(RMT_IOC_SET_FILTER):
+	case RMT_IOC_MATCH(RMT_IOC_SET_CONFIG):
+	case RMT_IOC_MATCH(RMT_IOC_RESET):
+		return true;
+	default:
+		return false;
+	}
+}
 
 static long rmt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
 
-	switch (cmd & ~RMT_IOC_SIZE_BITS) {
-	case RMT_IOC_GET_INFO & ~RMT_IOC_SIZE_BITS:
+	if (_IOC_TYPE(cmd) != RMT_IOC_MAGIC)
+		return -ENOTTY;
+	/* A descriptor passed on to an unprivileged process reads, no more. */
+	if (rmt_ioctl_changes_state(cmd) && !perfmon_capable())
+		return -EPERM;
+
+	switch (RMT_IOC_MATCH(cmd)) {
+	case RMT_IOC_MATCH(RMT_IOC_GET_INFO):
 		return rmt_ioctl_get_info(uarg);
-	case RMT_IOC_ENABLE:
-		if (arg)
-			return -EINVAL;
-		return rmt_capture_enable();
-	case RMT_IOC_DISABLE:
+	case RMT_IOC_MATCH(RMT_IOC_ENABLE):
+		return arg ? -EINVAL : rmt_capture_enable();
+	case RMT_IOC_MATCH(RMT_IOC_DISABLE):
 		if (arg)
 			return -EINVAL;
 		rmt_capture_disable();
 		return 0;
+	case RMT_IOC_MATCH(RMT_IOC_SET_FILTER):
+		return rmt_ioctl_set_filter(uarg);
+	case RMT_IOC_MATCH(RMT_IOC_GET_FILTER):
+		return rmt_ioctl_get_filter(uarg);
+	case RMT_IOC_MATCH(RMT_IOC_SET_CONFIG):
+		return rmt_ioctl_set_config(uarg);
+	case RMT_IOC_MATCH(RMT_IOC_GET_CONFIG):
+		return rmt_ioctl_get_config(uarg);
+	case RMT_IOC_MATCH(RMT_IOC_GET_STATS):
+		return rmt_ioctl_get_stats(uarg);
+	case RMT_IOC_MATCH(RMT_IOC_RESET):
+		return arg ? -EINVAL : rmt_ioctl_reset();
 	default:
 		return -ENOTTY;
 	}
@@ -102,6 +271,8 @@ static long rmt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 static int rmt_open(struct inode *inode, struct file *file)
 {
+	if (!perfmon_capable())
+		return -EPERM;
 	return nonseekable_open(inode, file);
 }
 

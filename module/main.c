@@ -15,6 +15,7 @@
 #include "buffer.h"
 #include "capture.h"
 #include "device.h"
+#include "filter.h"
 #include "params.h"
 
 static unsigned int buffer_size = 256 * 1024;
@@ -42,6 +43,14 @@ module_param_named(time64, rmt_time64, bool, 0644);
 MODULE_PARM_DESC(time64,
 		 "Also capture recvmmsg_time64 (syscall 417) of 32-bit tasks (default off)");
 
+static bool enable;
+module_param(enable, bool, 0444);
+MODULE_PARM_DESC(enable, "Start capturing at load, before any reader (default off)");
+
+/* Set by RMT_IOC_SET_CONFIG only. */
+bool rmt_no_exit;
+unsigned int rmt_wakeup_bytes;
+
 static int __init rmt_init(void)
 {
 	int err;
@@ -63,8 +72,17 @@ static int __init rmt_init(void)
 	err = rmt_device_init();
 	if (err)
 		goto out_buffer;
+	if (enable) {
+		err = rmt_capture_enable();
+		if (err) {
+			pr_err("enable=1: cannot attach to the syscall tracepoints (%d)\n", err);
+			goto out_device;
+		}
+	}
 	return 0;
 
+out_device:
+	rmt_device_exit();
 out_buffer:
 	rmt_buffer_exit();
 out_capture:
@@ -77,6 +95,7 @@ static void __exit rmt_exit(void)
 	/* No descriptor is open (the device holds a module reference). */
 	rmt_device_exit();
 	rmt_capture_disable();
+	rmt_filter_exit();
 	rmt_capture_exit();
 	rmt_buffer_exit();
 }

@@ -8,5 +8,7 @@
 
 extern unsigned int rmt_snaplen;	/* messages captured per call */
 extern bool rmt_time64;			/* also capture recvmmsg_time64 */
+extern bool rmt_no_exit;		/* make no exit records */
+extern unsigned int rmt_wakeup_bytes;	/* wake readers past this; 0: always */
 
 #endif /* RMT_PARAMS_H */

@@ -64,7 +64,7 @@ for k in $kernels; do
 		fi
 		ko=$root$kobuild/recvmmsg_trace.ko
 	fi
-	[ -e "$B/guest-bin/recvmmsg_trace_test" ] || continue
+	[ -e "$B/guest-bin/control_test" ] || continue
 	tools/vm/run-guest.sh "$k" "$vmlinuz" "$kver" "$ko" "$B/guest-bin" \
 		selftests "$B/vm/$k" | record
 done

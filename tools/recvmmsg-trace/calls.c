@@ -45,7 +45,13 @@ static struct rmt_enter_record *rmt_pending_take(struct rmt_tracker *t, __u32 ti
 
 static void rmt_on_enter(struct rmt_tracker *t, const struct rmt_enter_record *e)
 {
-	struct rmt_enter_record *copy = rmt_pending_take(t, e->task.tid);
+	struct rmt_enter_record *copy;
+
+	if (t->enter_only) {
+		rmt_emit(t, e, NULL);
+		return;
+	}
+	copy = rmt_pending_take(t, e->task.tid);
 
 	/* A thread's earlier call whose exit never came (it was lost). */
 	if (copy) {

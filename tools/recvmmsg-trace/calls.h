@@ -3,6 +3,8 @@
 #ifndef RMT_CALLS_H
 #define RMT_CALLS_H
 
+#include <stdbool.h>
+
 #include "records.h"
 
 /*
@@ -26,6 +28,7 @@ struct rmt_tracker {
 	struct rmt_sink sink;
 	unsigned long long calls;	/* calls handed to the sink */
 	unsigned long long lost;	/* records the kernel reported lost */
+	bool enter_only;		/* no exit records come: emit at enter */
 };
 
 void rmt_tracker_init(struct rmt_tracker *t, const struct rmt_sink *sink);

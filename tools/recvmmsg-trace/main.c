@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
+#include <stdint.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -19,7 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include "calls.h"
+#include "device.h"
 #include "output.h"
 #include "records.h"
 
@@ -33,6 +38,8 @@ struct rmt_opts {
 	const char *device;
 	unsigned long long max_calls;	/* 0: no limit */
 	bool json;
+	bool stats;			/* print the module's counters at the end */
+	struct rmt_session_opts session;
 };
 
 static volatile sig_atomic_t rmt_stop;
@@ -50,48 +57,133 @@ static void rmt_usage(FILE *f)
 		"Print the recvmmsg_time32 system calls of 32-bit processes, one per line,\n"
 		"as recorded by the recvmmsg_trace kernel module.\n"
 		"\n"
-		"  -n, --count=COUNT   stop after COUNT calls\n"
-		"      --json          print JSON Lines (Tracee event keys) instead of text\n"
-		"  -D, --device=PATH   read PATH instead of %s\n"
-		"  -h, --help          show this help and exit\n"
-		"  -V, --version       show the version and exit\n"
+		"  -n, --count=COUNT    stop after COUNT calls\n"
+		"      --json           print JSON Lines (Tracee event keys) instead of text\n"
+		"  -D, --device=PATH    read PATH instead of %s\n"
+		"\n"
+		"Filter (in the kernel; all given must match; the previous filter and\n"
+		"config come back when the reader ends):\n"
+		"  -p, --pid=PID        only process PID (host id); repeat for up to %d\n"
+		"  -u, --uid=UID        only calls by real uid UID\n"
+		"  -G, --cgroup=PATH    only processes in cgroup v2 directory PATH or below\n"
+		"  -f, --fd=FD          only calls on file descriptor FD\n"
+		"  -c, --comm=NAME      only processes whose command name is exactly NAME\n"
+		"  -s, --snaplen=N      capture the first N message headers of each call (1-%d)\n"
+		"      --no-exit        record calls at entry only (no results, less load)\n"
+		"      --stats          at the end, print the module's counters per CPU\n"
+		"\n"
+		"  -h, --help           show this help and exit\n"
+		"  -V, --version        show the version and exit\n"
 		"\n"
 		"Stop with Ctrl-C (SIGINT) or SIGTERM: capture is disabled and a summary\n"
 		"of calls and lost records goes to standard error.\n",
-		RMT_DEVICE_PATH);
+		RMT_DEVICE_PATH, RMT_FILTER_MAX_TGIDS, RMT_SNAPLEN_MAX);
+}
+
+/* A decimal number in [min, max]; false (and a message) otherwise. */
+static bool rmt_parse_num(const char *what, const char *arg, unsigned long long min,
+			  unsigned long long max, unsigned long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(arg, &end, 10);
+	if (errno || *end || !*arg || arg[0] == '-' || *out < min || *out > max) {
+		fprintf(stderr, "recvmmsg-trace: bad %s '%s'\n", what, arg);
+		return false;
+	}
+	return true;
 }
 
 static int rmt_parse_opts(int argc, char **argv, struct rmt_opts *o)
 {
-	enum { OPT_JSON = 256 };
+	enum { OPT_JSON = 256, OPT_NO_EXIT, OPT_STATS };
 	static const struct option longopts[] = {
 		{ "count", required_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "device", required_argument, NULL, 'D' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "uid", required_argument, NULL, 'u' },
+		{ "cgroup", required_argument, NULL, 'G' },
+		{ "fd", required_argument, NULL, 'f' },
+		{ "comm", required_argument, NULL, 'c' },
+		{ "snaplen", required_argument, NULL, 's' },
+		{ "no-exit", no_argument, NULL, OPT_NO_EXIT },
+		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
+	struct rmt_filter *f = &o->session.filter;
+	unsigned long long v;
+	struct stat st;
 	int c;
 
 	o->device = RMT_DEVICE_PATH;
-	while ((c = getopt_long(argc, argv, "n:D:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:D:p:u:G:f:c:s:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			errno = 0;
-			o->max_calls = strtoull(optarg, &end, 10);
-			if (errno || *end || !*optarg || optarg[0] == '-' ||
-			    !o->max_calls) {
-				fprintf(stderr, "recvmmsg-trace: bad count '%s'\n", optarg);
+			if (!rmt_parse_num("count", optarg, 1, ULLONG_MAX, &o->max_calls))
 				return 2;
-			}
 			break;
 		case OPT_JSON:
 			o->json = true;
 			break;
 		case 'D':
 			o->device = optarg;
+			break;
+		case 'p':
+			if (!rmt_parse_num("pid", optarg, 1, INT32_MAX, &v))
+				return 2;
+			if (f->nr_tgids == RMT_FILTER_MAX_TGIDS) {
+				fprintf(stderr, "recvmmsg-trace: at most %d pids\n",
+					RMT_FILTER_MAX_TGIDS);
+				return 2;
+			}
+			f->flags |= RMT_FILTER_TGIDS;
+			f->tgids[f->nr_tgids++] = (__u32)v;
+			break;
+		case 'u':
+			if (!rmt_parse_num("uid", optarg, 0, UINT32_MAX - 1, &v))
+				return 2;
+			f->flags |= RMT_FILTER_UID;
+			f->uid = (__u32)v;
+			break;
+		case 'G':
+			if (stat(optarg, &st) || !S_ISDIR(st.st_mode)) {
+				fprintf(stderr, "recvmmsg-trace: bad cgroup directory '%s'\n", optarg);
+				return 2;
+			}
+			/* A cgroup v2 id is the inode number of its directory. */
+			f->flags |= RMT_FILTER_CGROUP | RMT_FILTER_CGROUP_TREE;
+			f->cgroup_id = st.st_ino;
+			break;
+		case 'f':
+			if (!rmt_parse_num("fd", optarg, 0, INT32_MAX, &v))
+				return 2;
+			f->flags |= RMT_FILTER_FD;
+			f->fd = (__s32)v;
+			break;
+		case 'c':
+			if (!*optarg || strlen(optarg) >= sizeof(f->comm)) {
+				fprintf(stderr, "recvmmsg-trace: bad comm '%s' (1 to %zu bytes)\n",
+					optarg, sizeof(f->comm) - 1);
+				return 2;
+			}
+			f->flags |= RMT_FILTER_COMM;
+			strncpy(f->comm, optarg, sizeof(f->comm) - 1);
+			break;
+		case 's':
+			if (!rmt_parse_num("snaplen", optarg, RMT_SNAPLEN_MIN,
+					   RMT_SNAPLEN_MAX, &v))
+				return 2;
+			o->session.snaplen = (unsigned int)v;
+			break;
+		case OPT_NO_EXIT:
+			o->session.no_exit = true;
+			break;
+		case OPT_STATS:
+			o->stats = true;
 			break;
 		case 'h':
 			rmt_usage(stdout);
@@ -146,38 +238,6 @@ static void rmt_discard_stale(int fd, char *buf, size_t len,
 			records);
 }
 
-static int rmt_open_device(const char *path, bool *was_enabled)
-{
-	struct rmt_info info = { .size = sizeof(info) };
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0) {
-		int err = errno;
-
-		fprintf(stderr, "recvmmsg-trace: cannot open %s: %s\n", path,
-			strerror(err));
-		if (err == ENOENT)
-			fprintf(stderr, "recvmmsg-trace: is the module loaded? Load it with: modprobe recvmmsg_trace\n");
-		else if (err == EACCES || err == EPERM)
-			fprintf(stderr, "recvmmsg-trace: run as root\n");
-		return -1;
-	}
-	if (ioctl(fd, RMT_IOC_GET_INFO, &info) < 0) {
-		fprintf(stderr, "recvmmsg-trace: %s is not a recvmmsg_trace device: %s\n",
-			path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (info.abi_version != RMT_ABI_VERSION) {
-		fprintf(stderr, "recvmmsg-trace: module speaks ABI %u, this reader ABI %d: install matching versions\n",
-			info.abi_version, RMT_ABI_VERSION);
-		close(fd);
-		return -1;
-	}
-	*was_enabled = info.flags & RMT_INFO_ENABLED;
-	return fd;
-}
-
 /* Decode one read()'s worth of records, in time order, into the tracker. */
 static int rmt_consume(struct rmt_tracker *t, const void *buf, size_t len,
 		       struct rmt_record *recs, size_t max, unsigned long long limit)
@@ -203,12 +263,13 @@ static int rmt_run(const struct rmt_opts *opts)
 	struct sigaction sa = { .sa_handler = rmt_on_signal };
 	struct rmt_tracker tracker;
 	struct rmt_record *recs;
+	struct rmt_saved saved;
 	struct rmt_sink sink;
 	int fd, status = 0;
 	bool was_enabled;
 	char *buf;
 
-	fd = rmt_open_device(opts->device, &was_enabled);
+	fd = rmt_dev_open(opts->device, &was_enabled);
 	if (fd < 0)
 		return 1;
 	buf = malloc(RMT_READ_BYTES);
@@ -222,6 +283,8 @@ static int rmt_run(const struct rmt_opts *opts)
 	else
 		rmt_text_sink(&sink, &out);
 	rmt_tracker_init(&tracker, &sink);
+	tracker.enter_only = opts->session.no_exit;
+	out.enter_only = opts->session.no_exit;
 	if (!was_enabled)
 		rmt_discard_stale(fd, buf, RMT_READ_BYTES, recs, max_recs);
 
@@ -230,6 +293,10 @@ static int rmt_run(const struct rmt_opts *opts)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
+	if (rmt_dev_apply(fd, &opts->session, &saved)) {
+		rmt_dev_restore(fd, &saved);
+		return 1;
+	}
 	if (ioctl(fd, RMT_IOC_ENABLE, 0) < 0) {
 		fprintf(stderr, "recvmmsg-trace: cannot enable capture: %s\n",
 			strerror(errno));
@@ -270,6 +337,9 @@ static int rmt_run(const struct rmt_opts *opts)
 		rmt_tracker_finish(&tracker);
 	}
 	fflush(stdout);
+	rmt_dev_restore(fd, &saved);
+	if (opts->stats && rmt_dev_print_stats(fd, stderr))
+		status = 1;
 	fprintf(stderr, "recvmmsg-trace: %llu calls, %llu records lost\n",
 		tracker.calls, tracker.lost);
 	close(fd);

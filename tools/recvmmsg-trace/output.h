@@ -11,6 +11,7 @@
 struct rmt_output {
 	FILE *out;
 	int64_t epoch_offset_ns;	/* CLOCK_REALTIME - CLOCK_MONOTONIC */
+	int enter_only;			/* calls recorded at entry only */
 };
 
 void rmt_text_sink(struct rmt_sink *sink, struct rmt_output *o);

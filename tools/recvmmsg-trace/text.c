@@ -252,7 +252,8 @@ static void rmt_text_call(void *ctx, const struct rmt_pair *pair)
 			rmt_print_ptr(f, call->args[RMT_ARG_TIMEOUT]);
 	}
 	if (!pair->exit) {
-		fputs(" <unfinished ...>", f);
+		/* Entry-only capture never knows the result: strace's "= ?". */
+		fputs(o->enter_only ? ") = ?" : " <unfinished ...>", f);
 	} else {
 		fputc(')', f);
 		rmt_print_return(f, pair->exit);

@@ -101,13 +101,34 @@ def check_json(run):
     assert got == want, f"args {got}"
 
 
+FILTERED = re.compile(r"^\d\d:\d\d:\d\d\.\d{6} cpu\d+ (\d+)/(\d+) rmt_client32 "
+                      r"recvmmsg_time32\(7, \[\{msg_hdr=\{msg_name=0x[0-9a-f]+, "
+                      r"msg_namelen=128, .*msg_len=0\}, \.\.\.\], 4, MSG_WAITFORONE, "
+                      r"\{tv_sec=1, tv_nsec=500000000\}\) = \?$")
+
+
+def check_filtered(run):
+    """-c, -f, -s 2, --no-exit, --stats: only fd 7, two headers, no result."""
+    assert run["status"] == 0, f"reader exit status {run['status']}"
+    assert len(run["out"]) == 1, f"expected 1 line, got {run['out']}"
+    m = FILTERED.match(run["out"][0])
+    assert m, f"line does not match: {run['out'][0]!r}"
+    assert run["out"][0].count("msg_hdr=") == 2, run["out"][0]
+    client_for(run, m.group(1))
+    header = [line for line in run["stderr"] if line.split()[:3] == ["cpu", "enter", "filtered"]]
+    total = [line for line in run["stderr"] if line.startswith("total ")]
+    assert header and total, run["stderr"]
+    assert int(total[0].split()[2]) > 0, f"nothing filtered: {total[0]}"
+
+
 def check_nodevice(run):
     assert run["status"] == 1, f"exit status {run['status']}, want 1"
     text = " ".join(run["stderr"])
     assert "/dev/nonexistent" in text and "modprobe recvmmsg_trace" in text, text
 
 
-CHECKS = {"text": check_text, "json": check_json, "nodevice": check_nodevice}
+CHECKS = {"text": check_text, "json": check_json, "filtered": check_filtered,
+          "nodevice": check_nodevice}
 
 
 def main():

@@ -21,7 +21,7 @@
 #include <linux/types.h>
 
 /* Changes whenever a record or ioctl layout changes incompatibly. */
-#define RMT_ABI_VERSION		2
+#define RMT_ABI_VERSION		3
 
 #define RMT_DEVICE_NAME		"recvmmsg_trace"
 #define RMT_DEVICE_PATH		"/dev/" RMT_DEVICE_NAME
@@ -188,6 +188,12 @@ struct rmt_lost_record {
  * ioctls. Each struct argument begins with its size in bytes, which the
  * caller sets to sizeof() as it knows it; the size bits of the ioctl number
  * are ignored so that the struct can grow without changing the number.
+ * The module accepts any size from the first version of a struct on; bytes
+ * it does not know must be zero (E2BIG otherwise), reserved fields and
+ * unknown flags too (EINVAL). A failed call changes nothing.
+ *
+ * Opening the device and every ioctl that changes state need CAP_SYS_ADMIN
+ * or CAP_PERFMON (EPERM otherwise); the device is also mode 0600.
  */
 #define RMT_IOC_MAGIC		0xBA
 
@@ -207,11 +213,87 @@ struct rmt_info {
 	char version[32];	/* module version, NUL-terminated */
 };
 
+/*
+ * Which calls to keep. Each field is used only when its flag is set; a call
+ * is kept when every field used matches. Flags 0: keep everything.
+ */
+#define RMT_FILTER_TGIDS	_BITUL(0)	/* host tgid is one of tgids[] */
+#define RMT_FILTER_UID		_BITUL(1)	/* real uid (initial user ns) */
+#define RMT_FILTER_GID		_BITUL(2)	/* real gid (initial user ns) */
+#define RMT_FILTER_CGROUP	_BITUL(3)	/* cgroup v2 id is cgroup_id */
+#define RMT_FILTER_CGROUP_TREE	_BITUL(4)	/* ... or a descendant of it */
+#define RMT_FILTER_FD		_BITUL(5)	/* the call's fd argument */
+#define RMT_FILTER_COMM		_BITUL(6)	/* comm, exactly */
+#define RMT_FILTER_ALL		(RMT_FILTER_TGIDS | RMT_FILTER_UID | \
+				 RMT_FILTER_GID | RMT_FILTER_CGROUP | \
+				 RMT_FILTER_CGROUP_TREE | RMT_FILTER_FD | \
+				 RMT_FILTER_COMM)
+#define RMT_FILTER_MAX_TGIDS	64
+
+struct rmt_filter {
+	__u32 size;		/* in: caller's sizeof; out (get): bytes written */
+	__u32 flags;		/* RMT_FILTER_*; CGROUP_TREE needs CGROUP */
+	__u32 uid;
+	__u32 gid;
+	__u64 cgroup_id;	/* inode of the cgroup v2 directory */
+	__s32 fd;
+	__u32 nr_tgids;		/* entries of tgids[] used, 1..64 with TGIDS */
+	char comm[RMT_COMM_LEN];	/* NUL-terminated */
+	__u32 tgids[RMT_FILTER_MAX_TGIDS];
+};
+
+#define RMT_CONFIG_NO_EXIT	_BITUL(0)	/* make no exit records */
+#define RMT_CONFIG_ALL		RMT_CONFIG_NO_EXIT
+
+struct rmt_config {
+	__u32 size;		/* in: caller's sizeof; out (get): bytes written */
+	__u32 flags;		/* RMT_CONFIG_* */
+	__u32 snaplen;		/* RMT_SNAPLEN_MIN..RMT_SNAPLEN_MAX */
+	/*
+	 * Wake a blocked reader once a CPU's buffer holds this many bytes;
+	 * 0 wakes it for every record. Records below the threshold are
+	 * still delivered within 100 ms. At most the buffer size.
+	 */
+	__u32 wakeup_bytes;
+};
+
+/* Counts of one kind of record (enter or exit) on one CPU. */
+struct rmt_counts {
+	__u64 seen;		/* calls of ours that reached the probe */
+	__u64 filtered;		/* ... that the filter left out */
+	__u64 written;		/* ... whose record was written */
+	__u64 dropped;		/* ... whose record did not fit */
+};
+
+/* seen == filtered + written + dropped, for enter and exit alike. */
+struct rmt_cpu_stats {
+	struct rmt_counts enter;
+	struct rmt_counts exit;
+	__u64 faults;		/* records with a part that could not be read */
+	__u64 lost_records;	/* LOST records written */
+};
+
+struct rmt_stats {
+	__u32 size;		/* in: caller's sizeof; out: bytes written */
+	__u32 nr_cpus;		/* in: room in cpus; out: entries filled */
+	__u64 cpus;		/* user address of rmt_cpu_stats[nr_cpus], or 0 */
+	struct rmt_cpu_stats total;	/* out: the sum over CPUs */
+};
+
 /* Fill a struct rmt_info. */
 #define RMT_IOC_GET_INFO	_IOR(RMT_IOC_MAGIC, 0x01, struct rmt_info)
 /* Start capture (argument must be 0); no-op when already on. */
 #define RMT_IOC_ENABLE		_IO(RMT_IOC_MAGIC, 0x02)
 /* Stop capture (argument must be 0); queued records stay readable. */
 #define RMT_IOC_DISABLE		_IO(RMT_IOC_MAGIC, 0x03)
+/* Replace the filter, atomically for the probes. */
+#define RMT_IOC_SET_FILTER	_IOW(RMT_IOC_MAGIC, 0x04, struct rmt_filter)
+#define RMT_IOC_GET_FILTER	_IOR(RMT_IOC_MAGIC, 0x05, struct rmt_filter)
+#define RMT_IOC_SET_CONFIG	_IOW(RMT_IOC_MAGIC, 0x06, struct rmt_config)
+#define RMT_IOC_GET_CONFIG	_IOR(RMT_IOC_MAGIC, 0x07, struct rmt_config)
+/* Fill a struct rmt_stats (and its per-CPU array). */
+#define RMT_IOC_GET_STATS	_IOWR(RMT_IOC_MAGIC, 0x08, struct rmt_stats)
+/* Empty every buffer and zero the stats (argument must be 0). */
+#define RMT_IOC_RESET		_IO(RMT_IOC_MAGIC, 0x09)
 
 #endif /* _UAPI_LINUX_RECVMMSG_TRACE_H */

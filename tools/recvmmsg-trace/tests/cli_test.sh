@@ -27,5 +27,13 @@ expect bad-option 2 "Usage:" -- --no-such-option
 expect bad-count 2 "bad count '0'" -- -n 0
 expect negative-count 2 "bad count" -- -n -5
 expect extra-argument 2 "unexpected argument 'x'" -- x
+expect bad-pid 2 "bad pid 'x'" -- -p x
+expect zero-pid 2 "bad pid '0'" -- -p 0
+expect bad-snaplen 2 "bad snaplen '0'" -- -s 0
+expect big-snaplen 2 "bad snaplen '65'" -- -s 65
+expect long-comm 2 "bad comm" -- -c 0123456789abcdefg
+expect bad-cgroup 2 "bad cgroup directory" -- -G /nonexistent/cgroup
+expect bad-fd 2 "bad fd '-1'" -- -f -1
+expect help-lists-filters 0 "--pid=PID" -- --help
 expect missing-device 1 "modprobe recvmmsg_trace" -- -D /nonexistent/recvmmsg_trace
 expect not-our-device 1 "not a recvmmsg_trace device" -- -D /dev/null

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "device.h"
+
+int rmt_dev_open(const char *path, bool *was_enabled)
+{
+	struct rmt_info info = { .size = sizeof(info) };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		int err = errno;
+
+		fprintf(stderr, "recvmmsg-trace: cannot open %s: %s\n", path,
+			strerror(err));
+		if (err == ENOENT)
+			fprintf(stderr, "recvmmsg-trace: is the module loaded? Load it with: modprobe recvmmsg_trace\n");
+		else if (err == EACCES || err == EPERM)
+			fprintf(stderr, "recvmmsg-trace: run as root (CAP_SYS_ADMIN or CAP_PERFMON)\n");
+		return -1;
+	}
+	if (ioctl(fd, RMT_IOC_GET_INFO, &info) < 0) {
+		fprintf(stderr, "recvmmsg-trace: %s is not a recvmmsg_trace device: %s\n",
+			path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (info.abi_version != RMT_ABI_VERSION) {
+		fprintf(stderr, "recvmmsg-trace: module speaks ABI %u, this reader ABI %d: install matching versions\n",
+			info.abi_version, RMT_ABI_VERSION);
+		close(fd);
+		return -1;
+	}
+	*was_enabled = info.flags & RMT_INFO_ENABLED;
+	return fd;
+}
+
+int rmt_dev_apply(int fd, const struct rmt_session_opts *o, struct rmt_saved *saved)
+{
+	memset(saved, 0, sizeof(*saved));
+	if (o->filter.flags) {
+		struct rmt_filter f = o->filter;
+
+		saved->filter.size = sizeof(saved->filter);
+		f.size = sizeof(f);
+		if (ioctl(fd, RMT_IOC_GET_FILTER, &saved->filter) ||
+		    ioctl(fd, RMT_IOC_SET_FILTER, &f)) {
+			fprintf(stderr, "recvmmsg-trace: cannot set the filter: %s\n",
+				strerror(errno));
+			return -1;
+		}
+		saved->filter_set = true;
+	}
+	if (o->snaplen || o->no_exit) {
+		struct rmt_config c = { .size = sizeof(c) };
+
+		saved->config.size = sizeof(saved->config);
+		if (ioctl(fd, RMT_IOC_GET_CONFIG, &saved->config)) {
+			fprintf(stderr, "recvmmsg-trace: cannot read the config: %s\n",
+				strerror(errno));
+			return -1;
+		}
+		c = saved->config;
+		if (o->snaplen)
+			c.snaplen = o->snaplen;
+		if (o->no_exit)
+			c.flags |= RMT_CONFIG_NO_EXIT;
+		if (ioctl(fd, RMT_IOC_SET_CONFIG, &c)) {
+			fprintf(stderr, "recvmmsg-trace: cannot set the config: %s\n",
+				strerror(errno));
+			return -1;
+		}
+		saved->config_set = true;
+	}
+	return 0;
+}
+
+void rmt_dev_restore(int fd, const struct rmt_saved *saved)
+{
+	struct rmt_filter f = saved->filter;
+	struct rmt_config c = saved->config;
+
+	if (saved->filter_set && ioctl(fd, RMT_IOC_SET_FILTER, &f))
+		fprintf(stderr, "recvmmsg-trace: cannot restore the filter: %s\n",
+			strerror(errno));
+	if (saved->config_set && ioctl(fd, RMT_IOC_SET_CONFIG, &c))
+		fprintf(stderr, "recvmmsg-trace: cannot restore the config: %s\n",
+			strerror(errno));
+}
+
+static void rmt_print_stats_row(FILE *out, const char *label,
+				const struct rmt_cpu_stats *s)
+{
+	fprintf(out, "%-6s %10llu %10llu %10llu %10llu %10llu %10llu %10llu %10llu %8llu %6llu\n",
+		label,
+		(unsigned long long)s->enter.seen, (unsigned long long)s->enter.filtered,
+		(unsigned long long)s->enter.written, (unsigned long long)s->enter.dropped,
+		(unsigned long long)s->exit.seen, (unsigned long long)s->exit.filtered,
+		(unsigned long long)s->exit.written, (unsigned long long)s->exit.dropped,
+		(unsigned long long)s->faults, (unsigned long long)s->lost_records);
+}
+
+int rmt_dev_print_stats(int fd, FILE *out)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	struct rmt_stats st = { .size = sizeof(st) };
+	struct rmt_cpu_stats *cpus;
+	char label[16];
+	__u32 i;
+
+	if (ncpu < 1)
+		ncpu = 1;
+	cpus = calloc((size_t)ncpu, sizeof(*cpus));
+	if (!cpus)
+		return -1;
+	st.nr_cpus = (__u32)ncpu;
+	st.cpus = (unsigned long)cpus;
+	if (ioctl(fd, RMT_IOC_GET_STATS, &st)) {
+		fprintf(stderr, "recvmmsg-trace: cannot read the stats: %s\n",
+			strerror(errno));
+		free(cpus);
+		return -1;
+	}
+	fprintf(out, "%-6s %10s %10s %10s %10s %10s %10s %10s %10s %8s %6s\n", "cpu",
+		"enter", "filtered", "written", "dropped", "exit", "filtered",
+		"written", "dropped", "faults", "lost");
+	for (i = 0; i < st.nr_cpus; i++) {
+		snprintf(label, sizeof(label), "%u", i);
+		rmt_print_stats_row(out, label, &cpus[i]);
+	}
+	rmt_print_stats_row(out, "total", &st.total);
+	free(cpus);
+	return 0;
+}

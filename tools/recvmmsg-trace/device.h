@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The reader's side of /dev/recvmmsg_trace's control: opening and checking
+ * the device, putting the user's filter and config in force for the
+ * session and restoring what was there before, and the stats.
+ */
+#ifndef RMT_DEVICE_H
+#define RMT_DEVICE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <linux/recvmmsg_trace.h>
+
+/* What the command line asks of the module for this session. */
+struct rmt_session_opts {
+	struct rmt_filter filter;	/* flags 0: no filter */
+	unsigned int snaplen;		/* 0: leave as it is */
+	bool no_exit;
+};
+
+/* The state a session replaced, to put back at its end. */
+struct rmt_saved {
+	bool filter_set, config_set;
+	struct rmt_filter filter;
+	struct rmt_config config;
+};
+
+/* Open and check the device; -1 with a message on stderr. */
+int rmt_dev_open(const char *path, bool *was_enabled);
+/* Put @o in force, remembering what it replaced; -1 with a message. */
+int rmt_dev_apply(int fd, const struct rmt_session_opts *o, struct rmt_saved *saved);
+void rmt_dev_restore(int fd, const struct rmt_saved *saved);
+/* The module's counters, total and per CPU, as a table; -1 on error. */
+int rmt_dev_print_stats(int fd, FILE *out);
+
+#endif /* RMT_DEVICE_H */
