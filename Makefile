@@ -22,7 +22,7 @@ SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -fno-omit-frame-pointer
 HOST_TESTS := $(B)/host-tests/decode_test $(B)/host-tests/decode_test-san \
 	      $(B)/host-tests/recvmmsg-trace-san
-SELFTESTS := device_test capture_test control_test
+SELFTESTS := device_test capture_test control_test stress_test
 SELFTEST_HELPERS := selftests/rmt_helpers.c selftests/rmt_helpers.h \
 		    selftests/rmt_fixture.h
 GUEST_BINS := $(B)/guest-bin/recvmmsg-trace $(B)/guest-bin/rmt_client32 \

@@ -210,3 +210,20 @@ void *read_blocking(void *arg)
 	b->ret = read(b->fd, b->buf, sizeof(b->buf));
 	return NULL;
 }
+
+int spawn_client(char *const argv[])
+{
+	pid_t pid;
+
+	if (!client_path[0])
+		find_client();
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, STDOUT_FILENO);
+		execv(client_path, argv);
+		_exit(127);
+	}
+	return pid;
+}

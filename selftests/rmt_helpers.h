@@ -64,6 +64,8 @@ int probe_may_fault(void);
 int reload_module(const char *params);
 /* No filter, the default config, time64 off; 0 or -1. */
 int restore_defaults(int fd);
+/* Start rmt_client32 with @argv in the background, output discarded. */
+int spawn_client(char *const argv[]);
 /* A client setup hook: move the child into cgroup directory @dir. */
 int join_cgroup(void *dir);
 

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <limits.h>
 #include <stdint.h>
 #include <inttypes.h>
@@ -263,6 +264,7 @@ static int rmt_run(const struct rmt_opts *opts)
 	struct sigaction sa = { .sa_handler = rmt_on_signal };
 	struct rmt_tracker tracker;
 	struct rmt_record *recs;
+	sigset_t stop_signals, wait_mask;
 	struct rmt_saved saved;
 	struct rmt_sink sink;
 	int fd, status = 0;
@@ -288,10 +290,20 @@ static int rmt_run(const struct rmt_opts *opts)
 	if (!was_enabled)
 		rmt_discard_stale(fd, buf, RMT_READ_BYTES, recs, max_recs);
 
-	/* No SA_RESTART: a signal must interrupt a blocked read(). */
+	/*
+	 * SIGINT and SIGTERM are blocked except while waiting in ppoll(): a
+	 * signal ends the wait, and never cuts a write to stdout short.
+	 */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop_signals, &wait_mask);
+	sigdelset(&wait_mask, SIGINT);
+	sigdelset(&wait_mask, SIGTERM);
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 
 	if (rmt_dev_apply(fd, &opts->session, &saved)) {
 		rmt_dev_restore(fd, &saved);
@@ -303,10 +315,13 @@ static int rmt_run(const struct rmt_opts *opts)
 		return 1;
 	}
 	while (!rmt_stop && (!opts->max_calls || tracker.calls < opts->max_calls)) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		ssize_t n = read(fd, buf, RMT_READ_BYTES);
 
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && errno == EAGAIN) {
+			ppoll(&pfd, 1, NULL, &wait_mask);
 			continue;
+		}
 		if (n < 0) {
 			fprintf(stderr, "recvmmsg-trace: read: %s\n", strerror(errno));
 			status = 1;
@@ -327,10 +342,8 @@ static int rmt_run(const struct rmt_opts *opts)
 	}
 	/* What was queued before capture stopped still counts. */
 	if (!opts->max_calls && !status) {
-		int flags = fcntl(fd, F_GETFL);
 		ssize_t n;
 
-		fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 		while ((n = read(fd, buf, RMT_READ_BYTES)) > 0)
 			if (rmt_consume(&tracker, buf, (size_t)n, recs, max_recs, 0))
 				break;
