@@ -410,17 +410,25 @@ TEST_F(dev, without_capabilities_open_and_state_changes_are_eperm)
 	EXPECT_EQ(1, enters_after_client(self->fd, "vlen=1"));
 }
 
-TEST(unprivileged_uid_cannot_open)
+TEST(unprivileged_uid_cannot_open_or_change_state)
 {
 	int status;
 	pid_t pid = fork();
 
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		if (setgid(65534) || setuid(65534))
+		struct rmt_info info = { .size = sizeof(info) };
+		int inherited = open(RMT_DEVICE_PATH, O_RDONLY), fails = 0;
+
+		if (inherited < 0 || setgid(65534) || setuid(65534))
 			_exit(100);
 		/* Mode 0600 refuses it before the module is even asked. */
-		_exit(CHILD_ERRNO(open(RMT_DEVICE_PATH, O_RDONLY)) == EACCES ? 0 : 1);
+		fails += CHILD_ERRNO(open(RMT_DEVICE_PATH, O_RDONLY)) != EACCES;
+		/* A descriptor from before the uid change only reads. */
+		fails += CHILD_ERRNO(ioctl(inherited, RMT_IOC_GET_INFO, &info)) != 0;
+		fails += CHILD_ERRNO(ioctl(inherited, RMT_IOC_ENABLE, 0)) != EPERM;
+		fails += CHILD_ERRNO(ioctl(inherited, RMT_IOC_RESET, 0)) != EPERM;
+		_exit(fails);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
