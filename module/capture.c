@@ -4,9 +4,10 @@
  *
  * sys_enter and sys_exit fire for every system call of every task once a
  * probe is attached, so each probe first rejects, as cheaply as it can,
- * everything that is not recvmmsg_time32 from a compat task: one compare of
- * the syscall number, then the compat check. Only matching calls build a
- * record, on the stack, and hand it to the per-CPU buffer.
+ * everything that is not recvmmsg from a compat task: compares of the
+ * syscall number, then the compat check. Only calls that match and pass the
+ * filter build a record, in a per-CPU scratch area, and hand it to the
+ * per-CPU buffer.
  *
  * The probes are attached only while capture is enabled. Detaching waits
  * for every running probe to finish (tracepoint_synchronize_unregister), so
@@ -170,8 +171,11 @@ static void rmt_capture(struct pt_regs *regs, const struct rmt_call *what,
 	if (preemptible()) {
 		/* Skip the faulting walk for calls the filter leaves out. */
 		if (!rmt_task_passes()) {
+			/* Both on one CPU, so that each CPU's row adds up. */
+			preempt_disable();
 			rmt_count_inc(type, RMT_COUNT_SEEN);
 			rmt_count_inc(type, RMT_COUNT_FILTERED);
+			preempt_enable();
 			return;
 		}
 		rmt_prefault(regs, what, type, ret);
