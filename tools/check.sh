@@ -19,6 +19,8 @@ if make -s reader selftests host-tests >"$out/build.log" 2>&1; then
 	"$B/host-tests/decode_test-san" 2>&1 | tools/tap-results.sh host-asan-ubsan | record
 	tools/recvmmsg-trace/tests/cli_test.sh "$B/host-tests/recvmmsg-trace-san" \
 		"$(cat VERSION)" | record
+	tools/recvmmsg-trace/tests/capfile_test.py "$B/host-tests/recvmmsg-trace-san" \
+		uapi/linux/recvmmsg_trace.h | record
 else
 	echo "FAIL host/build see $out/build.log" | record
 	tail -n 20 "$out/build.log" >&2

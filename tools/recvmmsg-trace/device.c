@@ -9,7 +9,7 @@
 
 #include "device.h"
 
-int rmt_dev_open(const char *path, bool *was_enabled)
+int rmt_dev_open(const char *path, bool *was_enabled, uint32_t *nr_cpus)
 {
 	struct rmt_info info = { .size = sizeof(info) };
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -38,6 +38,7 @@ int rmt_dev_open(const char *path, bool *was_enabled)
 		return -1;
 	}
 	*was_enabled = info.flags & RMT_INFO_ENABLED;
+	*nr_cpus = info.nr_cpus;
 	return fd;
 }
 

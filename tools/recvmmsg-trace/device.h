@@ -8,6 +8,7 @@
 #define RMT_DEVICE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <linux/recvmmsg_trace.h>
 
@@ -26,7 +27,7 @@ struct rmt_saved {
 };
 
 /* Open and check the device; -1 with a message on stderr. */
-int rmt_dev_open(const char *path, bool *was_enabled);
+int rmt_dev_open(const char *path, bool *was_enabled, uint32_t *nr_cpus);
 /* Put @o in force, remembering what it replaced; -1 with a message. */
 int rmt_dev_apply(int fd, const struct rmt_session_opts *o, struct rmt_saved *saved);
 void rmt_dev_restore(int fd, const struct rmt_saved *saved);

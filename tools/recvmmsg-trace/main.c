@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 
 #include "calls.h"
+#include "capfile.h"
 #include "device.h"
 #include "output.h"
 #include "records.h"
@@ -40,6 +41,8 @@ struct rmt_opts {
 	unsigned long long max_calls;	/* 0: no limit */
 	bool json;
 	bool stats;			/* print the module's counters at the end */
+	const char *write_path;		/* -w: also save the raw records */
+	const char *read_path;		/* -r: decode a capture file instead */
 	struct rmt_session_opts session;
 };
 
@@ -61,6 +64,8 @@ static void rmt_usage(FILE *f)
 		"  -n, --count=COUNT    stop after COUNT calls\n"
 		"      --json           print JSON Lines (Tracee event keys) instead of text\n"
 		"  -D, --device=PATH    read PATH instead of %s\n"
+		"  -w, --write=FILE     also save the raw records to capture file FILE\n"
+		"  -r, --read=FILE      decode capture file FILE (no device, no module)\n"
 		"\n"
 		"Filter (in the kernel; all given must match; the previous filter and\n"
 		"config come back when the reader ends):\n"
@@ -103,6 +108,8 @@ static int rmt_parse_opts(int argc, char **argv, struct rmt_opts *o)
 		{ "count", required_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "device", required_argument, NULL, 'D' },
+		{ "write", required_argument, NULL, 'w' },
+		{ "read", required_argument, NULL, 'r' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "uid", required_argument, NULL, 'u' },
 		{ "cgroup", required_argument, NULL, 'G' },
@@ -121,7 +128,7 @@ static int rmt_parse_opts(int argc, char **argv, struct rmt_opts *o)
 	int c;
 
 	o->device = RMT_DEVICE_PATH;
-	while ((c = getopt_long(argc, argv, "n:D:p:u:G:f:c:s:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:D:w:r:p:u:G:f:c:s:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			if (!rmt_parse_num("count", optarg, 1, ULLONG_MAX, &o->max_calls))
@@ -132,6 +139,12 @@ static int rmt_parse_opts(int argc, char **argv, struct rmt_opts *o)
 			break;
 		case 'D':
 			o->device = optarg;
+			break;
+		case 'w':
+			o->write_path = optarg;
+			break;
+		case 'r':
+			o->read_path = optarg;
 			break;
 		case 'p':
 			if (!rmt_parse_num("pid", optarg, 1, INT32_MAX, &v))
@@ -203,6 +216,11 @@ static int rmt_parse_opts(int argc, char **argv, struct rmt_opts *o)
 			argv[optind]);
 		return 2;
 	}
+	if (o->read_path && (o->write_path || f->flags || o->session.snaplen ||
+			     o->session.no_exit || o->stats)) {
+		fprintf(stderr, "recvmmsg-trace: -r decodes a file: capture options do not apply\n");
+		return 2;
+	}
 	return 0;
 }
 
@@ -239,18 +257,26 @@ static void rmt_discard_stale(int fd, char *buf, size_t len,
 			records);
 }
 
-/* Decode one read()'s worth of records, in time order, into the tracker. */
+/*
+ * Decode one read()'s (or one file block's) worth of records, in time
+ * order, into the tracker. @where names the source in messages; @base is
+ * the stream offset of @buf.
+ */
 static int rmt_consume(struct rmt_tracker *t, const void *buf, size_t len,
-		       struct rmt_record *recs, size_t max, unsigned long long limit)
+		       struct rmt_record *recs, size_t max, unsigned long long limit,
+		       const char *where, unsigned long long base)
 {
 	size_t skipped = 0, bad = 0, i;
 	long n = rmt_records_decode(buf, len, recs, max, &skipped, &bad);
 
 	if (n < 0) {
-		fprintf(stderr, "recvmmsg-trace: malformed record at offset %zu of a read\n",
-			bad);
+		fprintf(stderr, "recvmmsg-trace: %s: malformed record at byte offset %llu\n",
+			where, base + bad);
 		return -1;
 	}
+	if (skipped)
+		fprintf(stderr, "recvmmsg-trace: %s: skipped %zu record(s) of a type this reader does not know\n",
+			where, skipped);
 	rmt_records_sort(recs, (size_t)n);
 	for (i = 0; i < (size_t)n && (!limit || t->calls < limit); i++)
 		rmt_tracker_feed(t, &recs[i]);
@@ -268,12 +294,23 @@ static int rmt_run(const struct rmt_opts *opts)
 	struct rmt_saved saved;
 	struct rmt_sink sink;
 	int fd, status = 0;
+	FILE *capture = NULL;
 	bool was_enabled;
+	uint32_t nr_cpus;
 	char *buf;
 
-	fd = rmt_dev_open(opts->device, &was_enabled);
+	fd = rmt_dev_open(opts->device, &was_enabled, &nr_cpus);
 	if (fd < 0)
 		return 1;
+	if (opts->write_path) {
+		capture = fopen(opts->write_path, "wb");
+		if (!capture || rmt_capfile_write_header(capture, nr_cpus,
+							 out.epoch_offset_ns)) {
+			fprintf(stderr, "recvmmsg-trace: %s: %s\n", opts->write_path,
+				strerror(errno));
+			return 1;
+		}
+	}
 	buf = malloc(RMT_READ_BYTES);
 	recs = calloc(max_recs, sizeof(*recs));
 	if (!buf || !recs) {
@@ -327,8 +364,14 @@ static int rmt_run(const struct rmt_opts *opts)
 			status = 1;
 			break;
 		}
+		if (capture && fwrite(buf, 1, (size_t)n, capture) != (size_t)n) {
+			fprintf(stderr, "recvmmsg-trace: %s: %s\n", opts->write_path,
+				strerror(errno));
+			status = 1;
+			break;
+		}
 		if (rmt_consume(&tracker, buf, (size_t)n, recs, max_recs,
-				opts->max_calls)) {
+				opts->max_calls, opts->device, 0)) {
 			status = 1;
 			break;
 		}
@@ -344,20 +387,78 @@ static int rmt_run(const struct rmt_opts *opts)
 	if (!opts->max_calls && !status) {
 		ssize_t n;
 
-		while ((n = read(fd, buf, RMT_READ_BYTES)) > 0)
-			if (rmt_consume(&tracker, buf, (size_t)n, recs, max_recs, 0))
+		while ((n = read(fd, buf, RMT_READ_BYTES)) > 0) {
+			if (capture && fwrite(buf, 1, (size_t)n, capture) != (size_t)n)
+				status = 1;
+			if (rmt_consume(&tracker, buf, (size_t)n, recs, max_recs, 0,
+					opts->device, 0))
 				break;
+		}
 		rmt_tracker_finish(&tracker);
 	}
 	fflush(stdout);
 	rmt_dev_restore(fd, &saved);
 	if (opts->stats && rmt_dev_print_stats(fd, stderr))
 		status = 1;
+	if (capture && fclose(capture)) {
+		fprintf(stderr, "recvmmsg-trace: %s: %s\n", opts->write_path,
+			strerror(errno));
+		status = 1;
+	}
 	fprintf(stderr, "recvmmsg-trace: %llu calls, %llu records lost\n",
 		tracker.calls, tracker.lost);
 	close(fd);
 	free(recs);
 	free(buf);
+	return status;
+}
+
+/* -r: decode a capture file, in blocks, with no device. Status 2 on bad input. */
+static int rmt_replay(const struct rmt_opts *opts)
+{
+	size_t max_recs = (1 << 20) / sizeof(struct rmt_record_header);
+	struct rmt_output out = { .out = stdout };
+	struct rmt_tracker tracker;
+	struct rmt_capfile cap;
+	struct rmt_record *recs;
+	struct rmt_sink sink;
+	const void *block;
+	uint64_t offset;
+	int status = 0;
+	long n;
+
+	if (rmt_capfile_open(&cap, opts->read_path)) {
+		rmt_capfile_close(&cap);
+		return 2;
+	}
+	recs = calloc(max_recs, sizeof(*recs));
+	if (!recs) {
+		rmt_capfile_close(&cap);
+		return 1;
+	}
+	out.epoch_offset_ns = cap.hdr.epoch_offset_ns;
+	if (opts->json)
+		rmt_json_sink(&sink, &out);
+	else
+		rmt_text_sink(&sink, &out);
+	rmt_tracker_init(&tracker, &sink);
+	while ((n = rmt_capfile_next(&cap, &block, &offset)) > 0 &&
+	       (!opts->max_calls || tracker.calls < opts->max_calls)) {
+		if (rmt_consume(&tracker, block, (size_t)n, recs, max_recs,
+				opts->max_calls, opts->read_path, offset)) {
+			n = -1;
+			break;
+		}
+	}
+	if (n < 0)
+		status = 2;
+	else if (!opts->max_calls)
+		rmt_tracker_finish(&tracker);
+	fflush(stdout);
+	fprintf(stderr, "recvmmsg-trace: %llu calls, %llu records lost\n",
+		tracker.calls, tracker.lost);
+	free(recs);
+	rmt_capfile_close(&cap);
 	return status;
 }
 
@@ -368,5 +469,5 @@ int main(int argc, char **argv)
 
 	if (err)
 		return err;
-	return rmt_run(&opts);
+	return opts.read_path ? rmt_replay(&opts) : rmt_run(&opts);
 }

@@ -33,7 +33,7 @@ def runs(log):
     for line in log:
         if line.startswith("RMT-READER-BEGIN "):
             run = {"kind": line.split()[1], "status": None, "clients": [],
-                   "stderr": [], "out": []}
+                   "stderr": [], "out": [], "replay": None, "same": None}
         elif line == "RMT-READER-END" and run:
             yield run
             run = None
@@ -41,6 +41,10 @@ def runs(log):
             tag, _, rest = line.partition(" ")
             if tag == "RMT-READER-STATUS":
                 run["status"] = int(rest)
+            elif tag == "RMT-REPLAY-STATUS":
+                run["replay"] = int(rest)
+            elif tag == "RMT-REPLAY-SAME":
+                run["same"] = rest
             elif tag == "RMT-CLIENT":
                 m = CLIENT.match(rest)
                 if m:
@@ -122,6 +126,13 @@ def check_filtered(run):
     assert int(total[0].split()[2]) > 0, f"nothing filtered: {total[0]}"
 
 
+def check_replay(run):
+    """-w while printing, then -r of that file: the same lines."""
+    check_text(run)
+    assert run["replay"] == 0, f"-r exit status {run['replay']}"
+    assert run["same"] == "yes", "-r printed other lines than the live run"
+
+
 def check_nodevice(run):
     assert run["status"] == 1, f"exit status {run['status']}, want 1"
     text = " ".join(run["stderr"])
@@ -129,7 +140,7 @@ def check_nodevice(run):
 
 
 CHECKS = {"text": check_text, "json": check_json, "filtered": check_filtered,
-          "nodevice": check_nodevice}
+          "replay": check_replay, "nodevice": check_nodevice}
 
 
 def main():

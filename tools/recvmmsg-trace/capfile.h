@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Capture files (-w, -r): the raw record stream as read from the device,
+ * after a small header, so that a capture made on one host is decoded
+ * later, anywhere, without the module.
+ *
+ * Layout (little-endian, as the records themselves):
+ *   struct rmt_capfile_header, then records exactly as read() returned them
+ *   (struct rmt_record_header first in each, sizes multiples of 8).
+ */
+#ifndef RMT_CAPFILE_H
+#define RMT_CAPFILE_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <linux/types.h>
+
+#define RMT_CAPFILE_MAGIC	"RMTCAP\r\n"	/* 8 bytes, no NUL */
+#define RMT_CAPFILE_VERSION	1
+
+struct rmt_capfile_header {
+	char magic[8];		/* RMT_CAPFILE_MAGIC */
+	__u32 version;		/* RMT_CAPFILE_VERSION */
+	__u32 header_size;	/* bytes before the first record (32) */
+	__u32 abi_version;	/* RMT_ABI_VERSION of the records */
+	__u32 nr_cpus;		/* CPU numbers in records are below this */
+	__s64 epoch_offset_ns;	/* CLOCK_REALTIME - CLOCK_MONOTONIC at capture */
+};
+
+int rmt_capfile_write_header(FILE *f, uint32_t nr_cpus, int64_t epoch_offset_ns);
+
+/* Reading: blocks of whole records, in constant memory. */
+struct rmt_capfile {
+	FILE *f;
+	const char *path;
+	struct rmt_capfile_header hdr;
+	char *buf;		/* 8-byte aligned */
+	size_t size, len;	/* capacity, bytes held */
+	uint64_t offset;	/* file offset of buf[0] */
+	size_t consumed;	/* bytes of buf handed out by the last next() */
+};
+
+/* Open and check @path; a message and -1 when it is not a capture file. */
+int rmt_capfile_open(struct rmt_capfile *c, const char *path);
+/*
+ * The next block of whole records: their bytes, 0 at the end, -1 with a
+ * message naming the byte offset when the file is truncated or corrupt.
+ * *@records and *@offset say where the block is.
+ */
+long rmt_capfile_next(struct rmt_capfile *c, const void **records, uint64_t *offset);
+void rmt_capfile_close(struct rmt_capfile *c);
+
+#endif /* RMT_CAPFILE_H */
