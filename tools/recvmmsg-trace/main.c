@@ -349,6 +349,7 @@ static int rmt_run(const struct rmt_opts *opts)
 	if (ioctl(fd, RMT_IOC_ENABLE, 0) < 0) {
 		fprintf(stderr, "recvmmsg-trace: cannot enable capture: %s\n",
 			strerror(errno));
+		rmt_dev_restore(fd, &saved);
 		return 1;
 	}
 	while (!rmt_stop && (!opts->max_calls || tracker.calls < opts->max_calls)) {
@@ -378,7 +379,8 @@ static int rmt_run(const struct rmt_opts *opts)
 		fflush(stdout);
 	}
 
-	if (ioctl(fd, RMT_IOC_DISABLE, 0) < 0) {
+	/* Capture on before this session (enable=1, another reader) stays on. */
+	if (!was_enabled && ioctl(fd, RMT_IOC_DISABLE, 0) < 0) {
 		fprintf(stderr, "recvmmsg-trace: cannot disable capture: %s\n",
 			strerror(errno));
 		status = 1;
