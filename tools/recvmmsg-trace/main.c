@@ -62,7 +62,9 @@ static void rmt_usage(FILE *f)
 		"as recorded by the recvmmsg_trace kernel module.\n"
 		"\n"
 		"  -n, --count=COUNT    stop after COUNT calls\n"
-		"      --json           print JSON Lines (Tracee event keys) instead of text\n"
+		"  -o, --output=FORMAT  text (strace-like, the default) or json (JSON Lines\n"
+		"                       with Tracee's event keys)\n"
+		"      --json           the same as -o json\n"
 		"  -D, --device=PATH    read PATH instead of %s\n"
 		"  -w, --write=FILE     also save the raw records to capture file FILE\n"
 		"  -r, --read=FILE      decode capture file FILE (no device, no module)\n"
@@ -106,6 +108,7 @@ static int rmt_parse_opts(int argc, char **argv, struct rmt_opts *o)
 	enum { OPT_JSON = 256, OPT_NO_EXIT, OPT_STATS };
 	static const struct option longopts[] = {
 		{ "count", required_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "device", required_argument, NULL, 'D' },
 		{ "write", required_argument, NULL, 'w' },
@@ -128,11 +131,19 @@ static int rmt_parse_opts(int argc, char **argv, struct rmt_opts *o)
 	int c;
 
 	o->device = RMT_DEVICE_PATH;
-	while ((c = getopt_long(argc, argv, "n:D:w:r:p:u:G:f:c:s:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:o:D:w:r:p:u:G:f:c:s:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			if (!rmt_parse_num("count", optarg, 1, ULLONG_MAX, &o->max_calls))
 				return 2;
+			break;
+		case 'o':
+			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
+				fprintf(stderr, "recvmmsg-trace: bad output format '%s' (text or json)\n",
+					optarg);
+				return 2;
+			}
+			o->json = !strcmp(optarg, "json");
 			break;
 		case OPT_JSON:
 			o->json = true;

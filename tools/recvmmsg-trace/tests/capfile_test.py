@@ -70,6 +70,10 @@ want = ("00:00:02.000000 cpu1 42/42 udpd recvmmsg_time32(3, 0x804c000, 0, 0, NUL
 check("text", rc == 0 and out == want, f"rc {rc} out {out!r} err {err!r}")
 
 rc, out, err = run(good, "--json")
+rc2, out2, _ = run(good, "-o", "json")
+rc3, out3, _ = run(good, "-o", "text")
+check("output-format", (rc2, out2, rc3) == (rc, out, 0) and out3 == want,
+      f"-o json rc {rc2}, -o text rc {rc3} {out3!r}")
 lines = [json.loads(line) for line in out.splitlines()]
 check("json", rc == 0 and len(lines) == 2 and lines[0]["hostThreadId"] == 42
       and lines[0]["durationNs"] == 120000 and lines[1] == {

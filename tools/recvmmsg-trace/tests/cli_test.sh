@@ -35,5 +35,7 @@ expect long-comm 2 "bad comm" -- -c 0123456789abcdefg
 expect bad-cgroup 2 "bad cgroup directory" -- -G /nonexistent/cgroup
 expect bad-fd 2 "bad fd '-1'" -- -f -1
 expect help-lists-filters 0 "--pid=PID" -- --help
+expect bad-output-format 2 "bad output format 'yaml'" -- -o yaml
+expect help-lists-output 0 "--output=FORMAT" -- --help
 expect missing-device 1 "modprobe recvmmsg_trace" -- -D /nonexistent/recvmmsg_trace
 expect not-our-device 1 "not a recvmmsg_trace device" -- -D /dev/null
