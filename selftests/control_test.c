@@ -268,6 +268,32 @@ TEST_F(dev, config_snaplen_and_no_exit_shape_the_records)
 	EXPECT_TRUE(E(0)->call.flags & RMT_CALL_TRUNCATED);
 }
 
+/* Below the wake-up threshold a blocked reader is still woken, by the poller. */
+TEST_F(dev, records_below_the_wakeup_threshold_still_reach_a_blocked_reader)
+{
+	struct rmt_info info = { .size = sizeof(info) };
+	char *argv[] = { "rmt_client32", "recv", NULL };
+	static struct blocked_read b;
+	struct client_report rep;
+	struct timespec deadline;
+	struct rmt_config c;
+	pthread_t th;
+
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_GET_INFO, &info));
+	c = (struct rmt_config){ .size = sizeof(c), .snaplen = 8,
+				 .wakeup_bytes = info.buffer_bytes };
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_SET_CONFIG, &c));
+	b.fd = self->fd;
+	b.ret = -2;
+	ASSERT_EQ(0, pthread_create(&th, NULL, read_blocking, &b));
+	ASSERT_EQ(0, run_client(argv, &rep));	/* two records, far below */
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 10;
+	ASSERT_EQ(0, pthread_timedjoin_np(th, NULL, &deadline));
+	ASSERT_LT(0, b.ret);
+	EXPECT_EQ(rep.pid, ((struct rmt_enter_record *)b.buf)->task.tgid);
+}
+
 TEST_F(dev, stats_count_every_call_exactly)
 {
 	struct rmt_filter f = { .flags = RMT_FILTER_UID, .uid = 4242 };
