@@ -21,6 +21,8 @@ if make -s reader selftests host-tests >"$out/build.log" 2>&1; then
 		"$(cat VERSION)" | record
 	tools/recvmmsg-trace/tests/capfile_test.py "$B/host-tests/recvmmsg-trace-san" \
 		uapi/linux/recvmmsg_trace.h | record
+	tools/recvmmsg-trace/tests/fuzz_run.sh "$B/host-tests/fuzz_decode" \
+		"$B/bench/make_capture" "$B/fuzz" "${RMT_FUZZ_SECONDS:-60}" | record
 else
 	echo "FAIL host/build see $out/build.log" | record
 	tail -n 20 "$out/build.log" >&2

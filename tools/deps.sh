@@ -7,6 +7,10 @@ pkgs=(
 	build-essential gcc-multilib libjson-c-dev python3 xz-utils
 	qemu-system-x86 busybox-static cpio kmod debootstrap dkms sparse
 	linux-source-6.12
+	# the debug kernel (tools/debug-kernel)
+	flex bison bc libelf-dev libssl-dev
+	# the reader's fuzz target (libFuzzer) and the benchmarks' strace
+	clang strace
 )
 # Headers of the bookworm kernels of the matrix, by metapackage.
 while read -r name headers where; do

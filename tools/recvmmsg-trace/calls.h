@@ -24,7 +24,7 @@ struct rmt_sink {
 };
 
 struct rmt_tracker {
-	void *pending;			/* tsearch tree of enter copies by tid */
+	void *pending;			/* tsearch tree of struct rmt_waiting by tid */
 	struct rmt_sink sink;
 	unsigned long long calls;	/* calls handed to the sink */
 	unsigned long long lost;	/* records the kernel reported lost */
@@ -32,8 +32,14 @@ struct rmt_tracker {
 };
 
 void rmt_tracker_init(struct rmt_tracker *t, const struct rmt_sink *sink);
-/* Feed records in time order (see rmt_records_sort). */
+/*
+ * Feed records in time order (see rmt_records_sort). An enter record is
+ * kept by reference while its call waits for the exit: call
+ * rmt_tracker_keep() before the buffer the records are in is reused.
+ */
 void rmt_tracker_feed(struct rmt_tracker *t, const struct rmt_record *rec);
+/* Copy the enter records still waiting out of the buffer they were fed from. */
+void rmt_tracker_keep(struct rmt_tracker *t);
 /* Hand every call still waiting for its exit to the sink, oldest first. */
 void rmt_tracker_finish(struct rmt_tracker *t);
 

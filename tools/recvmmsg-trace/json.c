@@ -1,113 +1,121 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * JSON Lines: one object per call, with the keys of Tracee's event schema
- * (so Tracee consumers read it) plus our own durationNs and via.
+ * (so Tracee consumers read it) plus our own durationNs and via. Written
+ * token by token (jsonw.h says why), keys in a fixed order.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <string.h>
 
-#include <json-c/json.h>
-
+#include "jsonw.h"
 #include "messages.h"
 #include "output.h"
 
-static void rmt_add(json_object *obj, const char *key, json_object *val)
+static void rmt_arg(struct rmt_jw *w, const char *head, uint64_t value, int is_signed)
 {
-	json_object_object_add(obj, key, val);
+	rmt_jw_raw(w, head, strlen(head));
+	if (is_signed)
+		rmt_jw_i64(w, (int32_t)value);
+	else
+		rmt_jw_u64(w, value);
+	rmt_jw_lit(w, "}");
 }
 
-static json_object *rmt_arg(const char *name, const char *type, json_object *val)
+static void rmt_args(struct rmt_jw *w, const struct rmt_call *call)
 {
-	json_object *arg = json_object_new_object();
-
-	rmt_add(arg, "name", json_object_new_string(name));
-	rmt_add(arg, "type", json_object_new_string(type));
-	rmt_add(arg, "value", val);
-	return arg;
-}
-
-static void rmt_print(struct rmt_output *o, json_object *obj)
-{
-	fputs(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
-					     JSON_C_TO_STRING_NOSLASHESCAPE),
-	      o->out);
-	fputc('\n', o->out);
-	json_object_put(obj);
-}
-
-static json_object *rmt_args(const struct rmt_call *call)
-{
-	const char *ts_type = call->syscall_nr == RMT_NR_IA32_RECVMMSG_TIME64 ?
-			      "struct __kernel_timespec*" : "struct old_timespec32*";
-	json_object *args = json_object_new_array();
 	const __u64 *a = call->args;
 
-	json_object_array_add(args, rmt_arg("fd", "int",
-		json_object_new_int((int32_t)a[RMT_ARG_FD])));
-	json_object_array_add(args, rmt_arg("mmsg", "struct mmsghdr*",
-		json_object_new_uint64(a[RMT_ARG_MMSG])));
-	json_object_array_add(args, rmt_arg("vlen", "unsigned int",
-		json_object_new_uint64(a[RMT_ARG_VLEN])));
-	json_object_array_add(args, rmt_arg("flags", "unsigned int",
-		json_object_new_uint64(a[RMT_ARG_FLAGS])));
-	json_object_array_add(args, rmt_arg("timeout", ts_type,
-		json_object_new_uint64(a[RMT_ARG_TIMEOUT])));
-	return args;
+	rmt_arg(w, "\"args\":[{\"name\":\"fd\",\"type\":\"int\",\"value\":",
+		a[RMT_ARG_FD], 1);
+	rmt_arg(w, ",{\"name\":\"mmsg\",\"type\":\"struct mmsghdr*\",\"value\":",
+		a[RMT_ARG_MMSG], 0);
+	rmt_arg(w, ",{\"name\":\"vlen\",\"type\":\"unsigned int\",\"value\":",
+		a[RMT_ARG_VLEN], 0);
+	rmt_arg(w, ",{\"name\":\"flags\",\"type\":\"unsigned int\",\"value\":",
+		a[RMT_ARG_FLAGS], 0);
+	rmt_arg(w, call->syscall_nr == RMT_NR_IA32_RECVMMSG_TIME64 ?
+		",{\"name\":\"timeout\",\"type\":\"struct __kernel_timespec*\",\"value\":" :
+		",{\"name\":\"timeout\",\"type\":\"struct old_timespec32*\",\"value\":",
+		a[RMT_ARG_TIMEOUT], 0);
+	rmt_jw_lit(w, "]");
 }
 
-static json_object *rmt_timespec(const struct rmt_call *call)
+/* ,"KEY":{"tv_sec":S,"tv_nsec":N} or ,"KEY":null */
+static void rmt_timespec(struct rmt_jw *w, const char *key, const struct rmt_call *call)
 {
-	json_object *ts;
-
-	if (!call || !(call->flags & RMT_CALL_TIMEOUT))
-		return NULL;
-	ts = json_object_new_object();
-	rmt_add(ts, "tv_sec", json_object_new_int64(call->timeout_sec));
-	rmt_add(ts, "tv_nsec", json_object_new_int64(call->timeout_nsec));
-	return ts;
+	rmt_jw_raw(w, key, strlen(key));
+	if (!call || !(call->flags & RMT_CALL_TIMEOUT)) {
+		rmt_jw_lit(w, "null");
+		return;
+	}
+	rmt_jw_lit(w, "{\"tv_sec\":");
+	rmt_jw_i64(w, call->timeout_sec);
+	rmt_jw_lit(w, ",\"tv_nsec\":");
+	rmt_jw_i64(w, call->timeout_nsec);
+	rmt_jw_lit(w, "}");
 }
 
-static json_object *rmt_message(const struct rmt_msg_view *v)
+static void rmt_message(struct rmt_jw *w, const struct rmt_msg_view *v)
 {
 	const struct rmt_msg_enter *in = v->in;
 	const struct rmt_msg_exit *out = v->out;
-	json_object *msg = json_object_new_object(), *iov = NULL;
 	char source[128];
 	__u32 j;
 
-	rmt_add(msg, "msg_namelen", json_object_new_int64(out ? out->namelen : in->namelen));
-	rmt_add(msg, "msg_iovlen", in ? json_object_new_int64(in->iovlen) : NULL);
-	rmt_add(msg, "msg_controllen", in ? json_object_new_int64(in->controllen) : NULL);
-	rmt_add(msg, "msg_flags", json_object_new_int64(out ? out->flags : in->flags));
-	rmt_add(msg, "msg_len", json_object_new_int64(out ? out->len : in->len));
+	rmt_jw_lit(w, "{\"msg_namelen\":");
+	rmt_jw_u64(w, out ? out->namelen : in->namelen);
+	rmt_jw_lit(w, ",\"msg_iovlen\":");
+	if (in)
+		rmt_jw_u64(w, in->iovlen);
+	else
+		rmt_jw_lit(w, "null");
+	rmt_jw_lit(w, ",\"msg_controllen\":");
+	if (in)
+		rmt_jw_u64(w, in->controllen);
+	else
+		rmt_jw_lit(w, "null");
+	rmt_jw_lit(w, ",\"msg_flags\":");
+	rmt_jw_u64(w, out ? out->flags : in->flags);
+	rmt_jw_lit(w, ",\"msg_len\":");
+	rmt_jw_u64(w, out ? out->len : in->len);
+	rmt_jw_lit(w, ",\"iov\":");
 	if (in) {
-		iov = json_object_new_array();
+		rmt_jw_lit(w, "[");
 		for (j = 0; j < in->nr_iov; j++) {
-			json_object *one = json_object_new_object();
-
-			rmt_add(one, "iov_base", json_object_new_int64(in->iov_snap[j].base));
-			rmt_add(one, "iov_len", json_object_new_int64(in->iov_snap[j].len));
-			json_object_array_add(iov, one);
+			if (j)
+				rmt_jw_lit(w, ",");
+			rmt_jw_lit(w, "{\"iov_base\":");
+			rmt_jw_u64(w, in->iov_snap[j].base);
+			rmt_jw_lit(w, ",\"iov_len\":");
+			rmt_jw_u64(w, in->iov_snap[j].len);
+			rmt_jw_lit(w, "}");
 		}
+		rmt_jw_lit(w, "]");
+	} else {
+		rmt_jw_lit(w, "null");
 	}
-	rmt_add(msg, "iov", iov);
-	rmt_add(msg, "source", out && rmt_format_source(source, sizeof(source), out->name,
-							  out->namelen) ?
-		json_object_new_string(source) : NULL);
-	return msg;
+	rmt_jw_lit(w, ",\"source\":");
+	if (out && rmt_format_source(source, sizeof(source), out->name, out->namelen))
+		rmt_jw_str(w, source, strlen(source));
+	else
+		rmt_jw_lit(w, "null");
+	rmt_jw_lit(w, "}");
 }
 
-static void rmt_add_faults(json_object *obj, const struct rmt_pair *pair)
+static void rmt_faults(struct rmt_jw *w, const struct rmt_pair *pair)
 {
 	uint32_t faults = (pair->enter ? pair->enter->call.faults : 0) |
 			  (pair->exit ? pair->exit->call.faults : 0);
-	json_object *list = json_object_new_array();
 	const char *names[32];
 	size_t n = rmt_fault_names(faults, names), i;
 
-	for (i = 0; i < n; i++)
-		json_object_array_add(list, json_object_new_string(names[i]));
-	rmt_add(obj, "faults", list);
+	rmt_jw_lit(w, ",\"faults\":[");
+	for (i = 0; i < n; i++) {
+		if (i)
+			rmt_jw_lit(w, ",");
+		rmt_jw_str(w, names[i], strlen(names[i]));
+	}
+	rmt_jw_lit(w, "]");
 }
 
 static void rmt_json_call(void *ctx, const struct rmt_pair *pair)
@@ -116,7 +124,7 @@ static void rmt_json_call(void *ctx, const struct rmt_pair *pair)
 	const struct rmt_enter_record *e = pair->enter;
 	const struct rmt_exit_record *x = pair->exit;
 	struct rmt_msg_view views[RMT_SNAPLEN_MAX];
-	json_object *obj, *flags, *msgs;
+	struct rmt_jw *w = &o->jw;
 	const char *name;
 	size_t n, i;
 	int more;
@@ -126,54 +134,76 @@ static void rmt_json_call(void *ctx, const struct rmt_pair *pair)
 		return;
 
 	name = rmt_syscall_name(e->call.syscall_nr);
-	obj = json_object_new_object();
-	rmt_add(obj, "timestamp",
-		json_object_new_int64((int64_t)e->hdr.time_ns + o->epoch_offset_ns));
-	rmt_add(obj, "processorId", json_object_new_int(e->hdr.cpu));
-	rmt_add(obj, "processId", json_object_new_int64(e->task.ns_tgid));
-	rmt_add(obj, "threadId", json_object_new_int64(e->task.ns_tid));
-	rmt_add(obj, "hostProcessId", json_object_new_int64(e->task.tgid));
-	rmt_add(obj, "hostThreadId", json_object_new_int64(e->task.tid));
-	rmt_add(obj, "userId", json_object_new_int64(e->task.uid));
-	rmt_add(obj, "cgroupId", json_object_new_uint64(e->task.cgroup_id));
-	rmt_add(obj, "processName",
-		json_object_new_string_len(e->task.comm,
-					   strnlen(e->task.comm, RMT_COMM_LEN)));
-	rmt_add(obj, "eventName", json_object_new_string(name));
-	rmt_add(obj, "syscall", json_object_new_string(name));
-	rmt_add(obj, "argsNum", json_object_new_int(RMT_NR_ARGS));
-	rmt_add(obj, "returnValue", x ? json_object_new_int64(x->call.ret) : NULL);
-	flags = json_object_new_object();
-	rmt_add(flags, "isCompat", json_object_new_boolean(1));
-	rmt_add(obj, "contextFlags", flags);
-	rmt_add(obj, "args", rmt_args(&e->call));
-	rmt_add(obj, "durationNs", x ?
-		json_object_new_int64(x->hdr.time_ns - e->hdr.time_ns) : NULL);
-	rmt_add(obj, "via", json_object_new_string(e->call.via == RMT_VIA_SOCKETCALL ?
-						   "socketcall" : "syscall"));
-	rmt_add(obj, "timeout", rmt_timespec(&e->call));
-	rmt_add(obj, "timeoutAfter", rmt_timespec(x ? &x->call : NULL));
+	rmt_jw_lit(w, "{\"timestamp\":");
+	rmt_jw_i64(w, (int64_t)e->hdr.time_ns + o->epoch_offset_ns);
+	rmt_jw_lit(w, ",\"processorId\":");
+	rmt_jw_u64(w, e->hdr.cpu);
+	rmt_jw_lit(w, ",\"processId\":");
+	rmt_jw_u64(w, e->task.ns_tgid);
+	rmt_jw_lit(w, ",\"threadId\":");
+	rmt_jw_u64(w, e->task.ns_tid);
+	rmt_jw_lit(w, ",\"hostProcessId\":");
+	rmt_jw_u64(w, e->task.tgid);
+	rmt_jw_lit(w, ",\"hostThreadId\":");
+	rmt_jw_u64(w, e->task.tid);
+	rmt_jw_lit(w, ",\"userId\":");
+	rmt_jw_u64(w, e->task.uid);
+	rmt_jw_lit(w, ",\"cgroupId\":");
+	rmt_jw_u64(w, e->task.cgroup_id);
+	rmt_jw_lit(w, ",\"processName\":");
+	rmt_jw_str(w, e->task.comm, strnlen(e->task.comm, RMT_COMM_LEN));
+	rmt_jw_lit(w, ",\"eventName\":");
+	rmt_jw_str(w, name, strlen(name));
+	rmt_jw_lit(w, ",\"syscall\":");
+	rmt_jw_str(w, name, strlen(name));
+	rmt_jw_lit(w, ",\"argsNum\":");
+	rmt_jw_u64(w, RMT_NR_ARGS);
+	rmt_jw_lit(w, ",\"returnValue\":");
+	if (x)
+		rmt_jw_i64(w, x->call.ret);
+	else
+		rmt_jw_lit(w, "null");
+	rmt_jw_lit(w, ",\"contextFlags\":{\"isCompat\":true},");
+	rmt_args(w, &e->call);
+	rmt_jw_lit(w, ",\"durationNs\":");
+	if (x)
+		rmt_jw_i64(w, (int64_t)(x->hdr.time_ns - e->hdr.time_ns));
+	else
+		rmt_jw_lit(w, "null");
+	if (e->call.via == RMT_VIA_SOCKETCALL)
+		rmt_jw_lit(w, ",\"via\":\"socketcall\"");
+	else
+		rmt_jw_lit(w, ",\"via\":\"syscall\"");
+	rmt_timespec(w, ",\"timeout\":", &e->call);
+	rmt_timespec(w, ",\"timeoutAfter\":", x ? &x->call : NULL);
+	rmt_jw_lit(w, ",\"messages\":[");
 	n = rmt_pair_messages(pair, views, &more);
-	msgs = json_object_new_array();
-	for (i = 0; i < n; i++)
-		json_object_array_add(msgs, rmt_message(&views[i]));
-	rmt_add(obj, "messages", msgs);
-	rmt_add(obj, "truncated", json_object_new_boolean(more));
-	rmt_add_faults(obj, pair);
-	rmt_print(o, obj);
+	for (i = 0; i < n; i++) {
+		if (i)
+			rmt_jw_lit(w, ",");
+		rmt_message(w, &views[i]);
+	}
+	rmt_jw_lit(w, "]");
+	if (more)
+		rmt_jw_lit(w, ",\"truncated\":true");
+	else
+		rmt_jw_lit(w, ",\"truncated\":false");
+	rmt_faults(w, pair);
+	rmt_jw_lit(w, "}\n");
 }
 
 static void rmt_json_lost(void *ctx, const struct rmt_lost_record *lost)
 {
 	struct rmt_output *o = ctx;
-	json_object *obj = json_object_new_object();
+	struct rmt_jw *w = &o->jw;
 
-	rmt_add(obj, "timestamp",
-		json_object_new_int64((int64_t)lost->hdr.time_ns + o->epoch_offset_ns));
-	rmt_add(obj, "processorId", json_object_new_int(lost->hdr.cpu));
-	rmt_add(obj, "eventName", json_object_new_string("lost"));
-	rmt_add(obj, "count", json_object_new_uint64(lost->count));
-	rmt_print(o, obj);
+	rmt_jw_lit(w, "{\"timestamp\":");
+	rmt_jw_i64(w, (int64_t)lost->hdr.time_ns + o->epoch_offset_ns);
+	rmt_jw_lit(w, ",\"processorId\":");
+	rmt_jw_u64(w, lost->hdr.cpu);
+	rmt_jw_lit(w, ",\"eventName\":\"lost\",\"count\":");
+	rmt_jw_u64(w, lost->count);
+	rmt_jw_lit(w, "}\n");
 }
 
 void rmt_json_sink(struct rmt_sink *sink, struct rmt_output *o)
@@ -181,4 +211,11 @@ void rmt_json_sink(struct rmt_sink *sink, struct rmt_output *o)
 	sink->call = rmt_json_call;
 	sink->lost = rmt_json_lost;
 	sink->ctx = o;
+	rmt_jw_init(&o->jw, o->out);
+}
+
+void rmt_output_flush(struct rmt_output *o)
+{
+	rmt_jw_flush(&o->jw);
+	fflush(o->out);
 }

@@ -29,6 +29,7 @@
 #include "device.h"
 #include "output.h"
 #include "records.h"
+#include "summary.h"
 
 #ifndef RMT_VERSION
 #error "RMT_VERSION must be defined by the build"
@@ -41,6 +42,8 @@ struct rmt_opts {
 	unsigned long long max_calls;	/* 0: no limit */
 	bool json;
 	bool stats;			/* print the module's counters at the end */
+	bool summary;			/* per-process table instead of calls */
+	double duration;		/* -d: stop after this many seconds; 0: no */
 	const char *write_path;		/* -w: also save the raw records */
 	const char *read_path;		/* -r: decode a capture file instead */
 	struct rmt_session_opts session;
@@ -62,6 +65,10 @@ static void rmt_usage(FILE *f)
 		"as recorded by the recvmmsg_trace kernel module.\n"
 		"\n"
 		"  -n, --count=COUNT    stop after COUNT calls\n"
+		"  -d, --duration=SECS  stop after SECS seconds (fractions allowed)\n"
+		"      --summary        instead of one line per call, print a table per\n"
+		"                       process at the end: calls, messages, bytes, errors,\n"
+		"                       median and 99th percentile duration (like strace -c)\n"
 		"  -o, --output=FORMAT  text (strace-like, the default) or json (JSON Lines\n"
 		"                       with Tracee's event keys)\n"
 		"      --json           the same as -o json\n"
@@ -103,11 +110,28 @@ static bool rmt_parse_num(const char *what, const char *arg, unsigned long long 
 	return true;
 }
 
+/* A number of seconds, more than 0 and at most a year. */
+static bool rmt_parse_seconds(const char *arg, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(arg, &end);
+	if (errno || *end || end == arg || !(*out > 0) || *out > 366 * 86400.0) {
+		fprintf(stderr, "recvmmsg-trace: bad duration '%s' (seconds, e.g. 10 or 0.5)\n",
+			arg);
+		return false;
+	}
+	return true;
+}
+
 static int rmt_parse_opts(int argc, char **argv, struct rmt_opts *o)
 {
-	enum { OPT_JSON = 256, OPT_NO_EXIT, OPT_STATS };
+	enum { OPT_JSON = 256, OPT_NO_EXIT, OPT_STATS, OPT_SUMMARY };
 	static const struct option longopts[] = {
 		{ "count", required_argument, NULL, 'n' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "summary", no_argument, NULL, OPT_SUMMARY },
 		{ "output", required_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "device", required_argument, NULL, 'D' },
@@ -131,11 +155,18 @@ static int rmt_parse_opts(int argc, char **argv, struct rmt_opts *o)
 	int c;
 
 	o->device = RMT_DEVICE_PATH;
-	while ((c = getopt_long(argc, argv, "n:o:D:w:r:p:u:G:f:c:s:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:d:o:D:w:r:p:u:G:f:c:s:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			if (!rmt_parse_num("count", optarg, 1, ULLONG_MAX, &o->max_calls))
 				return 2;
+			break;
+		case 'd':
+			if (!rmt_parse_seconds(optarg, &o->duration))
+				return 2;
+			break;
+		case OPT_SUMMARY:
+			o->summary = true;
 			break;
 		case 'o':
 			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
@@ -228,7 +259,7 @@ static int rmt_parse_opts(int argc, char **argv, struct rmt_opts *o)
 		return 2;
 	}
 	if (o->read_path && (o->write_path || f->flags || o->session.snaplen ||
-			     o->session.no_exit || o->stats)) {
+			     o->session.no_exit || o->stats || o->duration)) {
 		fprintf(stderr, "recvmmsg-trace: -r decodes a file: capture options do not apply\n");
 		return 2;
 	}
@@ -291,7 +322,45 @@ static int rmt_consume(struct rmt_tracker *t, const void *buf, size_t len,
 	rmt_records_sort(recs, (size_t)n);
 	for (i = 0; i < (size_t)n && (!limit || t->calls < limit); i++)
 		rmt_tracker_feed(t, &recs[i]);
+	rmt_tracker_keep(t);
 	return 0;
+}
+
+/* Where calls go: the per-process table, JSON Lines or text. */
+static void rmt_pick_sink(const struct rmt_opts *opts, struct rmt_sink *sink,
+			  struct rmt_output *out, struct rmt_summary *summary)
+{
+	if (opts->summary)
+		rmt_summary_sink(sink, summary);
+	else if (opts->json)
+		rmt_json_sink(sink, out);
+	else
+		rmt_text_sink(sink, out);
+}
+
+static double rmt_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ppoll()'s timeout until @deadline (NULL: none); false once it has passed. */
+static bool rmt_time_left(double deadline, struct timespec *left, struct timespec **arg)
+{
+	double rest;
+
+	*arg = NULL;
+	if (!deadline)
+		return true;
+	rest = deadline - rmt_now();
+	if (rest <= 0)
+		return false;
+	left->tv_sec = (time_t)rest;
+	left->tv_nsec = (long)((rest - (double)left->tv_sec) * 1e9);
+	*arg = left;
+	return true;
 }
 
 static int rmt_run(const struct rmt_opts *opts)
@@ -299,6 +368,9 @@ static int rmt_run(const struct rmt_opts *opts)
 	struct rmt_output out = { .out = stdout, .epoch_offset_ns = rmt_epoch_offset() };
 	size_t max_recs = RMT_READ_BYTES / sizeof(struct rmt_record_header);
 	struct sigaction sa = { .sa_handler = rmt_on_signal };
+	double deadline = opts->duration ? rmt_now() + opts->duration : 0;
+	struct timespec left, *timeout;
+	struct rmt_summary summary;
 	struct rmt_tracker tracker;
 	struct rmt_record *recs;
 	sigset_t stop_signals, wait_mask;
@@ -328,10 +400,7 @@ static int rmt_run(const struct rmt_opts *opts)
 		fprintf(stderr, "recvmmsg-trace: out of memory\n");
 		return 1;
 	}
-	if (opts->json)
-		rmt_json_sink(&sink, &out);
-	else
-		rmt_text_sink(&sink, &out);
+	rmt_pick_sink(opts, &sink, &out, &summary);
 	rmt_tracker_init(&tracker, &sink);
 	tracker.enter_only = opts->session.no_exit;
 	out.enter_only = opts->session.no_exit;
@@ -363,12 +432,13 @@ static int rmt_run(const struct rmt_opts *opts)
 		rmt_dev_restore(fd, &saved);
 		return 1;
 	}
-	while (!rmt_stop && (!opts->max_calls || tracker.calls < opts->max_calls)) {
+	while (!rmt_stop && (!opts->max_calls || tracker.calls < opts->max_calls) &&
+	       rmt_time_left(deadline, &left, &timeout)) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		ssize_t n = read(fd, buf, RMT_READ_BYTES);
 
 		if (n < 0 && errno == EAGAIN) {
-			ppoll(&pfd, 1, NULL, &wait_mask);
+			ppoll(&pfd, 1, timeout, &wait_mask);
 			continue;
 		}
 		if (n < 0) {
@@ -387,7 +457,7 @@ static int rmt_run(const struct rmt_opts *opts)
 			status = 1;
 			break;
 		}
-		fflush(stdout);
+		rmt_output_flush(&out);
 	}
 
 	/* Capture on before this session (enable=1, another reader) stays on. */
@@ -409,7 +479,9 @@ static int rmt_run(const struct rmt_opts *opts)
 		}
 		rmt_tracker_finish(&tracker);
 	}
-	fflush(stdout);
+	if (opts->summary)
+		rmt_summary_finish(&summary, stdout, opts->json);
+	rmt_output_flush(&out);
 	rmt_dev_restore(fd, &saved);
 	if (opts->stats && rmt_dev_print_stats(fd, stderr))
 		status = 1;
@@ -431,6 +503,7 @@ static int rmt_replay(const struct rmt_opts *opts)
 {
 	size_t max_recs = (1 << 20) / sizeof(struct rmt_record_header);
 	struct rmt_output out = { .out = stdout };
+	struct rmt_summary summary;
 	struct rmt_tracker tracker;
 	struct rmt_capfile cap;
 	struct rmt_record *recs;
@@ -450,10 +523,7 @@ static int rmt_replay(const struct rmt_opts *opts)
 		return 1;
 	}
 	out.epoch_offset_ns = cap.hdr.epoch_offset_ns;
-	if (opts->json)
-		rmt_json_sink(&sink, &out);
-	else
-		rmt_text_sink(&sink, &out);
+	rmt_pick_sink(opts, &sink, &out, &summary);
 	rmt_tracker_init(&tracker, &sink);
 	while ((n = rmt_capfile_next(&cap, &block, &offset)) > 0 &&
 	       (!opts->max_calls || tracker.calls < opts->max_calls)) {
@@ -467,7 +537,9 @@ static int rmt_replay(const struct rmt_opts *opts)
 		status = 2;
 	else if (!opts->max_calls)
 		rmt_tracker_finish(&tracker);
-	fflush(stdout);
+	if (opts->summary)
+		rmt_summary_finish(&summary, stdout, opts->json);
+	rmt_output_flush(&out);
 	fprintf(stderr, "recvmmsg-trace: %llu calls, %llu records lost\n",
 		tracker.calls, tracker.lost);
 	free(recs);
@@ -478,7 +550,11 @@ static int rmt_replay(const struct rmt_opts *opts)
 int main(int argc, char **argv)
 {
 	struct rmt_opts opts = { 0 };
-	int err = rmt_parse_opts(argc, argv, &opts);
+	int err;
+
+	/* Whole blocks, even on a terminal: each batch of calls is flushed. */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	err = rmt_parse_opts(argc, argv, &opts);
 
 	if (err)
 		return err;

@@ -69,6 +69,21 @@ size_t rmt_fault_names(uint32_t faults, const char **names)
 	return n;
 }
 
+/* @v in decimal at @p; returns the end. */
+static char *rmt_put_dec(char *p, unsigned int v)
+{
+	char tmp[10], *t = tmp + sizeof(tmp);
+	size_t n;
+
+	do {
+		*--t = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	n = (size_t)(tmp + sizeof(tmp) - t);
+	memcpy(p, t, n);
+	return p + n;
+}
+
 int rmt_format_source(char *buf, size_t len, const uint8_t *name, uint32_t namelen)
 {
 	uint32_t have = namelen < RMT_NAME_BYTES ? namelen : RMT_NAME_BYTES;
@@ -78,12 +93,24 @@ int rmt_format_source(char *buf, size_t len, const uint8_t *name, uint32_t namel
 	if (have < sizeof(family))
 		return 0;
 	memcpy(&family, name, sizeof(family));
-	if (family == AF_INET && have >= sizeof(struct sockaddr_in)) {
+	if (family == AF_INET && have >= sizeof(struct sockaddr_in) && len >= 22) {
 		struct sockaddr_in sin;
+		const uint8_t *a;
+		char *p = buf;
 
+		/* Without printf: the JSON printer calls this for every message. */
 		memcpy(&sin, name, sizeof(sin));
-		inet_ntop(AF_INET, &sin.sin_addr, addr, sizeof(addr));
-		snprintf(buf, len, "%s:%u", addr, ntohs(sin.sin_port));
+		a = (const uint8_t *)&sin.sin_addr;
+		p = rmt_put_dec(p, a[0]);
+		*p++ = '.';
+		p = rmt_put_dec(p, a[1]);
+		*p++ = '.';
+		p = rmt_put_dec(p, a[2]);
+		*p++ = '.';
+		p = rmt_put_dec(p, a[3]);
+		*p++ = ':';
+		p = rmt_put_dec(p, ntohs(sin.sin_port));
+		*p = '\0';
 		return 1;
 	}
 	if (family == AF_INET6 && have >= sizeof(struct sockaddr_in6)) {

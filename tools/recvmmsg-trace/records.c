@@ -21,12 +21,21 @@ const char *rmt_syscall_name(unsigned int nr)
 static size_t rmt_expected_size(const struct rmt_record_header *hdr)
 {
 	const struct rmt_enter_record *e = (const void *)hdr;
+	size_t size;
+	__u32 i;
 
 	switch (hdr->type) {
 	case RMT_REC_ENTER:
 		if (hdr->size < sizeof(*e) || e->call.nr_msgs > RMT_SNAPLEN_MAX)
 			return 0;
-		return sizeof(*e) + e->call.nr_msgs * sizeof(struct rmt_msg_enter);
+		size = sizeof(*e) + e->call.nr_msgs * sizeof(struct rmt_msg_enter);
+		if (hdr->size != size)
+			return 0;
+		/* The printers index iov_snap by nr_iov. */
+		for (i = 0; i < e->call.nr_msgs; i++)
+			if (e->msgs[i].nr_iov > RMT_MAX_IOV)
+				return 0;
+		return size;
 	case RMT_REC_EXIT:
 		if (hdr->size < sizeof(struct rmt_exit_record) ||
 		    e->call.nr_msgs > RMT_SNAPLEN_MAX)

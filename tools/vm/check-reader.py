@@ -133,6 +133,34 @@ def check_replay(run):
     assert run["same"] == "yes", "-r printed other lines than the live run"
 
 
+def check_summary(run):
+    """--summary -d 2: a row per client process with what that client did."""
+    assert run["status"] == 0, f"reader exit status {run['status']}"
+    head, *rows, total = run["out"]
+    assert head.split() == ["pid", "comm", "calls", "messages", "bytes", "errors",
+                            "p50", "usec", "p99", "usec"], head
+    assert rows, "no process in the table"
+    halves = 0
+    for row in rows:
+        pid, comm, calls, msgs, nbytes, errors, p50, p99 = row.split()
+        c = client_for(run, pid)
+        assert comm == "rmt_client32" and calls == "1", row
+        if c[5] == "2":	# two datagrams of 10 bytes
+            want = ("2", "20", "0")
+        else:		# EFAULT
+            assert (c[5], c[6]) == ("-1", "14"), c
+            want = ("0", "0", "1")
+        if p50 == "-":
+            # A call cut by enable (no enter) or by disable (no exit, no result).
+            halves += 1
+            assert p99 == "-" and (msgs, nbytes, errors) in (want, ("0", "0", "0")), row
+        else:
+            assert (msgs, nbytes, errors) == want, row
+            assert float(p50) > 0 and float(p99) >= float(p50), row
+    assert halves <= 2, f"{halves} calls without both records"
+    assert total.split()[:2] == ["total", str(len(rows))], total
+
+
 def check_nodevice(run):
     assert run["status"] == 1, f"exit status {run['status']}, want 1"
     text = " ".join(run["stderr"])
@@ -140,7 +168,7 @@ def check_nodevice(run):
 
 
 CHECKS = {"text": check_text, "json": check_json, "filtered": check_filtered,
-          "replay": check_replay, "nodevice": check_nodevice}
+          "replay": check_replay, "summary": check_summary, "nodevice": check_nodevice}
 
 
 def main():

@@ -39,3 +39,18 @@ expect bad-output-format 2 "bad output format 'yaml'" -- -o yaml
 expect help-lists-output 0 "--output=FORMAT" -- --help
 expect missing-device 1 "modprobe recvmmsg_trace" -- -D /nonexistent/recvmmsg_trace
 expect not-our-device 1 "not a recvmmsg_trace device" -- -D /dev/null
+expect bad-duration 2 "bad duration 'soon'" -- -d soon
+expect zero-duration 2 "bad duration '0'" -- -d 0
+expect duration-with-read 2 "capture options do not apply" -- -r /dev/null -d 1
+expect help-lists-summary 0 "--summary" -- --help
+
+# The man page documents exactly the options --help lists.
+man=$(dirname "$0")/../../recvmmsg-trace.8
+"$reader" --help | grep -oE -- '--[a-z][a-z-]*' | sort -u >"$out"
+if sed 's/\\-/-/g; s/\\f[BRI]//g' "$man" | grep -oE -- '--[a-z][a-z-]*' | sort -u |
+	diff -u "$out" - >"$out.diff"; then
+	echo "PASS host/cli-man-page-matches-help"
+else
+	echo "FAIL host/cli-man-page-matches-help: $(tr '\n' ' ' <"$out.diff")"
+fi
+rm -f "$out.diff"

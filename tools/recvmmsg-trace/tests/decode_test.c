@@ -11,22 +11,28 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/un.h>
+
+#include <json-c/json.h>
 
 #include "../calls.h"
 #include "../output.h"
 #include "../records.h"
+#include "../summary.h"
 
 #include "kselftest_harness.h"
 
 #define SEC 1000000000ULL
 
 struct stream {
-	unsigned char buf[16384] __attribute__((aligned(8)));
+	unsigned char buf[1 << 17] __attribute__((aligned(8)));
 	size_t len;
 };
 
 static void put(struct stream *s, const void *rec, size_t size)
 {
+	if (size > sizeof(s->buf) - s->len)
+		abort();
 	memcpy(s->buf + s->len, rec, size);
 	s->len += size;
 }
@@ -123,7 +129,7 @@ static void put_lost(struct stream *s, unsigned int cpu, __u64 t, __u64 count)
 static char *render(const struct stream *s, int json, long *nrec,
 		    struct rmt_tracker *t)
 {
-	struct rmt_record recs[64];
+	struct rmt_record recs[256];
 	struct rmt_output o = { .epoch_offset_ns = 0 };
 	size_t skipped = 0, bad = 0, len = 0, i;
 	struct rmt_sink sink;
@@ -135,13 +141,14 @@ static char *render(const struct stream *s, int json, long *nrec,
 	else
 		rmt_text_sink(&sink, &o);
 	rmt_tracker_init(t, &sink);
-	*nrec = rmt_records_decode(s->buf, s->len, recs, 64, &skipped, &bad);
+	*nrec = rmt_records_decode(s->buf, s->len, recs, 256, &skipped, &bad);
 	if (*nrec > 0) {
 		rmt_records_sort(recs, (size_t)*nrec);
 		for (i = 0; i < (size_t)*nrec; i++)
 			rmt_tracker_feed(t, &recs[i]);
 	}
 	rmt_tracker_finish(t);
+	rmt_output_flush(&o);
 	fclose(o.out);
 	return text;
 }
@@ -275,6 +282,231 @@ TEST(malformed_streams_name_the_bad_offset)
 	memcpy(buf, &shorty, sizeof(shorty));
 	EXPECT_EQ(-1, rmt_records_decode(buf, shorty.size, recs, 4, &skipped, &bad));
 	EXPECT_EQ(0, bad);
+}
+
+/* A call whose enter and exit come in two reads into the same buffer. */
+TEST_F(utc, a_call_waiting_across_reads_survives_buffer_reuse)
+{
+	struct rmt_output o = { .epoch_offset_ns = 0 };
+	size_t skipped = 0, bad = 0, len = 0;
+	struct rmt_record recs[4];
+	struct rmt_sink sink;
+	char *text = NULL;
+	long n;
+
+	o.out = open_memstream(&text, &len);
+	rmt_text_sink(&sink, &o);
+	rmt_tracker_init(&self->t, &sink);
+	put_enter(&self->s, 0, 7 * SEC, 42, "udpd", 3, 1, 0, 0, 1);
+	n = rmt_records_decode(self->s.buf, self->s.len, recs, 4, &skipped, &bad);
+	ASSERT_EQ(1, n);
+	rmt_tracker_feed(&self->t, &recs[0]);
+	rmt_tracker_keep(&self->t);
+	/* The next read() overwrites the buffer. */
+	memset(self->s.buf, 0xa5, self->s.len);
+	self->s.len = 0;
+	put_exit(&self->s, 0, 7 * SEC + 2000, 42, "udpd", 1, 1);
+	n = rmt_records_decode(self->s.buf, self->s.len, recs, 4, &skipped, &bad);
+	ASSERT_EQ(1, n);
+	rmt_tracker_feed(&self->t, &recs[0]);
+	rmt_tracker_finish(&self->t);
+	rmt_output_flush(&o);
+	fclose(o.out);
+	EXPECT_STREQ("00:00:07.000000 cpu0 42/42 udpd recvmmsg_time32(3, [{msg_hdr={"
+		     "msg_name={sa_family=AF_INET, sin_port=htons(5000), "
+		     "sin_addr=inet_addr(\"127.0.0.1\")}, msg_namelen=16, "
+		     "msg_iov=[{iov_base=0x8050000, iov_len=1500}], msg_iovlen=1, "
+		     "msg_controllen=0, msg_flags=0}, msg_len=100}], 1, 0, NULL) = 1 <0.000002>\n",
+		     text);
+	free(text);
+}
+
+/* A message that claims more iovecs than a record holds (a fuzzer find). */
+TEST(too_many_iovecs_is_malformed)
+{
+	struct stream *s = calloc(1, sizeof(*s));
+	struct rmt_enter_record *e = (void *)s->buf;
+	size_t skipped = 0, bad = 0;
+	struct rmt_record recs[4];
+
+	ASSERT_NE(NULL, s);
+	put_enter(s, 0, 1, 42, "a", 3, 1, 0, 0, 1);
+	e->msgs[0].nr_iov = RMT_MAX_IOV + 1;
+	EXPECT_EQ(-1, rmt_records_decode(s->buf, s->len, recs, 4, &skipped, &bad));
+	e->msgs[0].nr_iov = RMT_MAX_IOV;
+	EXPECT_EQ(1, rmt_records_decode(s->buf, s->len, recs, 4, &skipped, &bad));
+	free(s);
+}
+
+/* A one-message call whose source is @name; @faults set on its exit. */
+static void put_call_from(struct stream *s, __u64 t, __u32 tid, const char *comm,
+			  const void *name, __u32 namelen, __u32 faults)
+{
+	union {
+		struct rmt_exit_record x;
+		unsigned char space[RMT_RECORD_MAX_SIZE];
+	} u = { 0 };
+	struct rmt_exit_record *x = &u.x;
+
+	put_enter(s, 0, t, tid, comm, 3, 1, 0, 0, 1);
+	x->hdr = (struct rmt_record_header){ RMT_REC_EXIT,
+		sizeof(*x) + sizeof(x->msgs[0]), 0, t + 1000 };
+	fill_task(&x->task, tid, comm);
+	x->call.syscall_nr = RMT_NR_IA32_RECVMMSG_TIME32;
+	x->call.nr_msgs = 1;
+	x->call.ret = 1;
+	x->call.faults = faults;
+	x->msgs[0].len = 7;
+	x->msgs[0].namelen = namelen;
+	memcpy(x->msgs[0].name, name, namelen < RMT_NAME_BYTES ? namelen : RMT_NAME_BYTES);
+	put(s, x, x->hdr.size);
+}
+
+/* The value at @key of a parsed line, as a string ("" when absent). */
+static const char *jget(json_object *obj, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(obj, key, &v) ? json_object_get_string(v) : "";
+}
+
+TEST_F(utc, json_lines_parse_with_json_c_for_every_family_fault_and_comm_byte)
+{
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_port = htons(53),
+				     .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct sockaddr_un path = { .sun_family = AF_UNIX, .sun_path = "/run/s\"q" };
+	struct sockaddr_un abstract = { .sun_family = AF_UNIX, .sun_path = "\0abs" };
+	__u16 unknown_family = 4242;
+	/* Invalid UTF-8 (0xff, a lone continuation byte), a control, valid UTF-8. */
+	const char *comm = "\xff\x80\x01\xc3\xa9z";
+	const char *want_names[] = {
+		"[::1]:53", "/run/s\"q", "@abs", NULL,
+	};
+	char *out, *line, *save = NULL;
+	int n = 0;
+
+	put_call_from(&self->s, 1 * SEC, 42, comm, &sin6, sizeof(sin6), 0);
+	put_call_from(&self->s, 2 * SEC, 42, comm, &path, sizeof(sa_family_t) + 9, 0);
+	put_call_from(&self->s, 3 * SEC, 42, comm, &abstract, sizeof(sa_family_t) + 4, 0);
+	put_call_from(&self->s, 4 * SEC, 42, comm, &unknown_family, sizeof(unknown_family),
+		      RMT_FAULT_ARGS | RMT_FAULT_MMSG | RMT_FAULT_IOV | RMT_FAULT_TIMEOUT |
+		      RMT_FAULT_NAME | 0x80000000U);
+	put_lost(&self->s, 0, 5 * SEC, 7);
+	out = render(&self->s, 1, &self->nrec, &self->t);
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
+		json_object *obj = json_tokener_parse(line), *msgs, *src;
+
+		ASSERT_NE(NULL, obj) TH_LOG("not JSON: %s", line);
+		if (n == 4) {
+			EXPECT_STREQ("lost", jget(obj, "eventName"));
+			EXPECT_STREQ("7", jget(obj, "count"));
+			json_object_put(obj);
+			continue;
+		}
+		/* Bytes that are not UTF-8 come back as their Latin-1 reading. */
+		EXPECT_STREQ("\xc3\xbf\xc2\x80\x01\xc3\xa9z", jget(obj, "processName"));
+		EXPECT_STREQ("1", jget(obj, "returnValue"));
+		ASSERT_TRUE(json_object_object_get_ex(obj, "messages", &msgs));
+		ASSERT_EQ(1, json_object_array_length(msgs));
+		ASSERT_TRUE(json_object_object_get_ex(json_object_array_get_idx(msgs, 0),
+						      "source", &src));
+		if (want_names[n]) {
+			EXPECT_STREQ(want_names[n], json_object_get_string(src));
+		} else {
+			EXPECT_EQ(NULL, src);
+		}
+		if (n == 3)
+			EXPECT_STREQ("[\"args\",\"mmsg\",\"iov\",\"timeout\",\"name\",\"unknown\"]",
+				     json_object_to_json_string_ext(
+					json_object_object_get(obj, "faults"),
+					JSON_C_TO_STRING_PLAIN));
+		json_object_put(obj);
+	}
+	EXPECT_EQ(5, n);
+	free(out);
+}
+
+TEST(histogram_slots_are_ordered_and_within_three_percent)
+{
+	uint64_t v, prev_slot = 0;
+
+	for (v = 1; v < (1ULL << 40); v += v / 7 + 1) {
+		unsigned int slot = rmt_hist_slot(v);
+		uint64_t mid = rmt_hist_value(slot);
+
+		ASSERT_LT(slot, RMT_HIST_SLOTS);
+		ASSERT_GE(slot, prev_slot);
+		ASSERT_LE(mid > v ? mid - v : v - mid, v / 32) TH_LOG("%llu -> %llu",
+			(unsigned long long)v, (unsigned long long)mid);
+		prev_slot = slot;
+	}
+	EXPECT_EQ(RMT_HIST_SLOTS - 1, rmt_hist_slot(UINT64_MAX));
+}
+
+/* Decode @s as one read() into the --summary table; returns the table. */
+static char *render_summary(const struct stream *s, int json)
+{
+	struct rmt_record recs[256];
+	struct rmt_summary sum;
+	struct rmt_tracker t;
+	size_t skipped = 0, bad = 0, len = 0, i;
+	struct rmt_sink sink;
+	char *text = NULL;
+	FILE *f = open_memstream(&text, &len);
+	long n;
+
+	rmt_summary_sink(&sink, &sum);
+	rmt_tracker_init(&t, &sink);
+	n = rmt_records_decode(s->buf, s->len, recs, 256, &skipped, &bad);
+	rmt_records_sort(recs, n > 0 ? (size_t)n : 0);
+	for (i = 0; n > 0 && i < (size_t)n; i++)
+		rmt_tracker_feed(&t, &recs[i]);
+	rmt_tracker_finish(&t);
+	rmt_summary_finish(&sum, f, json);
+	fclose(f);
+	return text;
+}
+
+TEST_F(utc, summary_counts_per_process_with_percentiles)
+{
+	char *out;
+	int i;
+
+	/* Process 42: 100 calls of 2 messages, 1 to 100 us; one EAGAIN. */
+	for (i = 1; i <= 100; i++) {
+		put_enter(&self->s, 0, i * SEC, 42, "udpd", 3, 8, 0, 0, 2);
+		if (i == 100)
+			put_exit(&self->s, 0, i * SEC + 16, 42, "udpd", -11, 0);
+		else
+			put_exit(&self->s, 0, i * SEC + i * 1024, 42, "udpd", 2, 2);
+	}
+	/* Process 50: one call still blocked, one LOST record. */
+	put_enter(&self->s, 1, 3 * SEC, 50, "dns", 4, 1, 0, 0, 1);
+	put_lost(&self->s, 1, 4 * SEC, 2);
+	out = render_summary(&self->s, 0);
+	/*
+	 * 99 pairs of messages of 100 and 101 bytes. Durations 16 ns, then
+	 * 1024 ns to 99 * 1024: the 50th is 49 * 1024 and the 99th 98 * 1024,
+	 * both the middle of their histogram slot.
+	 */
+	EXPECT_STREQ("     pid comm                  calls   messages          bytes   errors"
+		     "    p50 usec    p99 usec\n"
+		     "      42 udpd                    100        198          19899        1"
+		     "      50.176     100.352\n"
+		     "      50 dns                       1          0              0        0"
+		     "           -           -\n"
+		     "         total                   101        198          19899        1\n"
+		     "2 records lost: these totals are short\n", out);
+	free(out);
+	out = render_summary(&self->s, 1);
+	EXPECT_STREQ("{\"eventName\":\"summary\",\"hostProcessId\":42,\"processName\":\"udpd\","
+		     "\"calls\":100,\"messages\":198,\"bytes\":19899,\"errors\":1,"
+		     "\"p50Ns\":50176,\"p99Ns\":100352}\n"
+		     "{\"eventName\":\"summary\",\"hostProcessId\":50,\"processName\":\"dns\","
+		     "\"calls\":1,\"messages\":0,\"bytes\":0,\"errors\":0,"
+		     "\"p50Ns\":null,\"p99Ns\":null}\n"
+		     "{\"eventName\":\"lost\",\"count\":2}\n", out);
+	free(out);
 }
 
 TEST_HARNESS_MAIN
