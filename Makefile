@@ -23,7 +23,7 @@ SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
 HOST_TESTS := $(B)/host-tests/decode_test $(B)/host-tests/decode_test-san \
 	      $(B)/host-tests/recvmmsg-trace-san $(B)/host-tests/fuzz_decode \
 	      $(B)/bench/make_capture
-SELFTESTS := device_test capture_test control_test stress_test
+SELFTESTS := device_test capture_test control_test stress_test soak_test fault_test
 SELFTEST_HELPERS := selftests/rmt_helpers.c selftests/rmt_helpers.h \
 		    selftests/rmt_fixture.h
 GUEST_BINS := $(B)/guest-bin/recvmmsg-trace $(B)/guest-bin/rmt_client32 \
@@ -36,7 +36,7 @@ INCDIR := $(PREFIX)/include/linux
 DKMS_SRC := /usr/src/recvmmsg-trace-$(VERSION)
 
 .PHONY: all module reader selftests host-tests check lint demo clean deps \
-	install uninstall bench-reader
+	install uninstall bench-reader check-debug
 
 all: module reader selftests
 
@@ -119,6 +119,11 @@ check: deps
 
 lint: deps
 	tools/lint.sh
+
+# The selftests, a longer soak and fault injection on a debug kernel
+# (KASAN, lockdep, RCU checking, kmemleak) built from linux-source-6.12.
+check-debug: deps
+	tools/check-debug.sh
 
 # Boot a throwaway VM and show the reader tracing a 32-bit UDP server.
 demo: deps

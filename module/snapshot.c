@@ -7,6 +7,7 @@
 #include <linux/cgroup.h>
 #include <linux/compat.h>
 #include <linux/cred.h>
+#include <linux/fault-inject-usercopy.h>
 #include <linux/minmax.h>
 #include <linux/nsproxy.h>
 #include <linux/pid_namespace.h>
@@ -29,6 +30,13 @@ static bool rmt_read_user(void *dst, u64 uaddr, size_t len, bool may_fault)
 		return false;
 	if (may_fault)
 		return !copy_from_user(dst, src, len);
+	/*
+	 * Unlike copy_from_user(), the nofault copy is no fail_usercopy
+	 * injection point: ask here, so that injected faults reach the
+	 * probe's fault paths on debug kernels (a constant false elsewhere).
+	 */
+	if (should_fail_usercopy())
+		return false;
 	return !copy_from_user_nofault(dst, src, len);
 }
 

@@ -18,6 +18,8 @@
  *	           has touched before the call (pages not yet mapped)
  *	  threads=N   N threads, each with its own socket, one call each
  *	  calls=N   repeat the call N times (for floods) [1]
+ *	  failnth=N  before each call, make the Nth fault injection point that
+ *	            thread reaches fail (debug kernels: /proc/.../fail-nth)
  *	prints one line per thread:
  *	  pid=P tid=T mmsg=ADDR timeout=ADDR port=PORT ret=R errno=E
  *   rmt_client32 other FD
@@ -65,7 +67,7 @@ struct ts64 {
 
 struct opts {
 	const char *via, *family, *bad;
-	int fd, queued, lazy, threads, calls;
+	int fd, queued, lazy, threads, calls, failnth;
 	unsigned int vlen, flags;
 	int has_timeout;
 	long sec, nsec;
@@ -124,6 +126,8 @@ static int parse_opt(const char *arg)
 		o.threads = atoi(v);
 	else if (!strncmp(arg, "calls=", 6))
 		o.calls = atoi(v);
+	else if (!strncmp(arg, "failnth=", 8))
+		o.failnth = atoi(v);
 	else if (!strncmp(arg, "timeout=", 8)) {
 		o.has_timeout = 1;
 		if (sscanf(v, "%ld.%ld", &o.sec, &o.nsec) < 1)
@@ -273,6 +277,26 @@ static long do_call(struct call *c, void *msgs, const void *tsp)
 	return syscall(NR_RECVMMSG_TIME32, c->sock, msgs, o.vlen, o.flags, tsp);
 }
 
+/*
+ * Fault injection (debug kernels): make the Nth injection point this
+ * thread reaches next fail, once: a probe's read or the call's own.
+ */
+static int arm_fault(int nth)
+{
+	char path[64], val[16];
+	int fd, len, ok;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/fail-nth", (int)gettid());
+	len = snprintf(val, sizeof(val), "%d", nth);
+	fd = open(path, O_WRONLY);
+	ok = fd >= 0 && write(fd, val, len) == len;
+	if (fd >= 0)
+		close(fd);
+	if (!ok)
+		perror(path);
+	return ok ? 0 : -1;
+}
+
 static void *run_call(void *arg)
 {
 	struct call *c = arg;
@@ -282,6 +306,8 @@ static void *run_call(void *arg)
 
 	c->tid = gettid();
 	for (i = 0; i < o.calls; i++) {
+		if (o.failnth && arm_fault(o.failnth))
+			exit(1);
 		c->ret = do_call(c, msgs, tsp);
 		c->err = c->ret < 0 ? errno : 0;
 	}

@@ -3,6 +3,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -226,4 +228,86 @@ int spawn_client(char *const argv[])
 		_exit(127);
 	}
 	return pid;
+}
+
+void drain_into(struct drainer *d)
+{
+	static char buf[1 << 20] __attribute__((aligned(8)));
+	ssize_t n, off;
+
+	while ((n = read(d->fd, buf, sizeof(buf))) > 0) {
+		for (off = 0; off < n; ) {
+			struct rmt_record_header *h = (void *)(buf + off);
+			const struct rmt_enter_record *e = (void *)h;
+
+			if (h->size < sizeof(*h) || h->size % 8 || off + h->size > n) {
+				d->torn++;
+				return;
+			}
+			if (h->type == RMT_REC_ENTER)
+				d->enter++;
+			else if (h->type == RMT_REC_EXIT)
+				d->exit++;
+			else if (h->type == RMT_REC_LOST)
+				d->lost += ((struct rmt_lost_record *)h)->count;
+			else
+				d->torn++;
+			if (h->type != RMT_REC_LOST && (e->task.reserved ||
+			    e->call.nr_msgs > RMT_SNAPLEN_MAX))
+				d->torn++;
+			off += h->size;
+		}
+	}
+}
+
+static void *drainer_run(void *arg)
+{
+	struct drainer *d = arg;
+	struct pollfd pfd = { .fd = d->fd, .events = POLLIN };
+
+	while (!d->stop) {
+		poll(&pfd, 1, 50);
+		drain_into(d);
+	}
+	return NULL;
+}
+
+int start_drainer(struct drainer *d, pthread_t *th)
+{
+	int flags = fcntl(d->fd, F_GETFL);
+
+	fcntl(d->fd, F_SETFL, flags | O_NONBLOCK);
+	return pthread_create(th, NULL, drainer_run, d);
+}
+
+void finish_drainer(struct drainer *d, pthread_t th)
+{
+	d->stop = 1;
+	pthread_join(th, NULL);
+	ioctl(d->fd, RMT_IOC_DISABLE, 0);
+	drain_into(d);
+}
+
+int get_total(int fd, struct rmt_cpu_stats *total)
+{
+	struct rmt_stats st = { .size = sizeof(st) };
+	int err = ioctl(fd, RMT_IOC_GET_STATS, &st);
+
+	*total = st.total;
+	return err;
+}
+
+int wait_until_enabled(void)
+{
+	struct rmt_info info = { .size = sizeof(info) };
+	int fd = open(RMT_DEVICE_PATH, O_RDONLY), i;
+
+	for (i = 0; fd >= 0 && i < 400; i++) {
+		if (!ioctl(fd, RMT_IOC_GET_INFO, &info) && (info.flags & RMT_INFO_ENABLED))
+			break;
+		usleep(50000);
+	}
+	if (fd >= 0)
+		close(fd);
+	return info.flags & RMT_INFO_ENABLED ? 0 : -1;
 }

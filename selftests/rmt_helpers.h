@@ -8,6 +8,7 @@
 #define RMT_HELPERS_H
 
 #include <limits.h>
+#include <pthread.h>
 #include <linux/recvmmsg_trace.h>
 
 #define MAX_KEPT	16
@@ -96,5 +97,24 @@ static inline const struct rmt_exit_record *X(int i)
 	ASSERT_EQ(1, rec.n_enter);					\
 	ASSERT_EQ(1, rec.n_exit);					\
 } while (0)
+
+/* A reader thread: drains until told to stop, checking every record. */
+struct drainer {
+	int fd;
+	volatile int stop;
+	int torn;
+	unsigned long long enter, exit, lost;
+};
+
+/* Read every record queued now, counting them into @d. */
+void drain_into(struct drainer *d);
+/* Start draining @d->fd (made non-blocking) in thread @th. */
+int start_drainer(struct drainer *d, pthread_t *th);
+/* Stop the drainer, stop capture (pending drops become LOST records), drain. */
+void finish_drainer(struct drainer *d, pthread_t th);
+/* The stats summed over CPUs. */
+int get_total(int fd, struct rmt_cpu_stats *total);
+/* Wait (up to 20 s) for a reader we started to turn capture on; 0 or -1. */
+int wait_until_enabled(void);
 
 #endif /* RMT_HELPERS_H */

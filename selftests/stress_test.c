@@ -30,82 +30,6 @@
 #define CALLS_EACH	1500
 #define CALLS_TOTAL	(8ULL * CALLS_EACH)
 
-/* A reader thread: drains until told to stop, checking every record. */
-struct drainer {
-	int fd;
-	volatile int stop;
-	int torn;
-	unsigned long long enter, exit, lost;
-};
-
-static void drain_into(struct drainer *d)
-{
-	static char buf[1 << 20] __attribute__((aligned(8)));
-	ssize_t n, off;
-
-	while ((n = read(d->fd, buf, sizeof(buf))) > 0) {
-		for (off = 0; off < n; ) {
-			struct rmt_record_header *h = (void *)(buf + off);
-			const struct rmt_enter_record *e = (void *)h;
-
-			if (h->size < sizeof(*h) || h->size % 8 || off + h->size > n) {
-				d->torn++;
-				return;
-			}
-			if (h->type == RMT_REC_ENTER)
-				d->enter++;
-			else if (h->type == RMT_REC_EXIT)
-				d->exit++;
-			else if (h->type == RMT_REC_LOST)
-				d->lost += ((struct rmt_lost_record *)h)->count;
-			else
-				d->torn++;
-			if (h->type != RMT_REC_LOST && (e->task.reserved ||
-			    e->call.nr_msgs > RMT_SNAPLEN_MAX))
-				d->torn++;
-			off += h->size;
-		}
-	}
-}
-
-static void *drainer_run(void *arg)
-{
-	struct drainer *d = arg;
-	struct pollfd pfd = { .fd = d->fd, .events = POLLIN };
-
-	while (!d->stop) {
-		poll(&pfd, 1, 50);
-		drain_into(d);
-	}
-	return NULL;
-}
-
-static int start_drainer(struct drainer *d, pthread_t *th)
-{
-	int flags = fcntl(d->fd, F_GETFL);
-
-	fcntl(d->fd, F_SETFL, flags | O_NONBLOCK);
-	return pthread_create(th, NULL, drainer_run, d);
-}
-
-/* Stop the drainer, stop capture (pending drops become LOST records), drain. */
-static void finish_drainer(struct drainer *d, pthread_t th)
-{
-	d->stop = 1;
-	pthread_join(th, NULL);
-	ioctl(d->fd, RMT_IOC_DISABLE, 0);
-	drain_into(d);
-}
-
-static int get_total(int fd, struct rmt_cpu_stats *total)
-{
-	struct rmt_stats st = { .size = sizeof(st) };
-	int err = ioctl(fd, RMT_IOC_GET_STATS, &st);
-
-	*total = st.total;
-	return err;
-}
-
 /* 8 threads x CALLS_EACH calls while a reader drains: every count adds up. */
 static void check_exact_under_load(struct __test_metadata *_metadata, int fd)
 {
@@ -143,22 +67,6 @@ static void check_exact_under_load(struct __test_metadata *_metadata, int fd)
 TEST_F(dev, stats_exact_under_load_default_buffer)
 {
 	check_exact_under_load(_metadata, self->fd);
-}
-
-/* Wait (up to 20 s) for a reader we started to turn capture on. */
-static int wait_until_enabled(void)
-{
-	struct rmt_info info = { .size = sizeof(info) };
-	int fd = open(RMT_DEVICE_PATH, O_RDONLY), i;
-
-	for (i = 0; fd >= 0 && i < 400; i++) {
-		if (!ioctl(fd, RMT_IOC_GET_INFO, &info) && (info.flags & RMT_INFO_ENABLED))
-			break;
-		usleep(50000);
-	}
-	if (fd >= 0)
-		close(fd);
-	return info.flags & RMT_INFO_ENABLED ? 0 : -1;
 }
 
 /* Run the real reader, entry only, while the client floods; count its lines. */
@@ -408,7 +316,8 @@ TEST_F(reload, reader_accounts_for_every_call_tiny_buffer)
 	check_reader_accounts_for_every_call(_metadata);
 }
 
-TEST_F(reload, load_and_unload_20_times_under_load)
+/* Debug kernels (KASAN, lockdep) take well over the default 30 s for this. */
+TEST_F_TIMEOUT(reload, load_and_unload_20_times_under_load, 600)
 {
 	char *argv[] = { "rmt_client32", "recv", "threads=4", "calls=100000000",
 			 "flags=0x40", "queued=0", NULL };

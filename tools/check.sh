@@ -1,8 +1,9 @@
 #!/bin/bash
 # make check: build everything, run the selftests in a VM on every kernel of
-# the matrix (tools/vm/matrix), check DKMS, and end with the counted
-# "N passed, N failed, N skipped" line. RMT_KERNELS="6.1 sid" narrows the
-# matrix. Result lines are kept in build/results/check.txt.
+# the matrix (tools/vm/matrix), check DKMS, run tools/check-debug.sh (the
+# debug kernel), and end with the counted "N passed, N failed, N skipped"
+# line. RMT_KERNELS="6.1 sid debug" narrows the kernels. Result lines are
+# kept in build/results/check.txt and check-debug.txt.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,7 +30,10 @@ else
 fi
 
 # Kernel images first: the DKMS check copies their modules.builtin files.
-kernels=${RMT_KERNELS:-$(awk '!/^#/ && NF { print $1 }' tools/vm/matrix)}
+kernels=$(awk '!/^#/ && NF { print $1 }' tools/vm/matrix)
+if [ -n "${RMT_KERNELS:-}" ]; then
+	kernels=$(for k in $RMT_KERNELS; do [ "$k" = debug ] || echo "$k"; done)
+fi
 declare -A info
 for k in $kernels; do
 	stage "kernel $k: headers and image"
@@ -69,8 +73,18 @@ for k in $kernels; do
 		ko=$root$kobuild/recvmmsg_trace.ko
 	fi
 	[ -e "$B/guest-bin/control_test" ] || continue
-	tools/vm/run-guest.sh "$k" "$vmlinuz" "$kver" "$ko" "$B/guest-bin" \
+	RMT_VM_APPEND="RMT_SOAK_SECONDS=${RMT_SOAK_SECONDS:-20}" \
+		tools/vm/run-guest.sh "$k" "$vmlinuz" "$kver" "$ko" "$B/guest-bin" \
 		selftests "$B/vm/$k" | record
 done
 
-tools/summary.sh "$RMT_RESULTS"
+# The debug kernel (KASAN, lockdep, kmemleak, fault injection): "debug" in
+# RMT_KERNELS, and by default.
+debug_results=()
+if [ -z "${RMT_KERNELS:-}" ] || [[ " $RMT_KERNELS " == *" debug "* ]]; then
+	stage "debug kernel (tools/check-debug.sh)"
+	tools/check-debug.sh >&2
+	debug_results=("$out/check-debug.txt")
+fi
+
+tools/summary.sh "$RMT_RESULTS" "${debug_results[@]}"

@@ -1,10 +1,11 @@
 #!/bin/bash
 # Build the debug kernel (KASAN, lockdep, RCU and atomic-sleep checking,
 # kmemleak, fault injection) from Debian's linux-source-6.12: allnoconfig,
-# then debug.config merged on top. The build in DIR is reused while the
-# fragment and the source package are unchanged. A full `make` (not bzImage
+# then debug.config merged on top. The tree in DIR is reused while the
+# source package is unchanged; a changed fragment only reconfigures, and
+# kbuild rebuilds what the change touches. A full `make` (not bzImage
 # alone) so that modpost finds Module.symvers when the module is built.
-# Prints "KVER VMLINUZ KDIR" on success.
+# Prints "KVER VMLINUZ KDIR" on success; VMLINUZ has modules.builtin* beside it.
 #
 # usage: build.sh DIR
 set -euo pipefail
@@ -15,13 +16,18 @@ fragment=$here/debug.config
 pkg=linux-source-6.12
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
-key="$(dpkg-query -W -f='${Version}' "$pkg") $(sha256sum <"$fragment" | cut -c1-16)"
+version=$(dpkg-query -W -f='${Version}' "$pkg")
+config_key=$(sha256sum <"$fragment" | cut -c1-16)
 
-if [ "$(cat "$dir/.key" 2>/dev/null)" != "$key" ]; then
-	rm -rf "$dir/src" "$dir/obj" "$dir/.key"
+if [ "$(cat "$dir/.source" 2>/dev/null)" != "$version" ]; then
+	rm -rf "$dir/src" "$dir/obj" "$dir/.source" "$dir/.built"
 	mkdir -p "$dir/src" "$dir/obj"
 	tarball=$(dpkg -L "$pkg" | grep '\.tar\.xz$' | head -n1)
 	tar -xJf "$tarball" -C "$dir/src" --strip-components=1
+	echo "$version" >"$dir/.source"
+fi
+
+if [ "$(cat "$dir/.built" 2>/dev/null)" != "$config_key" ]; then
 	make -s -C "$dir/src" O="$dir/obj" allnoconfig >&2
 	"$dir/src/scripts/kconfig/merge_config.sh" -m -O "$dir/obj" \
 		"$dir/obj/.config" "$fragment" >&2
@@ -44,12 +50,13 @@ if [ "$(cat "$dir/.key" 2>/dev/null)" != "$key" ]; then
 		esac
 	done <"$fragment"
 	[ "$missing" = 0 ] || exit 1
-	echo "$key" >"$dir/.key.pending"
+	make -s -C "$dir/src" O="$dir/obj" -j"$(nproc)" >&2
+	echo "$config_key" >"$dir/.built"
 fi
 
-if [ -e "$dir/.key.pending" ] || [ ! -e "$dir/.key" ]; then
-	make -s -C "$dir/src" O="$dir/obj" -j"$(nproc)" >&2
-	mv "$dir/.key.pending" "$dir/.key" 2>/dev/null || echo "$key" >"$dir/.key"
-fi
 kver=$(cat "$dir/obj/include/config/kernel.release")
-echo "$kver $dir/obj/arch/x86/boot/bzImage $dir/obj"
+# The image with the modules.builtin* files depmod reads, as for the others.
+mkdir -p "$dir/image"
+cp "$dir/obj/arch/x86/boot/bzImage" "$dir/image/vmlinuz"
+cp "$dir"/obj/modules.builtin* "$dir/image/"
+echo "$kver $dir/image/vmlinuz $dir/obj"

@@ -11,7 +11,7 @@ import json
 import re
 import sys
 
-CLIENT = re.compile(r"pid=(\d+) tid=(\d+) mmsg=(0x[0-9a-f]+) timeout=(0x[0-9a-f]+) "
+CLIENT = re.compile(r"pid=(\d+) tid=(\d+) mmsg=(0x[0-9a-f]+) timeout=(0x[0-9a-f]+|0) "
                     r"port=(\d+) ret=(-?\d+) errno=(\d+)")
 MSG = (r"\{msg_hdr=\{msg_name=\{sa_family=AF_INET, sin_port=htons\((\d+)\), "
        r"sin_addr=inet_addr\(\"127\.0\.0\.1\"\)\}, msg_namelen=16, "

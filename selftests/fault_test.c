@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Injected faults, on debug kernels (CONFIG_FAILSLAB and
+ * CONFIG_FAULT_INJECTION_USERCOPY, debugfs mounted): an allocation failure
+ * at any point of loading the module fails the load cleanly, and a failed
+ * user copy in the probe sets a fault bit without disturbing the call or
+ * corrupting a record. Leaks are judged by kmemleak after the module is
+ * unloaded (tools/vm/guest-init), reports by tools/vm/run-guest.sh.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/recvmmsg_trace.h>
+
+#include "kselftest_harness.h"
+#include "rmt_helpers.h"
+
+#define DEBUGFS		"/sys/kernel/debug/"
+
+/* Quiet injection (no stack traces in the log), on sleeping allocations too. */
+static int setup_injection(void)
+{
+	return write_file(DEBUGFS "failslab/ignore-gfp-wait", "N") ||
+	       write_file(DEBUGFS "failslab/verbose", "0") ||
+	       write_file(DEBUGFS "fail_usercopy/verbose", "0");
+}
+
+#define LOADED		0
+#define NOT_REACHED	200	/* the load ended before the @nth point */
+
+/*
+ * finit_module() with the @nth injection point failing: LOADED, NOT_REACHED
+ * (loaded too: no fault was injected) or the load's errno.
+ */
+static int load_failing_at(int ko, int nth)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		char path[64], val[16], left[16] = "";
+		int fd, err = 0, len;
+
+		snprintf(path, sizeof(path), "/proc/self/task/%d/fail-nth", (int)gettid());
+		len = snprintf(val, sizeof(val), "%d", nth);
+		fd = open(path, O_RDWR);
+		if (fd < 0 || pwrite(fd, val, len, 0) != len)
+			_exit(255);
+		if (syscall(SYS_finit_module, ko, "", 0))
+			err = errno;
+		/* Still counting down: the load never reached the point. */
+		if (pread(fd, left, sizeof(left) - 1, 0) > 0 && atoi(left) != 0)
+			_exit(err ? 254 : NOT_REACHED);
+		_exit(err ? err : LOADED);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+FIXTURE(faults) {
+	int unused;
+};
+
+FIXTURE_SETUP(faults)
+{
+}
+
+FIXTURE_TEARDOWN(faults)
+{
+}
+
+/* Under KASAN and TCG each load takes a while: a generous timeout. */
+TEST_F_TIMEOUT(faults, failslab_at_every_point_of_the_load_fails_it_cleanly, 1800)
+{
+	int nth, err = 0, enomem = 0, efault = 0, tolerated = 0, ko;
+	char path[256];
+	struct utsname u;
+
+	if (access(DEBUGFS "failslab", F_OK))
+		SKIP(return, "no failslab here (not a debug kernel)");
+	ASSERT_EQ(0, setup_injection());
+	ASSERT_EQ(0, system("modprobe -r recvmmsg_trace"));
+	ASSERT_EQ(0, uname(&u));
+	snprintf(path, sizeof(path), "/lib/modules/%s/updates/dkms/recvmmsg_trace.ko",
+		 u.release);
+	ko = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, ko) TH_LOG("%s: %s", path, strerror(errno));
+
+	for (nth = 1; nth < 5000; nth++) {
+		err = load_failing_at(ko, nth);
+		if (err == NOT_REACHED)
+			break;
+		if (err == LOADED) {
+			/* A failure the kernel tolerates (or one before the load). */
+			tolerated++;
+			ASSERT_EQ(0, system("modprobe -r recvmmsg_trace"));
+			continue;
+		}
+		/* The loader copies the (empty) parameters from user space first. */
+		ASSERT_TRUE(err == ENOMEM || err == EFAULT)
+			TH_LOG("injection point %d: load failed with %d (%s)", nth, err,
+			       strerror(err));
+		enomem += err == ENOMEM;
+		efault += err == EFAULT;
+		ASSERT_NE(0, access("/sys/module/recvmmsg_trace", F_OK))
+			TH_LOG("injection point %d: module left loaded", nth);
+	}
+	close(ko);
+	ASSERT_EQ(NOT_REACHED, err) TH_LOG("still failing after %d points", nth);
+	/* The last try loaded it: /init unloads it, then kmemleak scans. */
+	EXPECT_LT(0, enomem);
+	EXPECT_LE(efault, 1);
+	TH_LOG("%d injection points: ENOMEM %d, EFAULT %d, tolerated %d", nth - 1,
+	       enomem, efault, tolerated);
+}
+
+TEST_F_TIMEOUT(faults, fail_usercopy_in_the_probe_sets_fault_bits_only, 600)
+{
+	char nth_arg[32];
+	char *argv[] = { "rmt_client32", "recv", "fd=7", "vlen=2", "queued=2",
+			 "timeout=1.500000000", nth_arg, NULL };
+	int fd, nth, probe_faults = 0, call_faults = 0;
+	struct client_report rep;
+
+	if (access(DEBUGFS "fail_usercopy", F_OK))
+		SKIP(return, "no fail_usercopy here (not a debug kernel)");
+	ASSERT_EQ(0, setup_injection());
+	fd = open(RMT_DEVICE_PATH, O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, restore_defaults(fd));
+	ASSERT_EQ(0, ioctl(fd, RMT_IOC_RESET, 0));
+	ASSERT_EQ(0, ioctl(fd, RMT_IOC_ENABLE, 0));
+
+	for (nth = 1; nth <= 20; nth++) {
+		__u32 faults;
+
+		snprintf(nth_arg, sizeof(nth_arg), "failnth=%d", nth);
+		ASSERT_EQ(0, run_client(argv, &rep));
+		/* Every record whole and well formed, whatever failed. */
+		ASSERT_EQ(0, drain(fd, &rec)) TH_LOG("injection point %d", nth);
+		ASSERT_EQ(1, rec.n_enter);
+		ASSERT_EQ(1, rec.n_exit);
+		ASSERT_EQ(0, rec.n_lost + rec.n_other);
+		faults = rec.enter[0].r.call.faults | rec.exit[0].r.call.faults;
+		EXPECT_EQ(7, rec.enter[0].r.call.args[RMT_ARG_FD]);
+		EXPECT_EQ(rep.mmsg, rec.enter[0].r.call.args[RMT_ARG_MMSG]);
+		EXPECT_EQ(rep.ret < 0 ? -rep.err : rep.ret, rec.exit[0].r.call.ret);
+		if (faults && rep.ret == 2) {
+			/* The probe's read failed; the call did not notice. */
+			probe_faults++;
+		} else if (!faults) {
+			/* The call's own copy failed, or a point past both. */
+			call_faults += rep.ret < 0 && rep.err == EFAULT;
+		}
+	}
+	ioctl(fd, RMT_IOC_DISABLE, 0);
+	close(fd);
+	EXPECT_LT(0, probe_faults);
+	EXPECT_LT(0, call_faults);
+	TH_LOG("of 20 injection points: %d in the probe, %d in the call", probe_faults,
+	       call_faults);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Soak: rounds of abuse until RMT_SOAK_SECONDS (environment, default 20)
+ * have passed; every round
+ *  1. reloads the module, by name, as an operator would;
+ *  2. churns: 8 client threads on the direct path and 8 through
+ *     socketcall keep calling while this process swaps filters and
+ *     configs, enables, disables, resets and drains at random, and the
+ *     real reader is started and killed with SIGKILL;
+ *  3. accounts: from zeroed stats, 8 + 8 threads make a known number of
+ *     calls while a drainer reads, and every call is conserved: written +
+ *     dropped == calls made, what was read == written, LOST == dropped.
+ * Meant for debug kernels (KASAN, lockdep, kmemleak watch it) and, shorter,
+ * for every kernel of the matrix. The seed is printed; RMT_SOAK_SEED replays.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/recvmmsg_trace.h>
+
+#include "kselftest_harness.h"
+#include "rmt_helpers.h"
+
+#define CHURN_SECONDS	3
+#define CALLS_EACH	200
+#define PATHS		2	/* direct and socketcall */
+#define THREADS		8
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static pid_t start_client(const char *via, int calls)
+{
+	char via_arg[32], calls_arg[32];
+	char *argv[] = { "rmt_client32", "recv", via_arg, "threads=8", calls_arg,
+			 "flags=0x40", "queued=0", NULL };
+
+	snprintf(via_arg, sizeof(via_arg), "via=%s", via);
+	snprintf(calls_arg, sizeof(calls_arg), "calls=%d", calls);
+	return spawn_client(argv);
+}
+
+static pid_t start_reader(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		execl("./recvmmsg-trace", "recvmmsg-trace", "-o", "json", NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* One random control operation; the module must take any of them. */
+static void random_control(int fd, pid_t client)
+{
+	static char buf[1 << 16] __attribute__((aligned(8)));
+	struct rmt_filter f = { .size = sizeof(f) };
+	struct rmt_config c = { .size = sizeof(c) };
+	struct rmt_stats st = { .size = sizeof(st) };
+
+	switch (rand() % 8) {
+	case 0:
+		switch (rand() % 4) {
+		case 0:
+			f.flags = RMT_FILTER_COMM;
+			strcpy(f.comm, rand() % 2 ? "rmt_client32" : "nobody");
+			break;
+		case 1:
+			f.flags = RMT_FILTER_FD;
+			f.fd = rand() % 8;
+			break;
+		case 2:
+			f.flags = RMT_FILTER_TGIDS;
+			f.nr_tgids = 1;
+			f.tgids[0] = client;
+			break;
+		}
+		ioctl(fd, RMT_IOC_SET_FILTER, &f);
+		break;
+	case 1:
+		c.snaplen = 1 + rand() % RMT_SNAPLEN_MAX;
+		c.flags = rand() % 2 ? RMT_CONFIG_NO_EXIT : 0;
+		ioctl(fd, RMT_IOC_SET_CONFIG, &c);
+		break;
+	case 2:
+	case 3:
+		ioctl(fd, RMT_IOC_ENABLE, 0);
+		break;
+	case 4:
+		ioctl(fd, RMT_IOC_DISABLE, 0);
+		break;
+	case 5:
+		ioctl(fd, RMT_IOC_RESET, 0);
+		break;
+	case 6:
+		ioctl(fd, RMT_IOC_GET_STATS, &st);
+		break;
+	default:
+		while (read(fd, buf, sizeof(buf)) > 0)
+			;
+		break;
+	}
+}
+
+static void reap(pid_t *pid)
+{
+	if (*pid > 0) {
+		kill(*pid, SIGKILL);
+		waitpid(*pid, NULL, 0);
+	}
+	*pid = 0;
+}
+
+/* Clients, random control and a reader killed mid-flight, for CHURN_SECONDS. */
+static void churn(struct __test_metadata *_metadata)
+{
+	pid_t clients[PATHS] = { 0 }, reader = 0;
+	double end = now() + CHURN_SECONDS, next_reader = 0;
+	int fd = open(RMT_DEVICE_PATH, O_RDONLY | O_NONBLOCK), i, ops = 0, kills = 0;
+
+	ASSERT_LE(0, fd);
+	while (now() < end) {
+		for (i = 0; i < PATHS; i++) {
+			if (clients[i] > 0 && waitpid(clients[i], NULL, WNOHANG) == clients[i])
+				clients[i] = 0;
+			if (!clients[i])
+				clients[i] = start_client(i ? "socketcall" : "syscall", CALLS_EACH);
+		}
+		if (now() >= next_reader) {
+			if (reader) {
+				reap(&reader);
+				kills++;
+			} else {
+				reader = start_reader();
+			}
+			next_reader = now() + 0.05 + (rand() % 400) / 1000.0;
+		}
+		random_control(fd, clients[0]);
+		ops++;
+		usleep(rand() % 2000);
+	}
+	reap(&reader);
+	for (i = 0; i < PATHS; i++)
+		reap(&clients[i]);
+	close(fd);
+	TH_LOG("churn: %d control operations, reader killed %d times", ops, kills);
+}
+
+/* From zeroed stats, 8 + 8 threads of known calls: every one accounted for. */
+static void account(struct __test_metadata *_metadata)
+{
+	const unsigned long long calls = (unsigned long long)PATHS * THREADS * CALLS_EACH;
+	int fd = open(RMT_DEVICE_PATH, O_RDONLY), i, status;
+	struct drainer d = { .fd = fd };
+	pid_t clients[PATHS];
+	struct rmt_cpu_stats t;
+	pthread_t th;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, restore_defaults(fd));
+	ASSERT_EQ(0, ioctl(fd, RMT_IOC_RESET, 0));
+	ASSERT_EQ(0, ioctl(fd, RMT_IOC_ENABLE, 0));
+	ASSERT_EQ(0, start_drainer(&d, &th));
+	for (i = 0; i < PATHS; i++)
+		clients[i] = start_client(i ? "socketcall" : "syscall", CALLS_EACH);
+	for (i = 0; i < PATHS; i++) {
+		ASSERT_EQ(clients[i], waitpid(clients[i], &status, 0));
+		ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	finish_drainer(&d, th);
+	ASSERT_EQ(0, get_total(fd, &t));
+	close(fd);
+
+	EXPECT_EQ(0, d.torn);
+	EXPECT_EQ(calls, t.enter.seen);
+	EXPECT_EQ(calls, t.exit.seen);
+	EXPECT_EQ(0, t.enter.filtered + t.exit.filtered);
+	EXPECT_EQ(calls, t.enter.written + t.enter.dropped);
+	EXPECT_EQ(calls, t.exit.written + t.exit.dropped);
+	EXPECT_EQ(t.enter.written, d.enter);
+	EXPECT_EQ(t.exit.written, d.exit);
+	EXPECT_EQ(t.enter.dropped + t.exit.dropped, d.lost);
+}
+
+FIXTURE(soak) {
+	int unused;
+};
+
+FIXTURE_SETUP(soak)
+{
+}
+
+FIXTURE_TEARDOWN(soak)
+{
+	reload_module("");
+}
+
+TEST_F_TIMEOUT(soak, rounds_of_churn_then_exact_accounting, 3600)
+{
+	const char *env = getenv("RMT_SOAK_SECONDS");
+	const char *seed_env = getenv("RMT_SOAK_SEED");
+	double seconds = env ? atof(env) : 20, start = now();
+	unsigned int seed = seed_env ? (unsigned int)atoi(seed_env) : (unsigned int)time(NULL);
+	int rounds = 0;
+
+	TH_LOG("seed %u, %.0f s", seed, seconds);
+	srand(seed);
+	do {
+		ASSERT_EQ(0, reload_module(""));
+		churn(_metadata);
+		ASSERT_EQ(0, reload_module(""));
+		account(_metadata);
+		rounds++;
+	} while (now() - start < seconds);
+	TH_LOG("%d rounds in %.0f s", rounds, now() - start);
+}
+
+TEST_HARNESS_MAIN
