@@ -426,6 +426,36 @@ TEST_F(utc, json_lines_parse_with_json_c_for_every_family_fault_and_comm_byte)
 	free(out);
 }
 
+TEST_F(utc, text_names_every_flag_and_family)
+{
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_port = htons(53),
+				     .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct sockaddr_un path = { .sun_family = AF_UNIX, .sun_path = "/run/dns" };
+	struct sockaddr_un abstract = { .sun_family = AF_UNIX, .sun_path = "\0abs" };
+	__u16 unknown_family = 4242;
+	char *out;
+
+	put_enter(&self->s, 0, 1 * SEC, 41, "f", 3, 0, 0xffffffff, 0, 0);
+	put_call_from(&self->s, 2 * SEC, 42, "a", &sin6, sizeof(sin6), 0);
+	put_call_from(&self->s, 3 * SEC, 42, "a", &path, sizeof(sa_family_t) + 9, 0);
+	put_call_from(&self->s, 4 * SEC, 42, "a", &abstract, sizeof(sa_family_t) + 4, 0);
+	put_call_from(&self->s, 5 * SEC, 42, "a", &unknown_family, sizeof(unknown_family), 0);
+	out = render(&self->s, 0, &self->nrec, &self->t);
+	EXPECT_NE(NULL, strstr(out, ", 0, MSG_OOB|MSG_PEEK|MSG_DONTROUTE|MSG_CTRUNC|MSG_PROXY|"
+				    "MSG_TRUNC|MSG_DONTWAIT|MSG_EOR|MSG_WAITALL|MSG_FIN|MSG_SYN|"
+				    "MSG_CONFIRM|MSG_RST|MSG_ERRQUEUE|MSG_NOSIGNAL|MSG_MORE|"
+				    "MSG_WAITFORONE|MSG_FASTOPEN|MSG_CMSG_CLOEXEC|0x9ffe0000, NULL"))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "msg_name={sa_family=AF_INET6, sin6_port=htons(53), "
+				    "sin6_flowinfo=htonl(0), inet_pton(AF_INET6, \"::1\", "
+				    "&sin6_addr), sin6_scope_id=0}"));
+	EXPECT_NE(NULL, strstr(out, "msg_name={sa_family=AF_UNIX, sun_path=\"/run/dns\"}"));
+	EXPECT_NE(NULL, strstr(out, "msg_name={sa_family=AF_UNIX, sun_path=\"@abs\"}"));
+	EXPECT_NE(NULL, strstr(out, "msg_name={sa_family=4242}"));
+	EXPECT_EQ(5, self->t.calls);
+	free(out);
+}
+
 TEST(histogram_slots_are_ordered_and_within_three_percent)
 {
 	uint64_t v, prev_slot = 0;
