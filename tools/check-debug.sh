@@ -47,14 +47,19 @@ else
 fi
 
 # KASAN wants memory; without ACPI the guest boots in seconds instead of a
-# minute (and powers off with reboot -f, as /init does).
+# minute (and powers off with reboot -f, as /init does). Without ACPI there
+# is no HPET or PM timer to calibrate the TSC against and PIT calibration
+# fails under TCG, leaving a jiffies clock (durations of 0): the guest's TSC
+# is the host's under TCG, so its frequency is given.
 export RMT_VM_MEM=2048 RMT_VM_TIMEOUT=${RMT_DEBUG_VM_TIMEOUT:-1800}
+khz=$(awk -F: '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)
+clock=${khz:+tsc_early_khz=$khz tsc=reliable}
 stage "debug kernel: selftests and soak in a VM"
-RMT_VM_APPEND="acpi=off RMT_SOAK_SECONDS=${RMT_DEBUG_SOAK_SECONDS:-120}" \
+RMT_VM_APPEND="acpi=off $clock RMT_SOAK_SECONDS=${RMT_DEBUG_SOAK_SECONDS:-120}" \
 	tools/vm/run-guest.sh debug "$vmlinuz" "$kver" "$ko_dir/recvmmsg_trace.ko" \
 	"$B/guest-bin" selftests "$B/vm/debug" | record
 stage "debug kernel: fault injection in a VM"
-RMT_VM_APPEND="acpi=off" RMT_VM_ALLOC_FAILURES=1 \
+RMT_VM_APPEND="acpi=off $clock" RMT_VM_ALLOC_FAILURES=1 \
 	tools/vm/run-guest.sh debug-faults "$vmlinuz" "$kver" "$ko_dir/recvmmsg_trace.ko" \
 	"$B/guest-bin" faults "$B/vm/debug-faults" | record
 finish

@@ -10,7 +10,7 @@ pkgs=(
 	# the debug kernel (tools/debug-kernel)
 	flex bison bc libelf-dev libssl-dev
 	# the reader's fuzz target (libFuzzer) and the benchmarks' strace
-	clang strace
+	clang libclang-rt-14-dev strace
 )
 # Headers of the bookworm kernels of the matrix, by metapackage.
 while read -r name headers where; do
