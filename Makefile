@@ -36,7 +36,7 @@ INCDIR := $(PREFIX)/include/linux
 DKMS_SRC := /usr/src/recvmmsg-trace-$(VERSION)
 
 .PHONY: all module reader selftests host-tests check lint demo clean deps \
-	install uninstall bench-reader check-debug
+	install uninstall bench-reader check-debug bench
 
 all: module reader selftests
 
@@ -109,6 +109,10 @@ $(B)/bench/make_capture: tools/recvmmsg-trace/bench/make_capture.c \
 bench-reader: reader $(B)/bench/make_capture
 	tools/recvmmsg-trace/bench/decode_bench.sh $(B)/recvmmsg-trace \
 		$(B)/bench/make_capture $(B)/bench
+
+# What tracing costs, side by side with strace and ftrace, in a VM (not a test).
+bench: deps
+	tools/bench/bench.sh
 
 deps:
 	tools/deps.sh

@@ -41,6 +41,15 @@ for lib in $(ldd /usr/bin/kmod | grep -o '/[^ ]*'); do
 	mkdir -p "$work/root$(dirname "$lib")"
 	cp -L "$lib" "$work/root$lib"
 done
+# Dynamic programs among the binaries (strace for the benchmarks) get their
+# libraries; ldd fails on static ones.
+for bin in "$bindir"/*; do
+	ldd "$bin" >/dev/null 2>&1 || continue
+	for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
+		mkdir -p "$work/root$(dirname "$lib")"
+		cp -L "$lib" "$work/root$lib"
+	done
+done
 # The kernel opens /dev/console before /init mounts devtmpfs.
 mknod -m 600 "$work/root/dev/console" c 5 1
 (cd "$work/root" && find . | cpio -o -H newc --quiet | gzip -1) \

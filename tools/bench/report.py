@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Turn the BENCH lines of a `make bench` guest log into a table and JSON.
+
+For every workload and mode: the median time per call with its range over
+the rounds, and the cost relative to the module not loaded, taken as the
+median of the per-round ratios (each round ran every mode back to back, so
+a round's ratio is immune to the drift between rounds).
+
+usage: report.py CONSOLE_LOG KERNEL OUT_JSON
+"""
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections import defaultdict
+
+MODES = ["unloaded", "disabled", "enabled", "ftrace", "strace"]
+GOALS = {("getpid64", "enabled"): 1.02, ("getpid32", "enabled"): 1.02,
+         ("recv1", "enabled"): 1.25, ("recv8", "enabled"): 1.25}
+
+
+TICK_S = 0.01	# USER_HZ in /proc/PID/stat
+
+
+def flood_table(floods):
+    """2 threads at full speed: losses per buffer, reader CPU per record."""
+    rows = []
+    print()
+    print(f"{'buffer':8} {'output':6} {'calls/s':>9} {'records':>9} {'lost':>8} "
+          f"{'lost %':>7} {'reader us/record':>17}")
+    for buffer, fmt, rate, calls, lost, ticks in floods:
+        calls, lost = int(calls), int(lost)
+        records = 2 * calls
+        lost_pct = 100.0 * lost / (records + lost) if records + lost else 0.0
+        per_record = int(ticks) * TICK_S * 1e6 / records if records else None
+        rows.append({"buffer": buffer, "output": fmt, "calls_per_s": float(rate),
+                     "records_read": records, "records_lost": lost,
+                     "lost_percent": round(lost_pct, 2),
+                     "reader_cpu_us_per_record": None if per_record is None
+                     else round(per_record, 2)})
+        print(f"{buffer:8} {fmt:6} {float(rate):9.0f} {records:9} {lost:8} "
+              f"{lost_pct:7.2f} {'' if per_record is None else f'{per_record:.2f}':>17}")
+    return rows
+
+
+def main():
+    log, kernel, out = sys.argv[1:4]
+    # rounds[workload][mode] = [ns per round, in order]
+    rounds = defaultdict(lambda: defaultdict(list))
+    floods = []
+    with open(log, errors="replace") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 4 and parts[0] == "BENCH":
+                rounds[parts[1]][parts[2]].append(float(parts[3]))
+            elif len(parts) == 7 and parts[0] == "BENCH-FLOOD":
+                floods.append(parts[1:])
+    results = {}
+    print(f"{'workload':9} {'mode':9} {'median ns':>10} {'range ns':>17} "
+          f"{'x unloaded':>10}  goal")
+    for workload, modes in rounds.items():
+        base = modes.get("unloaded", [])
+        results[workload] = {}
+        for mode in MODES:
+            vals = modes.get(mode)
+            if not vals:
+                continue
+            ratios = [v / b for v, b in zip(vals, base) if b > 0]
+            ratio = statistics.median(ratios) if ratios else None
+            goal = GOALS.get((workload, mode))
+            met = None if goal is None or ratio is None else ratio <= goal
+            results[workload][mode] = {
+                "median_ns": round(statistics.median(vals), 1),
+                "min_ns": min(vals), "max_ns": max(vals), "rounds": len(vals),
+                "ratio_to_unloaded": None if ratio is None else round(ratio, 3),
+                "goal_ratio": goal, "goal_met": met}
+            goal_text = "" if goal is None else \
+                f"<= {goal:.2f} {'met' if met else 'NOT met'}"
+            print(f"{workload:9} {mode:9} {statistics.median(vals):10.0f} "
+                  f"{min(vals):8.0f}..{max(vals):<8.0f} "
+                  f"{'' if ratio is None else f'{ratio:.3f}':>10}  {goal_text}")
+    flood_results = flood_table(floods)
+    report = {"date": time.strftime("%Y-%m-%d", time.gmtime()), "kernel": kernel,
+              "machine": f"{platform.node()} ({os.cpu_count()} CPUs), guest: QEMU TCG, 2 vCPUs",
+              "note": "absolute times under TCG are not those of real hardware; "
+                      "ratios are measured side by side in one guest",
+              "results": results, "throughput": flood_results}
+    with open(out, "w") as f:
+        json.dump(report, f, indent=1)
+    print(f"written to {out}")
+
+
+if __name__ == "__main__":
+    main()
