@@ -30,6 +30,7 @@
 
 #include "kselftest_harness.h"
 #include "rmt_helpers.h"
+#include "rmt_fixture.h"
 
 #define CHURN_SECONDS	3
 #define CALLS_EACH	200
@@ -191,15 +192,7 @@ static void account(struct __test_metadata *_metadata)
 	ASSERT_EQ(0, get_total(fd, &t));
 	close(fd);
 
-	EXPECT_EQ(0, d.torn);
-	EXPECT_EQ(calls, t.enter.seen);
-	EXPECT_EQ(calls, t.exit.seen);
-	EXPECT_EQ(0, t.enter.filtered + t.exit.filtered);
-	EXPECT_EQ(calls, t.enter.written + t.enter.dropped);
-	EXPECT_EQ(calls, t.exit.written + t.exit.dropped);
-	EXPECT_EQ(t.enter.written, d.enter);
-	EXPECT_EQ(t.exit.written, d.exit);
-	EXPECT_EQ(t.enter.dropped + t.exit.dropped, d.lost);
+	expect_conserved(_metadata, calls, &d, &t);
 }
 
 FIXTURE(soak) {

@@ -47,17 +47,7 @@ static void check_exact_under_load(struct __test_metadata *_metadata, int fd)
 	finish_drainer(&d, th);
 	ASSERT_EQ(0, get_total(fd, &t));
 
-	EXPECT_EQ(0, d.torn);
-	EXPECT_EQ(CALLS_TOTAL, t.enter.seen);
-	EXPECT_EQ(CALLS_TOTAL, t.exit.seen);
-	EXPECT_EQ(0, t.enter.filtered + t.exit.filtered);
-	EXPECT_EQ(CALLS_TOTAL, t.enter.written + t.enter.dropped);
-	EXPECT_EQ(CALLS_TOTAL, t.exit.written + t.exit.dropped);
-	/* What the reader got is what the counters say was written... */
-	EXPECT_EQ(t.enter.written, d.enter);
-	EXPECT_EQ(t.exit.written, d.exit);
-	/* ...and LOST records account for every drop. */
-	EXPECT_EQ(t.enter.dropped + t.exit.dropped, d.lost);
+	expect_conserved(_metadata, CALLS_TOTAL, &d, &t);
 	TH_LOG("written %llu+%llu dropped %llu+%llu lost records %llu",
 	       (unsigned long long)t.enter.written, (unsigned long long)t.exit.written,
 	       (unsigned long long)t.enter.dropped, (unsigned long long)t.exit.dropped,
