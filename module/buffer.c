@@ -16,7 +16,8 @@
  *
  * Waking a reader takes the wait queue's lock, which is a sleeping lock on
  * PREEMPT_RT and must not be taken from the probe. The probe queues an
- * irq_work instead, and the irq_work does the wake-up. With a wake-up
+ * irq_work instead, and the irq_work does the wake-up; only when a reader
+ * sleeps, so that a reader busy draining costs the probe no interrupt. With a wake-up
  * threshold the probe wakes readers only past it, and a poller run every
  * 100 ms while capture is on delivers what stays below.
  */
@@ -167,7 +168,15 @@ bool rmt_buffer_push(struct rmt_record_header *hdr)
 	} else {
 		kfifo_in(&b->fifo, hdr, hdr->size);
 		written = true;
-		if (!threshold || kfifo_len(&b->fifo) >= threshold)
+		/*
+		 * Only a reader asleep needs the irq_work: one that is
+		 * draining will find this record without an interrupt.
+		 * wq_has_sleeper()'s barrier pairs with the one in
+		 * prepare_to_wait() and poll_wait(), so a reader going to
+		 * sleep either sees this record or is seen here.
+		 */
+		if ((!threshold || kfifo_len(&b->fifo) >= threshold) &&
+		    wq_has_sleeper(&rmt_readers))
 			irq_work_queue(&rmt_wake_work);
 	}
 	preempt_enable_notrace();
@@ -249,4 +258,6 @@ int rmt_buffer_wait(void)
 void rmt_buffer_poll_wait(struct file *file, poll_table *pt)
 {
 	poll_wait(file, &rmt_readers, pt);
+	/* Pairs with wq_has_sleeper() in the probe: see rmt_buffer_push(). */
+	smp_mb();
 }
