@@ -41,6 +41,14 @@ static DEFINE_MUTEX(rmt_capture_lock);
 static bool rmt_enabled;
 
 /*
+ * Open only while both probes are attached. Attaching or detaching one
+ * probe takes long (code patching on every CPU), and a call made between
+ * the two would get one record of its pair; with the gate only the calls
+ * still running when it opens or closes do.
+ */
+static bool rmt_gate_open;
+
+/*
  * Records are assembled in a per-CPU scratch area, too large for the stack,
  * with preemption disabled, before the kfifo is touched.
  */
@@ -206,6 +214,8 @@ static void rmt_probe_enter(void *data, struct pt_regs *regs, long id)
 
 	if (likely(!rmt_classify(regs, id, &what)))
 		return;
+	if (!READ_ONCE(rmt_gate_open))
+		return;
 	rmt_capture(regs, &what, RMT_REC_ENTER, 0);
 }
 
@@ -215,7 +225,7 @@ static void rmt_probe_exit(void *data, struct pt_regs *regs, long ret)
 
 	if (likely(!rmt_classify(regs, syscall_get_nr(current, regs), &what)))
 		return;
-	if (READ_ONCE(rmt_no_exit))
+	if (!READ_ONCE(rmt_gate_open) || READ_ONCE(rmt_no_exit))
 		return;
 	rmt_capture(regs, &what, RMT_REC_EXIT, ret);
 }
@@ -262,12 +272,14 @@ static int rmt_attach(void)
 		return err;
 	}
 	rmt_buffer_poll_start();
+	WRITE_ONCE(rmt_gate_open, true);
 	return 0;
 }
 
 /* Returns once no probe runs any more. */
 static void rmt_detach(void)
 {
+	WRITE_ONCE(rmt_gate_open, false);
 	tracepoint_probe_unregister(rmt_tp_enter, rmt_probe_enter, NULL);
 	tracepoint_probe_unregister(rmt_tp_exit, rmt_probe_exit, NULL);
 	tracepoint_synchronize_unregister();

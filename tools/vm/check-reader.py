@@ -151,15 +151,14 @@ def check_summary(run):
             assert (c[5], c[6]) == ("-1", "14"), c
             want = ("0", "0", "1")
         if p50 == "-":
-            # Enabling registers the enter probe before the exit probe and
-            # disabling removes them in the same order: under TCG a few
-            # calls fall in those windows with only one of their records.
+            # A call still running when capture starts or stops has only
+            # one of its records; the clients run one after another.
             halves += 1
             assert p99 == "-" and (msgs, nbytes, errors) in (want, ("0", "0", "0")), row
         else:
             assert (msgs, nbytes, errors) == want, row
             assert float(p50) > 0 and float(p99) >= float(p50), row
-    assert halves <= 10 and halves < len(rows) / 4, f"{halves} calls without both records"
+    assert halves <= 2, f"{halves} calls without both records"
     assert total.split()[:2] == ["total", str(len(rows))], total
 
 
