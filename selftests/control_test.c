@@ -256,6 +256,79 @@ TEST_F(dev, config_round_trip_and_bad_configs_change_nothing)
 	EXPECT_EQ(0, memcmp(&c, &got, sizeof(c)));
 }
 
+/* The config in force, or snaplen 0 when it cannot be read. */
+static struct rmt_config config_now(int fd)
+{
+	struct rmt_config c = { .size = sizeof(c) };
+
+	if (ioctl(fd, RMT_IOC_GET_CONFIG, &c))
+		c.snaplen = 0;
+	return c;
+}
+
+static bool config_is(int fd, const struct rmt_config *want)
+{
+	struct rmt_config c = config_now(fd);
+
+	return !memcmp(&c, want, sizeof(c));
+}
+
+/*
+ * The reader puts its -s and --wakeup in force for its session only, and
+ * refuses a threshold larger than a CPU's buffer before touching anything.
+ */
+TEST_F(dev, reader_session_config_is_in_force_then_put_back)
+{
+	struct rmt_config before = { .size = sizeof(before), .snaplen = 3 };
+	struct rmt_info info = { .size = sizeof(info) };
+	struct rmt_config during = { 0 };
+	char too_big[32];
+	int status, i;
+	pid_t pid;
+
+	if (access("./recvmmsg-trace", X_OK))
+		SKIP(return, "the reader is not in the current directory");
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_GET_INFO, &info));
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_SET_CONFIG, &before));
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		execl("./recvmmsg-trace", "recvmmsg-trace", "-d", "3", "-s", "5",
+		      "--wakeup=4096", "-o", "json", NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 200; i++) {
+		during = config_now(self->fd);
+		if (during.snaplen == 5)
+			break;
+		usleep(10000);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, status);
+	EXPECT_EQ(5, during.snaplen);
+	EXPECT_EQ(4096, during.wakeup_bytes);
+	EXPECT_TRUE(config_is(self->fd, &before));
+
+	/* The default threshold, a quarter of the buffer, goes away as well. */
+	EXPECT_EQ(0, system("./recvmmsg-trace -d 0.2 >/dev/null 2>&1"));
+	EXPECT_TRUE(config_is(self->fd, &before));
+
+	snprintf(too_big, sizeof(too_big), "--wakeup=%u", info.buffer_bytes + 1);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, STDERR_FILENO);
+		execl("./recvmmsg-trace", "recvmmsg-trace", "-d", "1", too_big, NULL);
+		_exit(127);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+	EXPECT_TRUE(config_is(self->fd, &before));
+}
+
 TEST_F(dev, config_snaplen_and_no_exit_shape_the_records)
 {
 	struct rmt_config c = { .size = sizeof(c), .snaplen = 2,

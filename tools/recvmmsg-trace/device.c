@@ -58,11 +58,13 @@ int rmt_dev_apply(int fd, const struct rmt_session_opts *o, struct rmt_saved *sa
 		}
 		saved->filter_set = true;
 	}
-	if (o->snaplen || o->no_exit) {
-		struct rmt_config c = { .size = sizeof(c) };
+	{
+		struct rmt_info info = { .size = sizeof(info) };
+		struct rmt_config c;
 
 		saved->config.size = sizeof(saved->config);
-		if (ioctl(fd, RMT_IOC_GET_CONFIG, &saved->config)) {
+		if (ioctl(fd, RMT_IOC_GET_INFO, &info) ||
+		    ioctl(fd, RMT_IOC_GET_CONFIG, &saved->config)) {
 			fprintf(stderr, "recvmmsg-trace: cannot read the config: %s\n",
 				strerror(errno));
 			return -1;
@@ -72,6 +74,15 @@ int rmt_dev_apply(int fd, const struct rmt_session_opts *o, struct rmt_saved *sa
 			c.snaplen = o->snaplen;
 		if (o->no_exit)
 			c.flags |= RMT_CONFIG_NO_EXIT;
+		if (o->wakeup_bytes == RMT_WAKEUP_DEFAULT) {
+			c.wakeup_bytes = info.buffer_bytes / RMT_WAKEUP_SHARE;
+		} else if (o->wakeup_bytes > info.buffer_bytes) {
+			fprintf(stderr, "recvmmsg-trace: wake-up threshold %lld is more than the buffer of a CPU (%u bytes)\n",
+				o->wakeup_bytes, info.buffer_bytes);
+			return -1;
+		} else {
+			c.wakeup_bytes = (__u32)o->wakeup_bytes;
+		}
 		if (ioctl(fd, RMT_IOC_SET_CONFIG, &c)) {
 			fprintf(stderr, "recvmmsg-trace: cannot set the config: %s\n",
 				strerror(errno));

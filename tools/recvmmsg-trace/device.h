@@ -17,7 +17,17 @@ struct rmt_session_opts {
 	struct rmt_filter filter;	/* flags 0: no filter */
 	unsigned int snaplen;		/* 0: leave as it is */
 	bool no_exit;
+	/* Wake-up threshold in bytes; RMT_WAKEUP_DEFAULT: a share of the buffer. */
+	long long wakeup_bytes;
 };
+
+#define RMT_WAKEUP_DEFAULT	(-1)
+/*
+ * By default the reader is woken once a CPU's buffer is a quarter full (or
+ * by the module's 100 ms poll): a wake-up per record costs the traced call
+ * an interrupt or two, several times the cost of recording it.
+ */
+#define RMT_WAKEUP_SHARE	4
 
 /* The state a session replaced, to put back at its end. */
 struct rmt_saved {

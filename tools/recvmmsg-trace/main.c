@@ -85,6 +85,9 @@ static void rmt_usage(FILE *f)
 		"  -c, --comm=NAME      only processes whose command name is exactly NAME\n"
 		"  -s, --snaplen=N      capture the first N message headers of each call (1-%d)\n"
 		"      --no-exit        record calls at entry only (no results, less load)\n"
+		"      --wakeup=BYTES   wake up to read once a CPU has BYTES of records\n"
+		"                       queued (0: for every record; default a quarter of\n"
+		"                       the buffer); fewer remain queued at most 0.1 s\n"
 		"      --stats          at the end, print the module's counters per CPU\n"
 		"\n"
 		"  -h, --help           show this help and exit\n"
@@ -127,7 +130,7 @@ static bool rmt_parse_seconds(const char *arg, double *out)
 
 static int rmt_parse_opts(int argc, char **argv, struct rmt_opts *o)
 {
-	enum { OPT_JSON = 256, OPT_NO_EXIT, OPT_STATS, OPT_SUMMARY };
+	enum { OPT_JSON = 256, OPT_NO_EXIT, OPT_STATS, OPT_SUMMARY, OPT_WAKEUP };
 	static const struct option longopts[] = {
 		{ "count", required_argument, NULL, 'n' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -144,6 +147,7 @@ static int rmt_parse_opts(int argc, char **argv, struct rmt_opts *o)
 		{ "comm", required_argument, NULL, 'c' },
 		{ "snaplen", required_argument, NULL, 's' },
 		{ "no-exit", no_argument, NULL, OPT_NO_EXIT },
+		{ "wakeup", required_argument, NULL, OPT_WAKEUP },
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -155,6 +159,7 @@ static int rmt_parse_opts(int argc, char **argv, struct rmt_opts *o)
 	int c;
 
 	o->device = RMT_DEVICE_PATH;
+	o->session.wakeup_bytes = RMT_WAKEUP_DEFAULT;
 	while ((c = getopt_long(argc, argv, "n:d:o:D:w:r:p:u:G:f:c:s:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
@@ -238,6 +243,11 @@ static int rmt_parse_opts(int argc, char **argv, struct rmt_opts *o)
 		case OPT_NO_EXIT:
 			o->session.no_exit = true;
 			break;
+		case OPT_WAKEUP:
+			if (!rmt_parse_num("wake-up threshold", optarg, 0, UINT32_MAX, &v))
+				return 2;
+			o->session.wakeup_bytes = (long long)v;
+			break;
 		case OPT_STATS:
 			o->stats = true;
 			break;
@@ -259,7 +269,8 @@ static int rmt_parse_opts(int argc, char **argv, struct rmt_opts *o)
 		return 2;
 	}
 	if (o->read_path && (o->write_path || f->flags || o->session.snaplen ||
-			     o->session.no_exit || o->stats || o->duration)) {
+			     o->session.no_exit || o->stats || o->duration ||
+			     o->session.wakeup_bytes != RMT_WAKEUP_DEFAULT)) {
 		fprintf(stderr, "recvmmsg-trace: -r decodes a file: capture options do not apply\n");
 		return 2;
 	}

@@ -43,6 +43,10 @@ expect bad-duration 2 "bad duration 'soon'" -- -d soon
 expect zero-duration 2 "bad duration '0'" -- -d 0
 expect duration-with-read 2 "capture options do not apply" -- -r /dev/null -d 1
 expect help-lists-summary 0 "--summary" -- --help
+expect bad-wakeup 2 "bad wake-up threshold 'soon'" -- --wakeup=soon
+expect negative-wakeup 2 "bad wake-up threshold '-1'" -- --wakeup=-1
+expect huge-wakeup 2 "bad wake-up threshold '4294967296'" -- --wakeup=4294967296
+expect wakeup-with-read 2 "capture options do not apply" -- -r /dev/null --wakeup=0
 
 # The man page documents exactly the options --help lists.
 man=$(dirname "$0")/../../recvmmsg-trace.8
