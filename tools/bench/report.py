@@ -16,7 +16,8 @@ import sys
 import time
 from collections import defaultdict
 
-MODES = ["unloaded", "disabled", "enabled", "ftrace", "strace"]
+MODES = ["unloaded", "disabled", "enabled", "wake-every", "no-reader", "ftrace",
+         "strace"]
 GOALS = {("getpid64", "enabled"): 1.02, ("getpid32", "enabled"): 1.02,
          ("recv1", "enabled"): 1.25, ("recv8", "enabled"): 1.25}
 
@@ -45,11 +46,23 @@ def flood_table(floods):
     return rows
 
 
+def lossfree_table(lossfree):
+    """The highest paced rate at which the default buffer lost nothing."""
+    rows = []
+    print()
+    for fmt, target, achieved in lossfree:
+        rows.append({"output": fmt, "target_calls_per_s": int(target),
+                     "achieved_calls_per_s": float(achieved)})
+        print(f"no record lost with the default buffer, {fmt} output: up to "
+              f"{float(achieved):.0f} calls/s (2 threads, paced at {int(target)})")
+    return rows
+
+
 def main():
     log, kernel, out = sys.argv[1:4]
     # rounds[workload][mode] = [ns per round, in order]
     rounds = defaultdict(lambda: defaultdict(list))
-    floods = []
+    floods, lossfree, warnings = [], [], []
     with open(log, errors="replace") as f:
         for line in f:
             parts = line.split()
@@ -57,6 +70,10 @@ def main():
                 rounds[parts[1]][parts[2]].append(float(parts[3]))
             elif len(parts) == 7 and parts[0] == "BENCH-FLOOD":
                 floods.append(parts[1:])
+            elif len(parts) == 4 and parts[0] == "BENCH-LOSSFREE":
+                lossfree.append(parts[1:])
+            elif parts and parts[0] == "BENCH-WARN":
+                warnings.append(" ".join(parts[1:]))
     results = {}
     print(f"{'workload':9} {'mode':9} {'median ns':>10} {'range ns':>17} "
           f"{'x unloaded':>10}  goal")
@@ -81,16 +98,25 @@ def main():
             print(f"{workload:9} {mode:9} {statistics.median(vals):10.0f} "
                   f"{min(vals):8.0f}..{max(vals):<8.0f} "
                   f"{'' if ratio is None else f'{ratio:.3f}':>10}  {goal_text}")
-    flood_results = flood_table(floods)
+    flood_results = flood_table([f for f in floods if not f[0].startswith("paced:")])
+    lossfree_results = lossfree_table(lossfree)
     report = {"date": time.strftime("%Y-%m-%d", time.gmtime()), "kernel": kernel,
               "machine": f"{platform.node()} ({os.cpu_count()} CPUs), guest: QEMU TCG, 2 vCPUs",
               "note": "absolute times under TCG are not those of real hardware; "
                       "ratios are measured side by side in one guest",
-              "results": results, "throughput": flood_results}
+              "results": results, "throughput": flood_results,
+              "lossfree": lossfree_results,
+              "paced_runs": [dict(zip(["label", "output", "calls_per_s", "calls_read",
+                                       "records_lost", "reader_ticks"], f))
+                             for f in floods if f[0].startswith("paced:")],
+              "warnings": warnings}
     with open(out, "w") as f:
         json.dump(report, f, indent=1)
     print(f"written to {out}")
+    for w in warnings:
+        print(f"bench: {w}", file=sys.stderr)
+    return 1 if warnings else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

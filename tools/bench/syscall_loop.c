@@ -7,8 +7,10 @@
  *                            a loopback UDP socket, then one recvmmsg_time32
  *                            (i386 syscall 337) receiving them; prints the
  *                            mean ns of the recvmmsg calls alone
- *   syscall_loop flood T N   (32-bit only) T threads, each N recvmmsg_time32
- *                            calls on its own empty socket (EAGAIN at once);
+ *   syscall_loop flood T N [RATE]
+ *                            (32-bit only) T threads, each N recvmmsg_time32
+ *                            calls on its own empty socket (EAGAIN at once),
+ *                            at full speed or paced to RATE calls/s in all;
  *                            prints calls per second over all threads
  */
 #define _GNU_SOURCE
@@ -89,26 +91,47 @@ static int bench_recv(int m, long n)
 
 #ifdef __i386__
 static long flood_calls;
+static double flood_interval_ns;	/* per thread; 0: full speed */
+
+/* Sleep only when more than this ahead, so that pacing costs few syscalls. */
+#define PACE_SLACK_NS	1e6
+
+static void pace(double start, long i)
+{
+	double ahead = start + i * flood_interval_ns - now_ns();
+	struct timespec ts;
+
+	if (ahead < PACE_SLACK_NS)
+		return;
+	ts.tv_sec = (time_t)(ahead / 1e9);
+	ts.tv_nsec = (long)(ahead - ts.tv_sec * 1e9);
+	nanosleep(&ts, NULL);
+}
 
 static void *flood_thread(void *arg)
 {
 	struct mmsghdr msg = { 0 };
 	int s = socket(AF_INET, SOCK_DGRAM, 0);
+	double start = now_ns();
 	long i;
 
 	(void)arg;
-	for (i = 0; i < flood_calls; i++)
+	for (i = 0; i < flood_calls; i++) {
+		if (flood_interval_ns)
+			pace(start, i);
 		syscall(337, s, &msg, 1, MSG_DONTWAIT, NULL);
+	}
 	return NULL;
 }
 
-static int bench_flood(int threads, long n)
+static int bench_flood(int threads, long n, double rate)
 {
 	pthread_t th[16];
 	double start = now_ns();
 	int i;
 
 	flood_calls = n;
+	flood_interval_ns = rate > 0 ? threads * 1e9 / rate : 0;
 	for (i = 0; i < threads; i++)
 		if (pthread_create(&th[i], NULL, flood_thread, NULL))
 			return 1;
@@ -127,9 +150,10 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "recv") && atoi(argv[2]) > 0 &&
 	    atoi(argv[2]) <= MAX_MSGS)
 		return bench_recv(atoi(argv[2]), atol(argv[3]));
-	if (argc == 4 && !strcmp(argv[1], "flood") && atoi(argv[2]) > 0 &&
-	    atoi(argv[2]) <= 16)
-		return bench_flood(atoi(argv[2]), atol(argv[3]));
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "flood") &&
+	    atoi(argv[2]) > 0 && atoi(argv[2]) <= 16)
+		return bench_flood(atoi(argv[2]), atol(argv[3]),
+				   argc == 5 ? atof(argv[4]) : 0);
 #endif
 	fprintf(stderr, "usage: see the comment at the top of syscall_loop.c\n");
 	return 2;
