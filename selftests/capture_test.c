@@ -237,6 +237,34 @@ TEST_F(dev, unmapped_mmsg_faults_at_enter_and_efault_at_exit)
 	EXPECT_EQ(-EFAULT, X(0)->call.ret);
 }
 
+/*
+ * A vector readable for its first two entries only: the kernel receives
+ * two datagrams and stops at the third entry; the enter record has the two
+ * readable headers and the fault, the exit record both messages.
+ */
+TEST_F(dev, vector_readable_in_part_is_recorded_up_to_the_fault)
+{
+	char *argv[] = { "rmt_client32", "recv", "vlen=4", "queued=2", "bad=tail",
+			 NULL };
+	struct client_report rep;
+	unsigned int i;
+
+	RUN_ONE_CALL(argv, rep, 2);
+	EXPECT_EQ(rep.mmsg, E(0)->call.args[RMT_ARG_MMSG]);
+	EXPECT_EQ(RMT_FAULT_MMSG, E(0)->call.faults);
+	ASSERT_EQ(2, E(0)->call.nr_msgs);
+	EXPECT_EQ(sizeof(*E(0)) + 2 * sizeof(E(0)->msgs[0]), E(0)->hdr.size);
+	ASSERT_EQ(2, X(0)->call.nr_msgs);
+	EXPECT_EQ(0, X(0)->call.faults);
+	for (i = 0; i < 2; i++) {
+		EXPECT_EQ(1, E(0)->msgs[i].iovlen);
+		EXPECT_EQ(1, E(0)->msgs[i].nr_iov);
+		EXPECT_NE(0, E(0)->msgs[i].iov_snap[0].base);
+		EXPECT_EQ(sizeof(struct sockaddr_in), X(0)->msgs[i].namelen);
+		EXPECT_EQ(AF_INET, ((struct sockaddr_in *)X(0)->msgs[i].name)->sin_family);
+	}
+}
+
 TEST_F(dev, unmapped_timeout_faults_at_enter_and_efault_at_exit)
 {
 	char *argv[] = { "rmt_client32", "recv", "vlen=1", "bad=timeout", NULL };

@@ -14,6 +14,8 @@
  *	  fd=N vlen=N flags=N queued=N   [5, 1, 0, 1]
  *	  timeout=SEC.NSEC   [NULL]
  *	  bad=mmsg|timeout   pass an unmapped address instead
+ *	  bad=tail   only the first `queued` entries of the vector are
+ *	             readable: the next ones are on an unmapped page
  *	  lazy=1   the mmsghdr vector lives in a fresh file mapping that no one
  *	           has touched before the call (pages not yet mapped)
  *	  threads=N   N threads, each with its own socket, one call each
@@ -218,6 +220,24 @@ static void *unmapped_address(void)
 	return p;
 }
 
+/*
+ * The first @readable entries of @msgs copied to the end of a page whose
+ * successor is inaccessible, so that entry @readable faults.
+ */
+static struct mmsghdr *tail_vector(const struct mmsghdr *msgs, unsigned int readable)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t bytes = readable * sizeof(*msgs);
+	char *p = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED || bytes > (size_t)page ||
+	    mprotect(p + page, page, PROT_NONE))
+		return NULL;
+	memcpy(p + page - bytes, msgs, bytes);
+	return (struct mmsghdr *)(p + page - bytes);
+}
+
 static int prepare(struct call *c, int fd)
 {
 	static struct mmsghdr vector[MAX_VLEN];
@@ -239,6 +259,11 @@ static int prepare(struct call *c, int fd)
 	}
 	if (o.lazy) {
 		msgs = lazy_vector(msgs, MAX_VLEN * sizeof(*msgs));
+		if (!msgs)
+			return -1;
+	}
+	if (o.bad && !strcmp(o.bad, "tail")) {
+		msgs = tail_vector(msgs, o.queued);
 		if (!msgs)
 			return -1;
 	}
