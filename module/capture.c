@@ -24,7 +24,6 @@
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
-#include <net/compat.h>
 #include <asm/syscall.h>
 
 #include "buffer.h"
@@ -51,12 +50,10 @@ static bool rmt_gate_open;
 
 /*
  * Records are assembled in a per-CPU scratch area, too large for the stack,
- * with preemption disabled, before the kfifo is touched; @vec holds the
- * entries of the call's vector read in one go.
+ * with preemption disabled, before the kfifo is touched.
  */
 struct rmt_scratch {
 	u64 data[RMT_RECORD_MAX_SIZE / sizeof(u64)];
-	struct compat_mmsghdr vec[RMT_SNAPLEN_MAX];
 };
 
 static struct rmt_scratch __percpu *rmt_scratch;
@@ -102,14 +99,13 @@ static __always_inline bool rmt_classify(struct pt_regs *regs, long nr,
 }
 
 /*
- * Fill @scratch with the whole record, its size included. Returns false,
- * with the record half made, when the call's fd does not pass filter @kf.
+ * Fill @buf with the whole record, its size included. Returns false, with
+ * the record half made, when the call's fd does not pass filter @kf.
  */
-static bool rmt_build(struct rmt_scratch *scratch, struct pt_regs *regs,
-		      const struct rmt_call *what, u16 type, long ret,
-		      const struct rmt_kfilter *kf)
+static bool rmt_build(void *buf, struct pt_regs *regs, const struct rmt_call *what,
+		      u16 type, long ret, const struct rmt_kfilter *kf)
 {
-	struct rmt_enter_record *rec = (void *)scratch->data;
+	struct rmt_enter_record *rec = buf;
 	struct rmt_call *call = &rec->call;
 	unsigned int snaplen = READ_ONCE(rmt_snaplen);
 	unsigned int n;
@@ -124,13 +120,13 @@ static bool rmt_build(struct rmt_scratch *scratch, struct pt_regs *regs,
 	rmt_snap_task(&rec->task);
 	rmt_snap_timeout(call, false);
 	if (type == RMT_REC_ENTER) {
-		n = rmt_snap_enter_msgs(call, rec->msgs, snaplen, scratch->vec, false);
+		n = rmt_snap_enter_msgs(call, rec->msgs, snaplen, false);
 		rec->hdr.size = struct_size(rec, msgs, n);
 	} else {
-		struct rmt_exit_record *x = (void *)scratch->data;
+		struct rmt_exit_record *x = buf;
 
 		call->ret = ret;
-		n = rmt_snap_exit_msgs(call, x->msgs, snaplen, scratch->vec, false);
+		n = rmt_snap_exit_msgs(call, x->msgs, snaplen, false);
 		rec->hdr.size = struct_size(x, msgs, n);
 	}
 	return true;
@@ -155,9 +151,9 @@ static void rmt_prefault(struct pt_regs *regs, const struct rmt_call *what,
 	rmt_snap_args(&call, regs, true);
 	rmt_snap_timeout(&call, true);
 	if (type == RMT_REC_ENTER)
-		rmt_snap_enter_msgs(&call, NULL, snaplen, NULL, true);
+		rmt_snap_enter_msgs(&call, NULL, snaplen, true);
 	else
-		rmt_snap_exit_msgs(&call, NULL, snaplen, NULL, true);
+		rmt_snap_exit_msgs(&call, NULL, snaplen, true);
 }
 
 static bool rmt_task_passes(void)
@@ -179,7 +175,6 @@ static void rmt_capture(struct pt_regs *regs, const struct rmt_call *what,
 {
 	const struct rmt_kfilter *kf;
 	struct rmt_enter_record *rec;
-	struct rmt_scratch *scratch;
 
 	if (preemptible()) {
 		/* Skip the faulting walk for calls the filter leaves out. */
@@ -198,9 +193,8 @@ static void rmt_capture(struct pt_regs *regs, const struct rmt_call *what,
 	rcu_read_lock();
 	rmt_count_inc(type, RMT_COUNT_SEEN);
 	kf = rmt_filter_current();
-	scratch = this_cpu_ptr(rmt_scratch);
-	rec = (void *)scratch->data;
-	if (!rmt_filter_task(kf) || !rmt_build(scratch, regs, what, type, ret, kf)) {
+	rec = (void *)this_cpu_ptr(rmt_scratch)->data;
+	if (!rmt_filter_task(kf) || !rmt_build(rec, regs, what, type, ret, kf)) {
 		rmt_count_inc(type, RMT_COUNT_FILTERED);
 	} else {
 		if (rec->call.faults)

@@ -135,71 +135,41 @@ static bool rmt_read_mmsghdr(struct compat_mmsghdr *mh, const struct rmt_call *c
 	return rmt_read_user(mh, uaddr, sizeof(*mh), may_fault);
 }
 
-/*
- * The first @n entries of the vector in one read into @vec, where it can
- * be done and they are all readable: one user access instead of @n.
- * NULL otherwise, and the caller reads entry by entry up to the fault.
- */
-static const struct compat_mmsghdr *rmt_read_vector(struct compat_mmsghdr *vec,
-						    const struct rmt_call *call,
-						    unsigned int n)
-{
-	if (!vec || n < 2 ||
-	    !rmt_read_user(vec, call->args[RMT_ARG_MMSG], n * sizeof(*vec), false))
-		return NULL;
-	return vec;
-}
-
-/* Entry @i: from @batch when there is one, else read into @one. */
-static const struct compat_mmsghdr *rmt_mmsghdr(const struct compat_mmsghdr *batch,
-						struct compat_mmsghdr *one,
-						const struct rmt_call *call,
-						unsigned int i, bool may_fault)
-{
-	if (batch)
-		return &batch[i];
-	return rmt_read_mmsghdr(one, call, i, may_fault) ? one : NULL;
-}
-
 unsigned int rmt_snap_enter_msgs(struct rmt_call *call,
 				 struct rmt_msg_enter *msgs,
-				 unsigned int snaplen,
-				 struct compat_mmsghdr *vec, bool may_fault)
+				 unsigned int snaplen, bool may_fault)
 {
 	u32 vlen = call->args[RMT_ARG_VLEN];
 	unsigned int n = min(vlen, snaplen), i;
-	const struct compat_mmsghdr *batch = rmt_read_vector(vec, call, n);
 
 	if (vlen > snaplen)
 		call->flags |= RMT_CALL_TRUNCATED;
 	for (i = 0; i < n; i++) {
 		struct compat_iovec iov[RMT_MAX_IOV];
 		struct rmt_msg_enter *m = msgs ? &msgs[i] : NULL;
-		const struct compat_mmsghdr *mh;
-		struct compat_mmsghdr one;
+		struct compat_mmsghdr mh;
 		unsigned int j, nr_iov;
 
-		mh = rmt_mmsghdr(batch, &one, call, i, may_fault);
-		if (!mh) {
+		if (!rmt_read_mmsghdr(&mh, call, i, may_fault)) {
 			call->faults |= RMT_FAULT_MMSG;
 			break;
 		}
 		if (!m)
 			goto iovecs;
 		memset(m, 0, sizeof(*m));
-		m->name = mh->msg_hdr.msg_name;
-		m->namelen = mh->msg_hdr.msg_namelen;
-		m->iov = mh->msg_hdr.msg_iov;
-		m->iovlen = mh->msg_hdr.msg_iovlen;
-		m->control = mh->msg_hdr.msg_control;
-		m->controllen = mh->msg_hdr.msg_controllen;
-		m->flags = mh->msg_hdr.msg_flags;
-		m->len = mh->msg_len;
+		m->name = mh.msg_hdr.msg_name;
+		m->namelen = mh.msg_hdr.msg_namelen;
+		m->iov = mh.msg_hdr.msg_iov;
+		m->iovlen = mh.msg_hdr.msg_iovlen;
+		m->control = mh.msg_hdr.msg_control;
+		m->controllen = mh.msg_hdr.msg_controllen;
+		m->flags = mh.msg_hdr.msg_flags;
+		m->len = mh.msg_len;
 iovecs:
-		nr_iov = min_t(u32, mh->msg_hdr.msg_iovlen, RMT_MAX_IOV);
+		nr_iov = min_t(u32, mh.msg_hdr.msg_iovlen, RMT_MAX_IOV);
 		if (!nr_iov)
 			continue;
-		if (!rmt_read_user(iov, mh->msg_hdr.msg_iov, nr_iov * sizeof(iov[0]),
+		if (!rmt_read_user(iov, mh.msg_hdr.msg_iov, nr_iov * sizeof(iov[0]),
 				   may_fault)) {
 			call->faults |= RMT_FAULT_IOV;
 			continue;
@@ -218,10 +188,8 @@ iovecs:
 
 unsigned int rmt_snap_exit_msgs(struct rmt_call *call,
 				struct rmt_msg_exit *msgs,
-				unsigned int snaplen,
-				struct compat_mmsghdr *vec, bool may_fault)
+				unsigned int snaplen, bool may_fault)
 {
-	const struct compat_mmsghdr *batch;
 	unsigned int n, i;
 
 	if (call->ret <= 0)
@@ -229,30 +197,27 @@ unsigned int rmt_snap_exit_msgs(struct rmt_call *call,
 	n = min_t(s64, call->ret, snaplen);
 	if (call->ret > snaplen)
 		call->flags |= RMT_CALL_TRUNCATED;
-	batch = rmt_read_vector(vec, call, n);
 	for (i = 0; i < n; i++) {
 		u8 name[RMT_NAME_BYTES] = { 0 };
-		const struct compat_mmsghdr *mh;
-		struct compat_mmsghdr one;
+		struct compat_mmsghdr mh;
 		u32 take;
 
-		mh = rmt_mmsghdr(batch, &one, call, i, may_fault);
-		if (!mh) {
+		if (!rmt_read_mmsghdr(&mh, call, i, may_fault)) {
 			call->faults |= RMT_FAULT_MMSG;
 			break;
 		}
-		take = mh->msg_hdr.msg_namelen < 0 ? 0 :
-		       min_t(u32, mh->msg_hdr.msg_namelen, RMT_NAME_BYTES);
-		if (take && mh->msg_hdr.msg_name &&
-		    !rmt_read_user(name, mh->msg_hdr.msg_name, take, may_fault)) {
+		take = mh.msg_hdr.msg_namelen < 0 ? 0 :
+		       min_t(u32, mh.msg_hdr.msg_namelen, RMT_NAME_BYTES);
+		if (take && mh.msg_hdr.msg_name &&
+		    !rmt_read_user(name, mh.msg_hdr.msg_name, take, may_fault)) {
 			call->faults |= RMT_FAULT_NAME;
 			memset(name, 0, sizeof(name));
 		}
 		if (!msgs)
 			continue;
-		msgs[i].len = mh->msg_len;
-		msgs[i].flags = mh->msg_hdr.msg_flags;
-		msgs[i].namelen = mh->msg_hdr.msg_namelen;
+		msgs[i].len = mh.msg_len;
+		msgs[i].flags = mh.msg_hdr.msg_flags;
+		msgs[i].namelen = mh.msg_hdr.msg_namelen;
 		msgs[i].reserved = 0;
 		memcpy(msgs[i].name, name, sizeof(name));
 	}

@@ -6,27 +6,22 @@
  * sleep, a non-faulting one where it may not. A part that cannot be read
  * sets its RMT_FAULT_* bit and is left zeroed. With @msgs NULL the
  * message functions only read (to make the memory resident) and keep
- * nothing. @vec, when given (non-faulting reads only), has room for
- * RMT_SNAPLEN_MAX entries of the vector: the message functions then read
- * the entries they need in one access where they can.
+ * nothing.
  */
 #ifndef RMT_SNAPSHOT_H
 #define RMT_SNAPSHOT_H
 
 #include <linux/ptrace.h>
 #include <linux/recvmmsg_trace.h>
-#include <net/compat.h>
 
 void rmt_snap_task(struct rmt_task *task);
 void rmt_snap_args(struct rmt_call *call, struct pt_regs *regs, bool may_fault);
 void rmt_snap_timeout(struct rmt_call *call, bool may_fault);
 unsigned int rmt_snap_enter_msgs(struct rmt_call *call,
 				 struct rmt_msg_enter *msgs,
-				 unsigned int snaplen,
-				 struct compat_mmsghdr *vec, bool may_fault);
+				 unsigned int snaplen, bool may_fault);
 unsigned int rmt_snap_exit_msgs(struct rmt_call *call,
 				struct rmt_msg_exit *msgs,
-				unsigned int snaplen,
-				struct compat_mmsghdr *vec, bool may_fault);
+				unsigned int snaplen, bool may_fault);
 
 #endif /* RMT_SNAPSHOT_H */
