@@ -134,3 +134,45 @@ int rmt_format_source(char *buf, size_t len, const uint8_t *name, uint32_t namel
 	}
 	return 0;
 }
+
+/* The letter of C's escape for @c, or 0 when it has none. */
+static char rmt_escape_letter(uint8_t c)
+{
+	switch (c) {
+	case '\\': return '\\';
+	case '"': return '"';
+	case '\a': return 'a';
+	case '\b': return 'b';
+	case '\t': return 't';
+	case '\n': return 'n';
+	case '\v': return 'v';
+	case '\f': return 'f';
+	case '\r': return 'r';
+	default: return 0;
+	}
+}
+
+char *rmt_escape(char *dst, const uint8_t *src, size_t len)
+{
+	char *p = dst;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		uint8_t c = src[i];
+		char letter = rmt_escape_letter(c);
+
+		if (letter) {
+			*p++ = '\\';
+			*p++ = letter;
+		} else if (c < 0x20 || c >= 0x7f) {
+			*p++ = '\\';
+			*p++ = (char)('0' + (c >> 6));
+			*p++ = (char)('0' + ((c >> 3) & 7));
+			*p++ = (char)('0' + (c & 7));
+		} else {
+			*p++ = (char)c;
+		}
+	}
+	*p = '\0';
+	return dst;
+}

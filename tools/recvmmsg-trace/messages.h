@@ -41,4 +41,13 @@ size_t rmt_fault_names(uint32_t faults, const char **names);
  */
 int rmt_format_source(char *buf, size_t len, const uint8_t *name, uint32_t namelen);
 
+/*
+ * @len bytes as text safe for one line of a terminal or a log: a backslash,
+ * a double quote, control bytes and bytes from 0x7f on become C escapes
+ * (\\, \", \a, \b, \t, \n, \v, \f, \r, else three octal digits), as
+ * strace writes strings. @dst needs room for 4 * @len + 1 bytes; returns @dst.
+ */
+#define RMT_ESCAPED_SIZE(len)	(4 * (len) + 1)
+char *rmt_escape(char *dst, const uint8_t *src, size_t len);
+
 #endif /* RMT_MESSAGES_H */

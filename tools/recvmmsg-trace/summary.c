@@ -169,10 +169,11 @@ static void rmt_print_table(FILE *f, struct rmt_proc_stats **procs, size_t n,
 		"calls", "messages", "bytes", "errors", "p50 usec", "p99 usec");
 	for (i = 0; i < n; i++) {
 		const struct rmt_proc_stats *p = procs[i];
+		char comm[RMT_ESCAPED_SIZE(RMT_COMM_LEN)];
 
-		fprintf(f, "%8" PRIu32 " %-16.*s %10" PRIu64 " %10" PRIu64 " %14" PRIu64
-			" %8" PRIu64, p->tgid, (int)strnlen(p->comm, RMT_COMM_LEN),
-			p->comm, p->calls, p->messages, p->bytes, p->errors);
+		rmt_escape(comm, (const uint8_t *)p->comm, strnlen(p->comm, RMT_COMM_LEN));
+		fprintf(f, "%8" PRIu32 " %-16s %10" PRIu64 " %10" PRIu64 " %14" PRIu64
+			" %8" PRIu64, p->tgid, comm, p->calls, p->messages, p->bytes, p->errors);
 		rmt_print_usec(f, p, 50);
 		rmt_print_usec(f, p, 99);
 		fputc('\n', f);

@@ -81,15 +81,17 @@ static void rmt_print_prefix(FILE *f, const struct rmt_output *o,
 			     const struct rmt_task *task)
 {
 	int64_t ns = (int64_t)hdr->time_ns + o->epoch_offset_ns;
+	char comm[RMT_ESCAPED_SIZE(RMT_COMM_LEN)];
 	time_t sec = ns / 1000000000;
 	struct tm tm;
 	char hms[16];
 
 	localtime_r(&sec, &tm);
 	strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
-	fprintf(f, "%s.%06ld cpu%u %u/%u %.*s ", hms,
-		(long)(ns % 1000000000 / 1000), hdr->cpu, task->tgid, task->tid,
-		RMT_COMM_LEN, task->comm);
+	/* A task names itself: it must not be able to break the line. */
+	rmt_escape(comm, (const uint8_t *)task->comm, strnlen(task->comm, RMT_COMM_LEN));
+	fprintf(f, "%s.%06ld cpu%u %u/%u %s ", hms,
+		(long)(ns % 1000000000 / 1000), hdr->cpu, task->tgid, task->tid, comm);
 }
 
 static void rmt_print_timespec(FILE *f, const struct rmt_call *call)
@@ -102,7 +104,7 @@ static void rmt_print_timespec(FILE *f, const struct rmt_call *call)
 static void rmt_print_sockaddr(FILE *f, const uint8_t *name, uint32_t namelen)
 {
 	uint32_t have = namelen < RMT_NAME_BYTES ? namelen : RMT_NAME_BYTES;
-	char addr[INET6_ADDRSTRLEN], src[128];
+	char addr[INET6_ADDRSTRLEN], path[RMT_ESCAPED_SIZE(RMT_NAME_BYTES)];
 	struct sockaddr_in6 sin6;
 	struct sockaddr_in sin;
 	sa_family_t family;
@@ -120,12 +122,20 @@ static void rmt_print_sockaddr(FILE *f, const uint8_t *name, uint32_t namelen)
 			"inet_pton(AF_INET6, \"%s\", &sin6_addr), sin6_scope_id=%u}",
 			ntohs(sin6.sin6_port), ntohl(sin6.sin6_flowinfo), addr,
 			sin6.sin6_scope_id);
-	} else if (family == AF_UNIX) {
-		if (rmt_format_source(src, sizeof(src), name, namelen))
-			fprintf(f, "{sa_family=AF_UNIX, sun_path=\"%s\"%s}", src,
-				namelen > RMT_NAME_BYTES ? "..." : "");
+	} else if (family == AF_UNIX && have > sizeof(family)) {
+		const uint8_t *p = name + sizeof(family);
+		size_t len = have - sizeof(family);
+		/* An abstract name starts with a NUL byte and is not terminated. */
+		int abstract = p[0] == '\0';
+
+		if (abstract)
+			rmt_escape(path, p + 1, len - 1);
 		else
-			fputs("{sa_family=AF_UNIX}", f);
+			rmt_escape(path, p, strnlen((const char *)p, len));
+		fprintf(f, "{sa_family=AF_UNIX, sun_path=\"%s%s\"%s}", abstract ? "@" : "",
+			path, namelen > RMT_NAME_BYTES ? "..." : "");
+	} else if (family == AF_UNIX) {
+		fputs("{sa_family=AF_UNIX}", f);
 	} else {
 		fprintf(f, "{sa_family=%u}", family);
 	}

@@ -539,4 +539,32 @@ TEST_F(utc, summary_counts_per_process_with_percentiles)
 	free(out);
 }
 
+/*
+ * Bytes a task controls (its comm, a unix socket path) cannot break a text
+ * line or a summary row: they come out as strace's C escapes.
+ */
+TEST_F(utc, text_escapes_comm_and_unix_paths)
+{
+	struct sockaddr_un path = { .sun_family = AF_UNIX, .sun_path = "/r\"q\\\n\t\xc3" };
+	struct sockaddr_un abstract = { .sun_family = AF_UNIX, .sun_path = "\0a\0b" };
+	char *out, *line;
+	int lines = 0;
+
+	put_call_from(&self->s, 1 * SEC, 42, "x\ny\033z", &path, sizeof(sa_family_t) + 8, 0);
+	put_call_from(&self->s, 2 * SEC, 43, "a b", &abstract, sizeof(sa_family_t) + 4, 0);
+	out = render(&self->s, 0, &self->nrec, &self->t);
+	EXPECT_NE(NULL, strstr(out, " 42/42 x\\ny\\033z recvmmsg_time32(")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "sun_path=\"/r\\\"q\\\\\\n\\t\\303\"}")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, " 43/43 a b recvmmsg_time32(")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "sun_path=\"@a\\000b\"}")) TH_LOG("%s", out);
+	for (line = out; (line = strchr(line, '\n')); line++)
+		lines++;
+	EXPECT_EQ(2, lines);
+	free(out);
+
+	out = render_summary(&self->s, 0);
+	EXPECT_NE(NULL, strstr(out, "\n      42 x\\ny\\033z " "                1 ")) TH_LOG("%s", out);
+	free(out);
+}
+
 TEST_HARNESS_MAIN
