@@ -11,17 +11,17 @@
 #include "messages.h"
 #include "output.h"
 
-static void rmt_arg(struct rmt_jw *w, const char *head, uint64_t value, int is_signed)
+static void rmt_arg(struct rmt_outbuf *w, const char *head, uint64_t value, int is_signed)
 {
-	rmt_jw_raw(w, head, strlen(head));
+	rmt_ob_raw(w, head, strlen(head));
 	if (is_signed)
-		rmt_jw_i64(w, (int32_t)value);
+		rmt_ob_i64(w, (int32_t)value);
 	else
-		rmt_jw_u64(w, value);
-	rmt_jw_lit(w, "}");
+		rmt_ob_u64(w, value);
+	rmt_ob_lit(w, "}");
 }
 
-static void rmt_args(struct rmt_jw *w, const struct rmt_call *call)
+static void rmt_args(struct rmt_outbuf *w, const struct rmt_call *call)
 {
 	const __u64 *a = call->args;
 
@@ -37,85 +37,85 @@ static void rmt_args(struct rmt_jw *w, const struct rmt_call *call)
 		",{\"name\":\"timeout\",\"type\":\"struct __kernel_timespec*\",\"value\":" :
 		",{\"name\":\"timeout\",\"type\":\"struct old_timespec32*\",\"value\":",
 		a[RMT_ARG_TIMEOUT], 0);
-	rmt_jw_lit(w, "]");
+	rmt_ob_lit(w, "]");
 }
 
 /* ,"KEY":{"tv_sec":S,"tv_nsec":N} or ,"KEY":null */
-static void rmt_timespec(struct rmt_jw *w, const char *key, const struct rmt_call *call)
+static void rmt_timespec(struct rmt_outbuf *w, const char *key, const struct rmt_call *call)
 {
-	rmt_jw_raw(w, key, strlen(key));
+	rmt_ob_raw(w, key, strlen(key));
 	if (!call || !(call->flags & RMT_CALL_TIMEOUT)) {
-		rmt_jw_lit(w, "null");
+		rmt_ob_lit(w, "null");
 		return;
 	}
-	rmt_jw_lit(w, "{\"tv_sec\":");
-	rmt_jw_i64(w, call->timeout_sec);
-	rmt_jw_lit(w, ",\"tv_nsec\":");
-	rmt_jw_i64(w, call->timeout_nsec);
-	rmt_jw_lit(w, "}");
+	rmt_ob_lit(w, "{\"tv_sec\":");
+	rmt_ob_i64(w, call->timeout_sec);
+	rmt_ob_lit(w, ",\"tv_nsec\":");
+	rmt_ob_i64(w, call->timeout_nsec);
+	rmt_ob_lit(w, "}");
 }
 
-static void rmt_message(struct rmt_jw *w, const struct rmt_msg_view *v)
+static void rmt_message(struct rmt_outbuf *w, const struct rmt_msg_view *v)
 {
 	const struct rmt_msg_enter *in = v->in;
 	const struct rmt_msg_exit *out = v->out;
 	char source[128];
 	__u32 j;
 
-	rmt_jw_lit(w, "{\"msg_namelen\":");
-	rmt_jw_u64(w, out ? out->namelen : in->namelen);
-	rmt_jw_lit(w, ",\"msg_iovlen\":");
+	rmt_ob_lit(w, "{\"msg_namelen\":");
+	rmt_ob_u64(w, out ? out->namelen : in->namelen);
+	rmt_ob_lit(w, ",\"msg_iovlen\":");
 	if (in)
-		rmt_jw_u64(w, in->iovlen);
+		rmt_ob_u64(w, in->iovlen);
 	else
-		rmt_jw_lit(w, "null");
-	rmt_jw_lit(w, ",\"msg_controllen\":");
+		rmt_ob_lit(w, "null");
+	rmt_ob_lit(w, ",\"msg_controllen\":");
 	if (in)
-		rmt_jw_u64(w, in->controllen);
+		rmt_ob_u64(w, in->controllen);
 	else
-		rmt_jw_lit(w, "null");
-	rmt_jw_lit(w, ",\"msg_flags\":");
-	rmt_jw_u64(w, out ? out->flags : in->flags);
-	rmt_jw_lit(w, ",\"msg_len\":");
-	rmt_jw_u64(w, out ? out->len : in->len);
-	rmt_jw_lit(w, ",\"iov\":");
+		rmt_ob_lit(w, "null");
+	rmt_ob_lit(w, ",\"msg_flags\":");
+	rmt_ob_u64(w, out ? out->flags : in->flags);
+	rmt_ob_lit(w, ",\"msg_len\":");
+	rmt_ob_u64(w, out ? out->len : in->len);
+	rmt_ob_lit(w, ",\"iov\":");
 	if (in) {
-		rmt_jw_lit(w, "[");
+		rmt_ob_lit(w, "[");
 		for (j = 0; j < in->nr_iov; j++) {
 			if (j)
-				rmt_jw_lit(w, ",");
-			rmt_jw_lit(w, "{\"iov_base\":");
-			rmt_jw_u64(w, in->iov_snap[j].base);
-			rmt_jw_lit(w, ",\"iov_len\":");
-			rmt_jw_u64(w, in->iov_snap[j].len);
-			rmt_jw_lit(w, "}");
+				rmt_ob_lit(w, ",");
+			rmt_ob_lit(w, "{\"iov_base\":");
+			rmt_ob_u64(w, in->iov_snap[j].base);
+			rmt_ob_lit(w, ",\"iov_len\":");
+			rmt_ob_u64(w, in->iov_snap[j].len);
+			rmt_ob_lit(w, "}");
 		}
-		rmt_jw_lit(w, "]");
+		rmt_ob_lit(w, "]");
 	} else {
-		rmt_jw_lit(w, "null");
+		rmt_ob_lit(w, "null");
 	}
-	rmt_jw_lit(w, ",\"source\":");
+	rmt_ob_lit(w, ",\"source\":");
 	if (out && rmt_format_source(source, sizeof(source), out->name, out->namelen))
 		rmt_jw_str(w, source, strlen(source));
 	else
-		rmt_jw_lit(w, "null");
-	rmt_jw_lit(w, "}");
+		rmt_ob_lit(w, "null");
+	rmt_ob_lit(w, "}");
 }
 
-static void rmt_faults(struct rmt_jw *w, const struct rmt_pair *pair)
+static void rmt_faults(struct rmt_outbuf *w, const struct rmt_pair *pair)
 {
 	uint32_t faults = (pair->enter ? pair->enter->call.faults : 0) |
 			  (pair->exit ? pair->exit->call.faults : 0);
 	const char *names[32];
 	size_t n = rmt_fault_names(faults, names), i;
 
-	rmt_jw_lit(w, ",\"faults\":[");
+	rmt_ob_lit(w, ",\"faults\":[");
 	for (i = 0; i < n; i++) {
 		if (i)
-			rmt_jw_lit(w, ",");
+			rmt_ob_lit(w, ",");
 		rmt_jw_str(w, names[i], strlen(names[i]));
 	}
-	rmt_jw_lit(w, "]");
+	rmt_ob_lit(w, "]");
 }
 
 static void rmt_json_call(void *ctx, const struct rmt_pair *pair)
@@ -124,7 +124,7 @@ static void rmt_json_call(void *ctx, const struct rmt_pair *pair)
 	const struct rmt_enter_record *e = pair->enter;
 	const struct rmt_exit_record *x = pair->exit;
 	struct rmt_msg_view views[RMT_SNAPLEN_MAX];
-	struct rmt_jw *w = &o->jw;
+	struct rmt_outbuf *w = &o->buf;
 	const char *name;
 	size_t n, i;
 	int more;
@@ -134,76 +134,76 @@ static void rmt_json_call(void *ctx, const struct rmt_pair *pair)
 		return;
 
 	name = rmt_syscall_name(e->call.syscall_nr);
-	rmt_jw_lit(w, "{\"timestamp\":");
-	rmt_jw_i64(w, (int64_t)e->hdr.time_ns + o->epoch_offset_ns);
-	rmt_jw_lit(w, ",\"processorId\":");
-	rmt_jw_u64(w, e->hdr.cpu);
-	rmt_jw_lit(w, ",\"processId\":");
-	rmt_jw_u64(w, e->task.ns_tgid);
-	rmt_jw_lit(w, ",\"threadId\":");
-	rmt_jw_u64(w, e->task.ns_tid);
-	rmt_jw_lit(w, ",\"hostProcessId\":");
-	rmt_jw_u64(w, e->task.tgid);
-	rmt_jw_lit(w, ",\"hostThreadId\":");
-	rmt_jw_u64(w, e->task.tid);
-	rmt_jw_lit(w, ",\"userId\":");
-	rmt_jw_u64(w, e->task.uid);
-	rmt_jw_lit(w, ",\"cgroupId\":");
-	rmt_jw_u64(w, e->task.cgroup_id);
-	rmt_jw_lit(w, ",\"processName\":");
+	rmt_ob_lit(w, "{\"timestamp\":");
+	rmt_ob_i64(w, (int64_t)e->hdr.time_ns + o->epoch_offset_ns);
+	rmt_ob_lit(w, ",\"processorId\":");
+	rmt_ob_u64(w, e->hdr.cpu);
+	rmt_ob_lit(w, ",\"processId\":");
+	rmt_ob_u64(w, e->task.ns_tgid);
+	rmt_ob_lit(w, ",\"threadId\":");
+	rmt_ob_u64(w, e->task.ns_tid);
+	rmt_ob_lit(w, ",\"hostProcessId\":");
+	rmt_ob_u64(w, e->task.tgid);
+	rmt_ob_lit(w, ",\"hostThreadId\":");
+	rmt_ob_u64(w, e->task.tid);
+	rmt_ob_lit(w, ",\"userId\":");
+	rmt_ob_u64(w, e->task.uid);
+	rmt_ob_lit(w, ",\"cgroupId\":");
+	rmt_ob_u64(w, e->task.cgroup_id);
+	rmt_ob_lit(w, ",\"processName\":");
 	rmt_jw_str(w, e->task.comm, strnlen(e->task.comm, RMT_COMM_LEN));
-	rmt_jw_lit(w, ",\"eventName\":");
+	rmt_ob_lit(w, ",\"eventName\":");
 	rmt_jw_str(w, name, strlen(name));
-	rmt_jw_lit(w, ",\"syscall\":");
+	rmt_ob_lit(w, ",\"syscall\":");
 	rmt_jw_str(w, name, strlen(name));
-	rmt_jw_lit(w, ",\"argsNum\":");
-	rmt_jw_u64(w, RMT_NR_ARGS);
-	rmt_jw_lit(w, ",\"returnValue\":");
+	rmt_ob_lit(w, ",\"argsNum\":");
+	rmt_ob_u64(w, RMT_NR_ARGS);
+	rmt_ob_lit(w, ",\"returnValue\":");
 	if (x)
-		rmt_jw_i64(w, x->call.ret);
+		rmt_ob_i64(w, x->call.ret);
 	else
-		rmt_jw_lit(w, "null");
-	rmt_jw_lit(w, ",\"contextFlags\":{\"isCompat\":true},");
+		rmt_ob_lit(w, "null");
+	rmt_ob_lit(w, ",\"contextFlags\":{\"isCompat\":true},");
 	rmt_args(w, &e->call);
-	rmt_jw_lit(w, ",\"durationNs\":");
+	rmt_ob_lit(w, ",\"durationNs\":");
 	if (x)
-		rmt_jw_i64(w, (int64_t)(x->hdr.time_ns - e->hdr.time_ns));
+		rmt_ob_i64(w, (int64_t)(x->hdr.time_ns - e->hdr.time_ns));
 	else
-		rmt_jw_lit(w, "null");
+		rmt_ob_lit(w, "null");
 	if (e->call.via == RMT_VIA_SOCKETCALL)
-		rmt_jw_lit(w, ",\"via\":\"socketcall\"");
+		rmt_ob_lit(w, ",\"via\":\"socketcall\"");
 	else
-		rmt_jw_lit(w, ",\"via\":\"syscall\"");
+		rmt_ob_lit(w, ",\"via\":\"syscall\"");
 	rmt_timespec(w, ",\"timeout\":", &e->call);
 	rmt_timespec(w, ",\"timeoutAfter\":", x ? &x->call : NULL);
-	rmt_jw_lit(w, ",\"messages\":[");
+	rmt_ob_lit(w, ",\"messages\":[");
 	n = rmt_pair_messages(pair, views, &more);
 	for (i = 0; i < n; i++) {
 		if (i)
-			rmt_jw_lit(w, ",");
+			rmt_ob_lit(w, ",");
 		rmt_message(w, &views[i]);
 	}
-	rmt_jw_lit(w, "]");
+	rmt_ob_lit(w, "]");
 	if (more)
-		rmt_jw_lit(w, ",\"truncated\":true");
+		rmt_ob_lit(w, ",\"truncated\":true");
 	else
-		rmt_jw_lit(w, ",\"truncated\":false");
+		rmt_ob_lit(w, ",\"truncated\":false");
 	rmt_faults(w, pair);
-	rmt_jw_lit(w, "}\n");
+	rmt_ob_lit(w, "}\n");
 }
 
 static void rmt_json_lost(void *ctx, const struct rmt_lost_record *lost)
 {
 	struct rmt_output *o = ctx;
-	struct rmt_jw *w = &o->jw;
+	struct rmt_outbuf *w = &o->buf;
 
-	rmt_jw_lit(w, "{\"timestamp\":");
-	rmt_jw_i64(w, (int64_t)lost->hdr.time_ns + o->epoch_offset_ns);
-	rmt_jw_lit(w, ",\"processorId\":");
-	rmt_jw_u64(w, lost->hdr.cpu);
-	rmt_jw_lit(w, ",\"eventName\":\"lost\",\"count\":");
-	rmt_jw_u64(w, lost->count);
-	rmt_jw_lit(w, "}\n");
+	rmt_ob_lit(w, "{\"timestamp\":");
+	rmt_ob_i64(w, (int64_t)lost->hdr.time_ns + o->epoch_offset_ns);
+	rmt_ob_lit(w, ",\"processorId\":");
+	rmt_ob_u64(w, lost->hdr.cpu);
+	rmt_ob_lit(w, ",\"eventName\":\"lost\",\"count\":");
+	rmt_ob_u64(w, lost->count);
+	rmt_ob_lit(w, "}\n");
 }
 
 void rmt_json_sink(struct rmt_sink *sink, struct rmt_output *o)
@@ -211,11 +211,5 @@ void rmt_json_sink(struct rmt_sink *sink, struct rmt_output *o)
 	sink->call = rmt_json_call;
 	sink->lost = rmt_json_lost;
 	sink->ctx = o;
-	rmt_jw_init(&o->jw, o->out);
-}
-
-void rmt_output_flush(struct rmt_output *o)
-{
-	rmt_jw_flush(&o->jw);
-	fflush(o->out);
+	rmt_ob_init(&o->buf, o->out);
 }

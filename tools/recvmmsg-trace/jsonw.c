@@ -1,76 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "jsonw.h"
 
-void rmt_jw_init(struct rmt_jw *w, FILE *out)
-{
-	w->out = out;
-	w->len = 0;
-}
-
-void rmt_jw_flush(struct rmt_jw *w)
-{
-	if (w->len)
-		fwrite(w->buf, 1, w->len, w->out);
-	w->len = 0;
-}
-
-/* Room for @n more bytes; n is at most RMT_JW_BUF. */
-static char *rmt_jw_room(struct rmt_jw *w, size_t n)
-{
-	if (RMT_JW_BUF - w->len < n)
-		rmt_jw_flush(w);
-	return w->buf + w->len;
-}
-
-void rmt_jw_raw_slow(struct rmt_jw *w, const char *s, size_t n)
-{
-	while (n) {
-		size_t chunk = n < RMT_JW_BUF ? n : RMT_JW_BUF;
-
-		memcpy(rmt_jw_room(w, chunk), s, chunk);
-		w->len += chunk;
-		s += chunk;
-		n -= chunk;
-	}
-}
-
-void rmt_jw_u64(struct rmt_jw *w, uint64_t v)
-{
-	/* Two digits per division: half the divisions of one at a time. */
-	static const char pairs[] =
-		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-		"8081828384858687888990919293949596979899";
-	char tmp[20], *p = tmp + sizeof(tmp);
-	size_t n;
-
-	while (v >= 100) {
-		p -= 2;
-		memcpy(p, pairs + 2 * (v % 100), 2);
-		v /= 100;
-	}
-	if (v >= 10) {
-		p -= 2;
-		memcpy(p, pairs + 2 * v, 2);
-	} else {
-		*--p = (char)('0' + v);
-	}
-	n = (size_t)(tmp + sizeof(tmp) - p);
-	memcpy(rmt_jw_room(w, n), p, n);
-	w->len += n;
-}
-
-void rmt_jw_i64(struct rmt_jw *w, int64_t v)
-{
-	if (v < 0) {
-		rmt_jw_lit(w, "-");
-		/* Negate in unsigned arithmetic: INT64_MIN has no positive twin. */
-		rmt_jw_u64(w, 0 - (uint64_t)v);
-		return;
-	}
-	rmt_jw_u64(w, (uint64_t)v);
-}
-
 /* Length of the valid UTF-8 sequence at @s (at most @n bytes), or 0. */
 static size_t rmt_utf8_len(const unsigned char *s, size_t n)
 {
@@ -103,17 +33,17 @@ static size_t rmt_utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-void rmt_jw_str(struct rmt_jw *w, const char *str, size_t n)
+void rmt_jw_str(struct rmt_outbuf *w, const char *str, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
 
-	rmt_jw_lit(w, "\"");
+	rmt_ob_lit(w, "\"");
 	while (i < n) {
 		unsigned char c = s[i];
 		/* The longest thing one step writes: \u00XX. */
-		char *p = rmt_jw_room(w, 6);
+		char *p = rmt_ob_room(w, 6);
 		size_t seq;
 
 		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
@@ -156,5 +86,5 @@ void rmt_jw_str(struct rmt_jw *w, const char *str, size_t n)
 		}
 		i++;
 	}
-	rmt_jw_lit(w, "\"");
+	rmt_ob_lit(w, "\"");
 }

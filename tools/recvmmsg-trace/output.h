@@ -7,18 +7,22 @@
 #include <stdio.h>
 
 #include "calls.h"
-#include "jsonw.h"
+#include "outbuf.h"
 
 struct rmt_output {
 	FILE *out;
 	int64_t epoch_offset_ns;	/* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	int enter_only;			/* calls recorded at entry only */
-	struct rmt_jw jw;		/* JSON not yet handed to @out */
+	struct rmt_outbuf buf;		/* printed, not yet handed to @out */
 };
 
 void rmt_text_sink(struct rmt_sink *sink, struct rmt_output *o);
 void rmt_json_sink(struct rmt_sink *sink, struct rmt_output *o);
 /* Everything printed so far reaches the FILE's descriptor. */
-void rmt_output_flush(struct rmt_output *o);
+static inline void rmt_output_flush(struct rmt_output *o)
+{
+	rmt_ob_flush(&o->buf);
+	fflush(o->out);
+}
 
 #endif /* RMT_OUTPUT_H */

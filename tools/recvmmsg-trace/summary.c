@@ -194,40 +194,40 @@ static void rmt_print_json(FILE *f, struct rmt_proc_stats **procs, size_t n,
 	static const char *const keys[] = {
 		",\"calls\":", ",\"messages\":", ",\"bytes\":", ",\"errors\":",
 	};
-	struct rmt_jw w;
+	struct rmt_outbuf w;
 	size_t i, k;
 
-	rmt_jw_init(&w, f);
+	rmt_ob_init(&w, f);
 	for (i = 0; i < n; i++) {
 		const struct rmt_proc_stats *p = procs[i];
 		const uint64_t vals[] = { p->calls, p->messages, p->bytes, p->errors };
 
-		rmt_jw_lit(&w, "{\"eventName\":\"summary\",\"hostProcessId\":");
-		rmt_jw_u64(&w, p->tgid);
-		rmt_jw_lit(&w, ",\"processName\":");
+		rmt_ob_lit(&w, "{\"eventName\":\"summary\",\"hostProcessId\":");
+		rmt_ob_u64(&w, p->tgid);
+		rmt_ob_lit(&w, ",\"processName\":");
 		rmt_jw_str(&w, p->comm, strnlen(p->comm, RMT_COMM_LEN));
 		for (k = 0; k < 4; k++) {
-			rmt_jw_raw(&w, keys[k], strlen(keys[k]));
-			rmt_jw_u64(&w, vals[k]);
+			rmt_ob_raw(&w, keys[k], strlen(keys[k]));
+			rmt_ob_u64(&w, vals[k]);
 		}
-		rmt_jw_lit(&w, ",\"p50Ns\":");
+		rmt_ob_lit(&w, ",\"p50Ns\":");
 		if (p->timed)
-			rmt_jw_u64(&w, rmt_percentile(p, 50));
+			rmt_ob_u64(&w, rmt_percentile(p, 50));
 		else
-			rmt_jw_lit(&w, "null");
-		rmt_jw_lit(&w, ",\"p99Ns\":");
+			rmt_ob_lit(&w, "null");
+		rmt_ob_lit(&w, ",\"p99Ns\":");
 		if (p->timed)
-			rmt_jw_u64(&w, rmt_percentile(p, 99));
+			rmt_ob_u64(&w, rmt_percentile(p, 99));
 		else
-			rmt_jw_lit(&w, "null");
-		rmt_jw_lit(&w, "}\n");
+			rmt_ob_lit(&w, "null");
+		rmt_ob_lit(&w, "}\n");
 	}
 	if (lost) {
-		rmt_jw_lit(&w, "{\"eventName\":\"lost\",\"count\":");
-		rmt_jw_u64(&w, lost);
-		rmt_jw_lit(&w, "}\n");
+		rmt_ob_lit(&w, "{\"eventName\":\"lost\",\"count\":");
+		rmt_ob_u64(&w, lost);
+		rmt_ob_lit(&w, "}\n");
 	}
-	rmt_jw_flush(&w);
+	rmt_ob_flush(&w);
 }
 
 static void rmt_free_proc(void *p)

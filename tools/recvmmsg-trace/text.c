@@ -2,7 +2,6 @@
 /* strace-like text: one line per call. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
-#include <inttypes.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -36,32 +35,35 @@ static const struct {
 	{ MSG_CMSG_CLOEXEC, "MSG_CMSG_CLOEXEC" },
 };
 
-static void rmt_print_flags(FILE *f, unsigned int flags)
+static void rmt_print_flags(struct rmt_outbuf *w, unsigned int flags)
 {
 	const char *sep = "";
 	size_t i;
 
 	if (!flags) {
-		fputc('0', f);
+		rmt_ob_lit(w, "0");
 		return;
 	}
 	for (i = 0; i < sizeof(rmt_msg_flags) / sizeof(rmt_msg_flags[0]); i++) {
 		if (flags & rmt_msg_flags[i].bit) {
-			fprintf(f, "%s%s", sep, rmt_msg_flags[i].name);
+			rmt_ob_str(w, sep);
+			rmt_ob_str(w, rmt_msg_flags[i].name);
 			flags &= ~rmt_msg_flags[i].bit;
 			sep = "|";
 		}
 	}
-	if (flags)
-		fprintf(f, "%s%#x", sep, flags);
+	if (flags) {
+		rmt_ob_str(w, sep);
+		rmt_ob_hex(w, flags);
+	}
 }
 
-static void rmt_print_ptr(FILE *f, uint64_t p)
+static void rmt_print_ptr(struct rmt_outbuf *w, uint64_t p)
 {
 	if (p)
-		fprintf(f, "%#" PRIx64, p);
+		rmt_ob_hex(w, p);
 	else
-		fputs("NULL", f);
+		rmt_ob_lit(w, "NULL");
 }
 
 /* Kernel-internal restart codes that libc has no names for. */
@@ -76,32 +78,59 @@ static const char *rmt_errno_name(int err)
 	}
 }
 
-static void rmt_print_prefix(FILE *f, const struct rmt_output *o,
+/* "HH:MM:SS" of local time; the conversion is redone once a second. */
+static void rmt_print_hms(struct rmt_outbuf *w, time_t sec)
+{
+	static time_t cached_sec = -1;
+	static char hms[16];
+	struct tm tm;
+
+	if (sec != cached_sec) {
+		localtime_r(&sec, &tm);
+		strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+		cached_sec = sec;
+	}
+	rmt_ob_str(w, hms);
+}
+
+static void rmt_print_prefix(struct rmt_outbuf *w, const struct rmt_output *o,
 			     const struct rmt_record_header *hdr,
 			     const struct rmt_task *task)
 {
 	int64_t ns = (int64_t)hdr->time_ns + o->epoch_offset_ns;
 	char comm[RMT_ESCAPED_SIZE(RMT_COMM_LEN)];
-	time_t sec = ns / 1000000000;
-	struct tm tm;
-	char hms[16];
 
-	localtime_r(&sec, &tm);
-	strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+	rmt_print_hms(w, (time_t)(ns / 1000000000));
+	rmt_ob_lit(w, ".");
+	/* Before 1970 only in a damaged capture file: keep the sign. */
+	if (ns < 0)
+		rmt_ob_i64(w, ns % 1000000000 / 1000);
+	else
+		rmt_ob_u64_width(w, (uint64_t)(ns % 1000000000 / 1000), 6);
+	rmt_ob_lit(w, " cpu");
+	rmt_ob_u64(w, hdr->cpu);
+	rmt_ob_lit(w, " ");
+	rmt_ob_u64(w, task->tgid);
+	rmt_ob_lit(w, "/");
+	rmt_ob_u64(w, task->tid);
+	rmt_ob_lit(w, " ");
 	/* A task names itself: it must not be able to break the line. */
-	rmt_escape(comm, (const uint8_t *)task->comm, strnlen(task->comm, RMT_COMM_LEN));
-	fprintf(f, "%s.%06ld cpu%u %u/%u %s ", hms,
-		(long)(ns % 1000000000 / 1000), hdr->cpu, task->tgid, task->tid, comm);
+	rmt_ob_str(w, rmt_escape(comm, (const uint8_t *)task->comm,
+				 strnlen(task->comm, RMT_COMM_LEN)));
+	rmt_ob_lit(w, " ");
 }
 
-static void rmt_print_timespec(FILE *f, const struct rmt_call *call)
+static void rmt_print_timespec(struct rmt_outbuf *w, const struct rmt_call *call)
 {
-	fprintf(f, "{tv_sec=%" PRId64 ", tv_nsec=%" PRId64 "}",
-		(int64_t)call->timeout_sec, (int64_t)call->timeout_nsec);
+	rmt_ob_lit(w, "{tv_sec=");
+	rmt_ob_i64(w, call->timeout_sec);
+	rmt_ob_lit(w, ", tv_nsec=");
+	rmt_ob_i64(w, call->timeout_nsec);
+	rmt_ob_lit(w, "}");
 }
 
 /* strace's notation for the address families we decode. */
-static void rmt_print_sockaddr(FILE *f, const uint8_t *name, uint32_t namelen)
+static void rmt_print_sockaddr(struct rmt_outbuf *w, const uint8_t *name, uint32_t namelen)
 {
 	uint32_t have = namelen < RMT_NAME_BYTES ? namelen : RMT_NAME_BYTES;
 	char addr[INET6_ADDRSTRLEN], path[RMT_ESCAPED_SIZE(RMT_NAME_BYTES)];
@@ -113,77 +142,107 @@ static void rmt_print_sockaddr(FILE *f, const uint8_t *name, uint32_t namelen)
 	if (family == AF_INET && have >= sizeof(sin)) {
 		memcpy(&sin, name, sizeof(sin));
 		inet_ntop(AF_INET, &sin.sin_addr, addr, sizeof(addr));
-		fprintf(f, "{sa_family=AF_INET, sin_port=htons(%u), sin_addr=inet_addr(\"%s\")}",
-			ntohs(sin.sin_port), addr);
+		rmt_ob_lit(w, "{sa_family=AF_INET, sin_port=htons(");
+		rmt_ob_u64(w, ntohs(sin.sin_port));
+		rmt_ob_lit(w, "), sin_addr=inet_addr(\"");
+		rmt_ob_str(w, addr);
+		rmt_ob_lit(w, "\")}");
 	} else if (family == AF_INET6 && have >= sizeof(sin6)) {
 		memcpy(&sin6, name, sizeof(sin6));
 		inet_ntop(AF_INET6, &sin6.sin6_addr, addr, sizeof(addr));
-		fprintf(f, "{sa_family=AF_INET6, sin6_port=htons(%u), sin6_flowinfo=htonl(%u), "
-			"inet_pton(AF_INET6, \"%s\", &sin6_addr), sin6_scope_id=%u}",
-			ntohs(sin6.sin6_port), ntohl(sin6.sin6_flowinfo), addr,
-			sin6.sin6_scope_id);
+		rmt_ob_lit(w, "{sa_family=AF_INET6, sin6_port=htons(");
+		rmt_ob_u64(w, ntohs(sin6.sin6_port));
+		rmt_ob_lit(w, "), sin6_flowinfo=htonl(");
+		rmt_ob_u64(w, ntohl(sin6.sin6_flowinfo));
+		rmt_ob_lit(w, "), inet_pton(AF_INET6, \"");
+		rmt_ob_str(w, addr);
+		rmt_ob_lit(w, "\", &sin6_addr), sin6_scope_id=");
+		rmt_ob_u64(w, sin6.sin6_scope_id);
+		rmt_ob_lit(w, "}");
 	} else if (family == AF_UNIX && have > sizeof(family)) {
 		const uint8_t *p = name + sizeof(family);
 		size_t len = have - sizeof(family);
-		/* An abstract name starts with a NUL byte and is not terminated. */
-		int abstract = p[0] == '\0';
 
-		if (abstract)
+		rmt_ob_lit(w, "{sa_family=AF_UNIX, sun_path=\"");
+		/* An abstract name starts with a NUL byte and is not terminated. */
+		if (p[0] == '\0') {
+			rmt_ob_lit(w, "@");
 			rmt_escape(path, p + 1, len - 1);
-		else
+		} else {
 			rmt_escape(path, p, strnlen((const char *)p, len));
-		fprintf(f, "{sa_family=AF_UNIX, sun_path=\"%s%s\"%s}", abstract ? "@" : "",
-			path, namelen > RMT_NAME_BYTES ? "..." : "");
+		}
+		rmt_ob_str(w, path);
+		rmt_ob_lit(w, "\"");
+		if (namelen > RMT_NAME_BYTES)
+			rmt_ob_lit(w, "...");
+		rmt_ob_lit(w, "}");
 	} else if (family == AF_UNIX) {
-		fputs("{sa_family=AF_UNIX}", f);
+		rmt_ob_lit(w, "{sa_family=AF_UNIX}");
 	} else {
-		fprintf(f, "{sa_family=%u}", family);
+		rmt_ob_lit(w, "{sa_family=");
+		rmt_ob_u64(w, family);
+		rmt_ob_lit(w, "}");
 	}
 }
 
-static void rmt_print_iov(FILE *f, const struct rmt_msg_enter *in)
+static void rmt_print_iov(struct rmt_outbuf *w, const struct rmt_msg_enter *in)
 {
 	__u32 j;
 
-	fputc('[', f);
-	for (j = 0; j < in->nr_iov; j++)
-		fprintf(f, "%s{iov_base=%#x, iov_len=%u}", j ? ", " : "",
-			in->iov_snap[j].base, in->iov_snap[j].len);
+	rmt_ob_lit(w, "[");
+	for (j = 0; j < in->nr_iov; j++) {
+		if (j)
+			rmt_ob_lit(w, ", ");
+		rmt_ob_lit(w, "{iov_base=");
+		rmt_ob_hex(w, in->iov_snap[j].base);
+		rmt_ob_lit(w, ", iov_len=");
+		rmt_ob_u64(w, in->iov_snap[j].len);
+		rmt_ob_lit(w, "}");
+	}
 	if (in->iovlen > in->nr_iov)
-		fputs(in->nr_iov ? ", ..." : "...", f);
-	fputc(']', f);
+		rmt_ob_str(w, in->nr_iov ? ", ..." : "...");
+	rmt_ob_lit(w, "]");
 }
 
-static void rmt_print_msg(FILE *f, const struct rmt_msg_view *v)
+static void rmt_print_msg(struct rmt_outbuf *w, const struct rmt_msg_view *v)
 {
 	const struct rmt_msg_enter *in = v->in;
 	const struct rmt_msg_exit *out = v->out;
 
-	fputs("{msg_hdr={", f);
+	rmt_ob_lit(w, "{msg_hdr={");
 	if (out && out->namelen) {
-		fputs("msg_name=", f);
-		rmt_print_sockaddr(f, out->name, out->namelen);
-		fputs(", ", f);
+		rmt_ob_lit(w, "msg_name=");
+		rmt_print_sockaddr(w, out->name, out->namelen);
+		rmt_ob_lit(w, ", ");
 	} else if (in && in->name && !out) {
-		fprintf(f, "msg_name=%#x, ", in->name);
+		rmt_ob_lit(w, "msg_name=");
+		rmt_ob_hex(w, in->name);
+		rmt_ob_lit(w, ", ");
 	}
-	fprintf(f, "msg_namelen=%u, ", out ? out->namelen : in->namelen);
+	rmt_ob_lit(w, "msg_namelen=");
+	rmt_ob_u64(w, out ? out->namelen : in->namelen);
+	rmt_ob_lit(w, ", ");
 	if (in) {
-		fputs("msg_iov=", f);
+		rmt_ob_lit(w, "msg_iov=");
 		if (in->iovlen && !in->nr_iov)
-			fprintf(f, "%#x", in->iov);
+			rmt_ob_hex(w, in->iov);
 		else
-			rmt_print_iov(f, in);
-		fprintf(f, ", msg_iovlen=%u, msg_controllen=%u, ", in->iovlen,
-			in->controllen);
+			rmt_print_iov(w, in);
+		rmt_ob_lit(w, ", msg_iovlen=");
+		rmt_ob_u64(w, in->iovlen);
+		rmt_ob_lit(w, ", msg_controllen=");
+		rmt_ob_u64(w, in->controllen);
+		rmt_ob_lit(w, ", ");
 	}
-	fputs("msg_flags=", f);
-	rmt_print_flags(f, out ? out->flags : in->flags);
-	fprintf(f, "}, msg_len=%u}", out ? out->len : in->len);
+	rmt_ob_lit(w, "msg_flags=");
+	rmt_print_flags(w, out ? out->flags : in->flags);
+	rmt_ob_lit(w, "}, msg_len=");
+	rmt_ob_u64(w, out ? out->len : in->len);
+	rmt_ob_lit(w, "}");
 }
 
 /* The vector as strace shows it, or its address when nothing was read. */
-static void rmt_print_msgs(FILE *f, const struct rmt_pair *pair,
+static void rmt_print_msgs(struct rmt_outbuf *w, const struct rmt_pair *pair,
 			   const struct rmt_call *call)
 {
 	struct rmt_msg_view views[RMT_SNAPLEN_MAX];
@@ -191,51 +250,60 @@ static void rmt_print_msgs(FILE *f, const struct rmt_pair *pair,
 	size_t n = rmt_pair_messages(pair, views, &more), i;
 
 	if (!n) {
-		rmt_print_ptr(f, call->args[RMT_ARG_MMSG]);
+		rmt_print_ptr(w, call->args[RMT_ARG_MMSG]);
 		return;
 	}
-	fputc('[', f);
+	rmt_ob_lit(w, "[");
 	for (i = 0; i < n; i++) {
 		if (i)
-			fputs(", ", f);
-		rmt_print_msg(f, &views[i]);
+			rmt_ob_lit(w, ", ");
+		rmt_print_msg(w, &views[i]);
 	}
 	if (more)
-		fputs(", ...", f);
-	fputc(']', f);
+		rmt_ob_lit(w, ", ...");
+	rmt_ob_lit(w, "]");
 }
 
-static void rmt_print_return(FILE *f, const struct rmt_exit_record *x)
+static void rmt_print_return(struct rmt_outbuf *w, const struct rmt_exit_record *x)
 {
 	if (x->call.ret >= 0) {
-		fprintf(f, " = %" PRId64, (int64_t)x->call.ret);
+		rmt_ob_lit(w, " = ");
+		rmt_ob_i64(w, x->call.ret);
 	} else {
 		int err = (int)-x->call.ret;
 		const char *name = rmt_errno_name(err);
 
-		if (name)
-			fprintf(f, " = -1 %s (%s)", name, strerror(err));
-		else
-			fprintf(f, " = -1 errno %d", err);
+		rmt_ob_lit(w, " = -1 ");
+		if (name) {
+			rmt_ob_str(w, name);
+			rmt_ob_lit(w, " (");
+			rmt_ob_str(w, strerror(err));
+			rmt_ob_lit(w, ")");
+		} else {
+			rmt_ob_lit(w, "errno ");
+			rmt_ob_i64(w, err);
+		}
 	}
 	if (x->call.flags & RMT_CALL_TIMEOUT) {
-		fputs(" (left ", f);
-		rmt_print_timespec(f, &x->call);
-		fputc(')', f);
+		rmt_ob_lit(w, " (left ");
+		rmt_print_timespec(w, &x->call);
+		rmt_ob_lit(w, ")");
 	}
 }
 
-static void rmt_print_faults(FILE *f, uint32_t faults)
+static void rmt_print_faults(struct rmt_outbuf *w, uint32_t faults)
 {
 	const char *names[32];
 	size_t n = rmt_fault_names(faults, names), i;
 
 	if (!n)
 		return;
-	fputs(" [unreadable:", f);
-	for (i = 0; i < n; i++)
-		fprintf(f, "%s%s", i ? "," : " ", names[i]);
-	fputc(']', f);
+	rmt_ob_lit(w, " [unreadable:");
+	for (i = 0; i < n; i++) {
+		rmt_ob_str(w, i ? "," : " ");
+		rmt_ob_str(w, names[i]);
+	}
+	rmt_ob_lit(w, "]");
 }
 
 static void rmt_text_call(void *ctx, const struct rmt_pair *pair)
@@ -245,48 +313,61 @@ static void rmt_text_call(void *ctx, const struct rmt_pair *pair)
 	const struct rmt_task *task;
 	const struct rmt_record_header *hdr = rmt_pair_header(pair, &task);
 	const char *name = rmt_syscall_name(call->syscall_nr);
-	FILE *f = o->out;
+	struct rmt_outbuf *w = &o->buf;
 
-	rmt_print_prefix(f, o, hdr, task);
+	rmt_print_prefix(w, o, hdr, task);
 	if (!pair->enter) {
-		fprintf(f, "<... %s resumed>", name);
+		rmt_ob_lit(w, "<... ");
+		rmt_ob_str(w, name);
+		rmt_ob_lit(w, " resumed>");
 	} else {
-		fprintf(f, "%s(%d, ", name, (int32_t)call->args[RMT_ARG_FD]);
-		rmt_print_msgs(f, pair, call);
-		fprintf(f, ", %u, ", (unsigned int)call->args[RMT_ARG_VLEN]);
-		rmt_print_flags(f, (unsigned int)call->args[RMT_ARG_FLAGS]);
-		fputs(", ", f);
+		rmt_ob_str(w, name);
+		rmt_ob_lit(w, "(");
+		rmt_ob_i64(w, (int32_t)call->args[RMT_ARG_FD]);
+		rmt_ob_lit(w, ", ");
+		rmt_print_msgs(w, pair, call);
+		rmt_ob_lit(w, ", ");
+		rmt_ob_u64(w, (uint32_t)call->args[RMT_ARG_VLEN]);
+		rmt_ob_lit(w, ", ");
+		rmt_print_flags(w, (unsigned int)call->args[RMT_ARG_FLAGS]);
+		rmt_ob_lit(w, ", ");
 		if (call->flags & RMT_CALL_TIMEOUT)
-			rmt_print_timespec(f, call);
+			rmt_print_timespec(w, call);
 		else
-			rmt_print_ptr(f, call->args[RMT_ARG_TIMEOUT]);
+			rmt_print_ptr(w, call->args[RMT_ARG_TIMEOUT]);
 	}
 	if (!pair->exit) {
 		/* Entry-only capture never knows the result: strace's "= ?". */
-		fputs(o->enter_only ? ") = ?" : " <unfinished ...>", f);
+		rmt_ob_str(w, o->enter_only ? ") = ?" : " <unfinished ...>");
 	} else {
-		fputc(')', f);
-		rmt_print_return(f, pair->exit);
+		rmt_ob_lit(w, ")");
+		rmt_print_return(w, pair->exit);
 	}
 	if (pair->enter && pair->exit) {
 		uint64_t dur = pair->exit->hdr.time_ns - pair->enter->hdr.time_ns;
 
-		fprintf(f, " <%" PRIu64 ".%06" PRIu64 ">", dur / 1000000000,
-			dur % 1000000000 / 1000);
+		rmt_ob_lit(w, " <");
+		rmt_ob_u64(w, dur / 1000000000);
+		rmt_ob_lit(w, ".");
+		rmt_ob_u64_width(w, dur % 1000000000 / 1000, 6);
+		rmt_ob_lit(w, ">");
 	}
 	if (call->via == RMT_VIA_SOCKETCALL)
-		fputs(" [via socketcall]", f);
-	rmt_print_faults(f, (pair->enter ? pair->enter->call.faults : 0) |
+		rmt_ob_lit(w, " [via socketcall]");
+	rmt_print_faults(w, (pair->enter ? pair->enter->call.faults : 0) |
 			    (pair->exit ? pair->exit->call.faults : 0));
-	fputc('\n', f);
+	rmt_ob_lit(w, "\n");
 }
 
 static void rmt_text_lost(void *ctx, const struct rmt_lost_record *lost)
 {
-	struct rmt_output *o = ctx;
+	struct rmt_outbuf *w = &((struct rmt_output *)ctx)->buf;
 
-	fprintf(o->out, "+++ lost %" PRIu64 " records on cpu %u +++\n",
-		(uint64_t)lost->count, lost->hdr.cpu);
+	rmt_ob_lit(w, "+++ lost ");
+	rmt_ob_u64(w, lost->count);
+	rmt_ob_lit(w, " records on cpu ");
+	rmt_ob_u64(w, lost->hdr.cpu);
+	rmt_ob_lit(w, " +++\n");
 }
 
 void rmt_text_sink(struct rmt_sink *sink, struct rmt_output *o)
@@ -294,4 +375,5 @@ void rmt_text_sink(struct rmt_sink *sink, struct rmt_output *o)
 	sink->call = rmt_text_call;
 	sink->lost = rmt_text_lost;
 	sink->ctx = o;
+	rmt_ob_init(&o->buf, o->out);
 }
