@@ -17,9 +17,9 @@
  * Waking a reader takes the wait queue's lock, which is a sleeping lock on
  * PREEMPT_RT and must not be taken from the probe. The probe queues an
  * irq_work instead, and the irq_work does the wake-up; only when a reader
- * sleeps, so that a reader busy draining costs the probe no interrupt. With a wake-up
- * threshold the probe wakes readers only past it, and a poller run every
- * 100 ms while capture is on delivers what stays below.
+ * sleeps, so that a reader busy draining costs the probe no interrupt.
+ * With a wake-up threshold the probe wakes readers only past it, and a
+ * poller run every 100 ms while capture is on delivers what stays below.
  */
 #include <linux/irq_work.h>
 #include <linux/kfifo.h>

@@ -282,6 +282,7 @@ TEST_F(dev, reader_session_config_is_in_force_then_put_back)
 	struct rmt_config before = { .size = sizeof(before), .snaplen = 3 };
 	struct rmt_info info = { .size = sizeof(info) };
 	struct rmt_config during = { 0 };
+	struct rmt_filter filter;
 	char too_big[32];
 	int status, i;
 	pid_t pid;
@@ -321,12 +322,16 @@ TEST_F(dev, reader_session_config_is_in_force_then_put_back)
 		int null = open("/dev/null", O_WRONLY);
 
 		dup2(null, STDERR_FILENO);
-		execl("./recvmmsg-trace", "recvmmsg-trace", "-d", "1", too_big, NULL);
+		execl("./recvmmsg-trace", "recvmmsg-trace", "-d", "1", "-c", "x", too_big,
+		      NULL);
 		_exit(127);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1);
 	EXPECT_TRUE(config_is(self->fd, &before));
+	filter.size = sizeof(filter);
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_GET_FILTER, &filter));
+	EXPECT_EQ(0, filter.flags);
 }
 
 TEST_F(dev, config_snaplen_and_no_exit_shape_the_records)

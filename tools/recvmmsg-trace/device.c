@@ -42,9 +42,45 @@ int rmt_dev_open(const char *path, bool *was_enabled, uint32_t *nr_cpus)
 	return fd;
 }
 
+/*
+ * The config the session wants, from the one in force (saved in @old):
+ * worked out and checked before anything changes. -1 with a message.
+ */
+static int rmt_session_config(int fd, const struct rmt_session_opts *o,
+			      struct rmt_config *old, struct rmt_config *c)
+{
+	struct rmt_info info = { .size = sizeof(info) };
+
+	old->size = sizeof(*old);
+	if (ioctl(fd, RMT_IOC_GET_INFO, &info) || ioctl(fd, RMT_IOC_GET_CONFIG, old)) {
+		fprintf(stderr, "recvmmsg-trace: cannot read the config: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	*c = *old;
+	if (o->snaplen)
+		c->snaplen = o->snaplen;
+	if (o->no_exit)
+		c->flags |= RMT_CONFIG_NO_EXIT;
+	if (o->wakeup_bytes == RMT_WAKEUP_DEFAULT) {
+		c->wakeup_bytes = info.buffer_bytes / RMT_WAKEUP_SHARE;
+	} else if (o->wakeup_bytes > info.buffer_bytes) {
+		fprintf(stderr, "recvmmsg-trace: wake-up threshold %lld is more than the buffer of a CPU (%u bytes)\n",
+			o->wakeup_bytes, info.buffer_bytes);
+		return -1;
+	} else {
+		c->wakeup_bytes = (__u32)o->wakeup_bytes;
+	}
+	return 0;
+}
+
 int rmt_dev_apply(int fd, const struct rmt_session_opts *o, struct rmt_saved *saved)
 {
+	struct rmt_config c;
+
 	memset(saved, 0, sizeof(*saved));
+	if (rmt_session_config(fd, o, &saved->config, &c))
+		return -1;
 	if (o->filter.flags) {
 		struct rmt_filter f = o->filter;
 
@@ -58,38 +94,12 @@ int rmt_dev_apply(int fd, const struct rmt_session_opts *o, struct rmt_saved *sa
 		}
 		saved->filter_set = true;
 	}
-	{
-		struct rmt_info info = { .size = sizeof(info) };
-		struct rmt_config c;
-
-		saved->config.size = sizeof(saved->config);
-		if (ioctl(fd, RMT_IOC_GET_INFO, &info) ||
-		    ioctl(fd, RMT_IOC_GET_CONFIG, &saved->config)) {
-			fprintf(stderr, "recvmmsg-trace: cannot read the config: %s\n",
-				strerror(errno));
-			return -1;
-		}
-		c = saved->config;
-		if (o->snaplen)
-			c.snaplen = o->snaplen;
-		if (o->no_exit)
-			c.flags |= RMT_CONFIG_NO_EXIT;
-		if (o->wakeup_bytes == RMT_WAKEUP_DEFAULT) {
-			c.wakeup_bytes = info.buffer_bytes / RMT_WAKEUP_SHARE;
-		} else if (o->wakeup_bytes > info.buffer_bytes) {
-			fprintf(stderr, "recvmmsg-trace: wake-up threshold %lld is more than the buffer of a CPU (%u bytes)\n",
-				o->wakeup_bytes, info.buffer_bytes);
-			return -1;
-		} else {
-			c.wakeup_bytes = (__u32)o->wakeup_bytes;
-		}
-		if (ioctl(fd, RMT_IOC_SET_CONFIG, &c)) {
-			fprintf(stderr, "recvmmsg-trace: cannot set the config: %s\n",
-				strerror(errno));
-			return -1;
-		}
-		saved->config_set = true;
+	if (ioctl(fd, RMT_IOC_SET_CONFIG, &c)) {
+		fprintf(stderr, "recvmmsg-trace: cannot set the config: %s\n",
+			strerror(errno));
+		return -1;
 	}
+	saved->config_set = true;
 	return 0;
 }
 
