@@ -567,4 +567,46 @@ TEST_F(utc, text_escapes_comm_and_unix_paths)
 	free(out);
 }
 
+/* The output buffer's number formats, as printf would write them. */
+TEST(outbuf_numbers_match_printf_and_survive_a_full_buffer)
+{
+	static struct rmt_outbuf w;
+	static const uint64_t values[] = { 0, 1, 9, 10, 99, 100, 12345, 0x7fffffff,
+					   0xffffffffULL, UINT64_MAX };
+	char *text = NULL, want[128];
+	size_t len = 0, i, off = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	ASSERT_NE(NULL, f);
+	rmt_ob_init(&w, f);
+	for (i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		rmt_ob_u64(&w, values[i]);
+		rmt_ob_lit(&w, " ");
+		rmt_ob_u64_width(&w, values[i], 6);
+		rmt_ob_lit(&w, " ");
+		rmt_ob_hex(&w, values[i]);
+		rmt_ob_lit(&w, " ");
+		rmt_ob_i64(&w, -(int64_t)(values[i] >> 1) - 1);
+		rmt_ob_lit(&w, "\n");
+	}
+	/* Past the buffer's size: what is buffered goes out in order. */
+	for (i = 0; i < RMT_OUTBUF_SIZE / 8 + 3; i++)
+		rmt_ob_lit(&w, "abcdefg\n");
+	rmt_ob_flush(&w);
+	fclose(f);
+	for (i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		int n = snprintf(want, sizeof(want), "%llu %06llu %#llx %lld\n",
+				 (unsigned long long)values[i], (unsigned long long)values[i],
+				 (unsigned long long)values[i],
+				 (long long)(-(int64_t)(values[i] >> 1) - 1));
+
+		ASSERT_EQ(0, strncmp(text + off, want, n)) TH_LOG("want %s got %.*s", want, n,
+								  text + off);
+		off += n;
+	}
+	EXPECT_EQ(off + 8 * (RMT_OUTBUF_SIZE / 8 + 3), len);
+	EXPECT_EQ(0, memcmp(text + len - 8, "abcdefg\n", 8));
+	free(text);
+}
+
 TEST_HARNESS_MAIN
