@@ -37,8 +37,8 @@ static void rmt_emit(struct rmt_tracker *t, const struct rmt_enter_record *enter
 {
 	struct rmt_pair pair = { .enter = enter, .exit = exit };
 
-	t->calls++;
-	t->sink.call(t->sink.ctx, &pair);
+	if (t->sink.call(t->sink.ctx, &pair))
+		t->calls++;
 }
 
 static void rmt_waiting_free(struct rmt_waiting *w)

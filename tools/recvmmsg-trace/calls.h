@@ -18,7 +18,8 @@ struct rmt_pair {
 
 /* Where decoded calls and LOST reports go: the text or JSON printer. */
 struct rmt_sink {
-	void (*call)(void *ctx, const struct rmt_pair *pair);
+	/* Returns whether the call was shown: what -n COUNT counts. */
+	bool (*call)(void *ctx, const struct rmt_pair *pair);
 	void (*lost)(void *ctx, const struct rmt_lost_record *lost);
 	void *ctx;
 };
@@ -26,7 +27,7 @@ struct rmt_sink {
 struct rmt_tracker {
 	void *pending;			/* tsearch tree of struct rmt_waiting by tid */
 	struct rmt_sink sink;
-	unsigned long long calls;	/* calls handed to the sink */
+	unsigned long long calls;	/* calls the sink showed */
 	unsigned long long lost;	/* records the kernel reported lost */
 	bool enter_only;		/* no exit records come: emit at enter */
 };

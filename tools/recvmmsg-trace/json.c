@@ -118,7 +118,7 @@ static void rmt_faults(struct rmt_outbuf *w, const struct rmt_pair *pair)
 	rmt_ob_lit(w, "]");
 }
 
-static void rmt_json_call(void *ctx, const struct rmt_pair *pair)
+static bool rmt_json_call(void *ctx, const struct rmt_pair *pair)
 {
 	struct rmt_output *o = ctx;
 	const struct rmt_enter_record *e = pair->enter;
@@ -129,9 +129,12 @@ static void rmt_json_call(void *ctx, const struct rmt_pair *pair)
 	size_t n, i;
 	int more;
 
-	/* Without its enter record a call has no arguments to report. */
+	/*
+	 * Without its enter record (it was running when capture started) a
+	 * call has no arguments to report: no event, and it does not count.
+	 */
 	if (!e)
-		return;
+		return false;
 
 	name = rmt_syscall_name(e->call.syscall_nr);
 	rmt_ob_lit(w, "{\"timestamp\":");
@@ -190,6 +193,7 @@ static void rmt_json_call(void *ctx, const struct rmt_pair *pair)
 		rmt_ob_lit(w, ",\"truncated\":false");
 	rmt_faults(w, pair);
 	rmt_ob_lit(w, "}\n");
+	return true;
 }
 
 static void rmt_json_lost(void *ctx, const struct rmt_lost_record *lost)

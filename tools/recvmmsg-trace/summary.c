@@ -67,7 +67,7 @@ static struct rmt_proc_stats *rmt_proc_get(struct rmt_summary *s,
 	return p;
 }
 
-static void rmt_summary_call(void *ctx, const struct rmt_pair *pair)
+static bool rmt_summary_call(void *ctx, const struct rmt_pair *pair)
 {
 	struct rmt_summary *s = ctx;
 	const struct rmt_task *task;
@@ -91,6 +91,7 @@ static void rmt_summary_call(void *ctx, const struct rmt_pair *pair)
 		p->hist[rmt_hist_slot(pair->exit->hdr.time_ns - pair->enter->hdr.time_ns)]++;
 		p->timed++;
 	}
+	return true;
 }
 
 static void rmt_summary_lost(void *ctx, const struct rmt_lost_record *lost)

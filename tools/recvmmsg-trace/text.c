@@ -306,7 +306,7 @@ static void rmt_print_faults(struct rmt_outbuf *w, uint32_t faults)
 	rmt_ob_lit(w, "]");
 }
 
-static void rmt_text_call(void *ctx, const struct rmt_pair *pair)
+static bool rmt_text_call(void *ctx, const struct rmt_pair *pair)
 {
 	struct rmt_output *o = ctx;
 	const struct rmt_call *call = rmt_pair_call(pair);
@@ -357,6 +357,7 @@ static void rmt_text_call(void *ctx, const struct rmt_pair *pair)
 	rmt_print_faults(w, (pair->enter ? pair->enter->call.faults : 0) |
 			    (pair->exit ? pair->exit->call.faults : 0));
 	rmt_ob_lit(w, "\n");
+	return true;
 }
 
 static void rmt_text_lost(void *ctx, const struct rmt_lost_record *lost)

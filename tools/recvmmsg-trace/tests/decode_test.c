@@ -609,4 +609,28 @@ TEST(outbuf_numbers_match_printf_and_survive_a_full_buffer)
 	free(text);
 }
 
+/*
+ * A call already running when capture started has only its exit record:
+ * text shows it resumed and counts it, JSON (no arguments to report) shows
+ * nothing and does not count it, so that -n COUNT counts what is printed.
+ */
+TEST_F(utc, calls_without_enter_count_only_where_printed)
+{
+	char *out;
+
+	put_exit(&self->s, 0, 1 * SEC, 48, "b", 2, 2);
+	put_enter(&self->s, 0, 2 * SEC, 49, "c", 6, 2, 0, 0, 1);
+	put_exit(&self->s, 0, 2 * SEC + 1000, 49, "c", 1, 1);
+	out = render(&self->s, 0, &self->nrec, &self->t);
+	EXPECT_NE(NULL, strstr(out, " 48/48 b <... recvmmsg_time32 resumed>) = 2\n")) TH_LOG("%s", out);
+	EXPECT_EQ(2, self->t.calls);
+	free(out);
+
+	out = render(&self->s, 1, &self->nrec, &self->t);
+	EXPECT_EQ(NULL, strstr(out, "\"hostThreadId\":48")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"hostThreadId\":49")) TH_LOG("%s", out);
+	EXPECT_EQ(1, self->t.calls);
+	free(out);
+}
+
 TEST_HARNESS_MAIN
