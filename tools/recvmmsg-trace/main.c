@@ -93,8 +93,9 @@ static void rmt_usage(FILE *f)
 		"  -h, --help           show this help and exit\n"
 		"  -V, --version        show the version and exit\n"
 		"\n"
-		"Stop with Ctrl-C (SIGINT) or SIGTERM: capture is disabled and a summary\n"
-		"of calls and lost records goes to standard error.\n",
+		"Stop with Ctrl-C (SIGINT), SIGTERM or SIGHUP, or by closing the output\n"
+		"(| head): capture is disabled and a summary of calls and lost records\n"
+		"goes to standard error.\n",
 		RMT_DEVICE_PATH, RMT_FILTER_MAX_TGIDS, RMT_SNAPLEN_MAX);
 }
 
@@ -374,6 +375,22 @@ static bool rmt_time_left(double deadline, struct timespec *left, struct timespe
 	return true;
 }
 
+/*
+ * Whether standard output still takes what is printed. When its reader went
+ * away (recvmmsg-trace | head) the session ends as on Ctrl-C, quietly;
+ * another write error is reported and fails the run.
+ */
+static bool rmt_output_ok(struct rmt_output *out, int *status)
+{
+	if (!rmt_output_flush(out))
+		return true;
+	if (errno != EPIPE) {
+		fprintf(stderr, "recvmmsg-trace: standard output: %s\n", strerror(errno));
+		*status = 1;
+	}
+	return false;
+}
+
 static int rmt_run(const struct rmt_opts *opts)
 {
 	struct rmt_output out = { .out = stdout, .epoch_offset_ns = rmt_epoch_offset() };
@@ -389,7 +406,7 @@ static int rmt_run(const struct rmt_opts *opts)
 	struct rmt_sink sink;
 	int fd, status = 0;
 	FILE *capture = NULL;
-	bool was_enabled;
+	bool was_enabled, output_gone = false;
 	uint32_t nr_cpus;
 	char *buf;
 
@@ -419,18 +436,26 @@ static int rmt_run(const struct rmt_opts *opts)
 		rmt_discard_stale(fd, buf, RMT_READ_BYTES, recs, max_recs);
 
 	/*
-	 * SIGINT and SIGTERM are blocked except while waiting in ppoll(): a
-	 * signal ends the wait, and never cuts a write to stdout short.
+	 * SIGINT, SIGTERM and SIGHUP (the terminal or ssh session went away)
+	 * end the session: capture back off, filter and config put back. They
+	 * are blocked except while waiting in ppoll(): a signal ends the wait,
+	 * and never cuts a write to stdout short. SIGPIPE would kill the reader
+	 * with capture left on: it is ignored, and the failed write ends the
+	 * session instead.
 	 */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&stop_signals);
 	sigaddset(&stop_signals, SIGINT);
 	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGHUP);
 	sigprocmask(SIG_BLOCK, &stop_signals, &wait_mask);
 	sigdelset(&wait_mask, SIGINT);
 	sigdelset(&wait_mask, SIGTERM);
+	sigdelset(&wait_mask, SIGHUP);
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 
 	if (rmt_dev_apply(fd, &opts->session, &saved)) {
@@ -468,7 +493,10 @@ static int rmt_run(const struct rmt_opts *opts)
 			status = 1;
 			break;
 		}
-		rmt_output_flush(&out);
+		if (!rmt_output_ok(&out, &status)) {
+			output_gone = true;
+			break;
+		}
 	}
 
 	/* Capture on before this session (enable=1, another reader) stays on. */
@@ -478,7 +506,7 @@ static int rmt_run(const struct rmt_opts *opts)
 		status = 1;
 	}
 	/* What was queued before capture stopped still counts. */
-	if (!opts->max_calls && !status) {
+	if (!opts->max_calls && !status && !output_gone) {
 		ssize_t n;
 
 		while ((n = read(fd, buf, RMT_READ_BYTES)) > 0) {
@@ -490,9 +518,10 @@ static int rmt_run(const struct rmt_opts *opts)
 		}
 		rmt_tracker_finish(&tracker);
 	}
-	if (opts->summary)
+	if (opts->summary && !output_gone)
 		rmt_summary_finish(&summary, stdout, opts->json);
-	rmt_output_flush(&out);
+	if (!output_gone)
+		rmt_output_ok(&out, &status);
 	rmt_dev_restore(fd, &saved);
 	if (opts->stats && rmt_dev_print_stats(fd, stderr))
 		status = 1;

@@ -18,11 +18,14 @@ struct rmt_output {
 
 void rmt_text_sink(struct rmt_sink *sink, struct rmt_output *o);
 void rmt_json_sink(struct rmt_sink *sink, struct rmt_output *o);
-/* Everything printed so far reaches the FILE's descriptor. */
-static inline void rmt_output_flush(struct rmt_output *o)
+/*
+ * Everything printed so far reaches the FILE's descriptor. -1 (errno set
+ * by the write that failed) once the FILE has had a write error.
+ */
+static inline int rmt_output_flush(struct rmt_output *o)
 {
 	rmt_ob_flush(&o->buf);
-	fflush(o->out);
+	return fflush(o->out) || ferror(o->out) ? -1 : 0;
 }
 
 #endif /* RMT_OUTPUT_H */

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The reader (recvmmsg-trace, next to the tests) against the real module:
+ * what it puts in force for its session, and that the session ends with
+ * everything put back however the reader is stopped: Ctrl-C, a hang-up,
+ * its output closing (recvmmsg-trace | head).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/recvmmsg_trace.h>
+
+#include "kselftest_harness.h"
+#include "rmt_helpers.h"
+#include "rmt_fixture.h"
+
+#define READER	"./recvmmsg-trace"
+
+/* The config in force, or snaplen 0 when it cannot be read. */
+static struct rmt_config config_now(int fd)
+{
+	struct rmt_config c = { .size = sizeof(c) };
+
+	if (ioctl(fd, RMT_IOC_GET_CONFIG, &c))
+		c.snaplen = 0;
+	return c;
+}
+
+static bool config_is(int fd, const struct rmt_config *want)
+{
+	struct rmt_config c = config_now(fd);
+
+	return !memcmp(&c, want, sizeof(c));
+}
+
+/*
+ * The reader puts its -s and --wakeup in force for its session only, and
+ * refuses a threshold larger than a CPU's buffer before touching anything.
+ */
+TEST_F(dev, reader_session_config_is_in_force_then_put_back)
+{
+	struct rmt_config before = { .size = sizeof(before), .snaplen = 3 };
+	struct rmt_info info = { .size = sizeof(info) };
+	struct rmt_config during = { 0 };
+	struct rmt_filter filter;
+	char too_big[32];
+	int status, i;
+	pid_t pid;
+
+	if (access(READER, X_OK))
+		SKIP(return, "the reader is not in the current directory");
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_GET_INFO, &info));
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_SET_CONFIG, &before));
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		execl(READER, "recvmmsg-trace", "-d", "3", "-s", "5",
+		      "--wakeup=4096", "-o", "json", NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 200; i++) {
+		during = config_now(self->fd);
+		if (during.snaplen == 5)
+			break;
+		usleep(10000);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, status);
+	EXPECT_EQ(5, during.snaplen);
+	EXPECT_EQ(4096, during.wakeup_bytes);
+	EXPECT_TRUE(config_is(self->fd, &before));
+
+	/* The default threshold, a quarter of the buffer, goes away as well. */
+	EXPECT_EQ(0, system(READER " -d 0.2 >/dev/null 2>&1"));
+	EXPECT_TRUE(config_is(self->fd, &before));
+
+	snprintf(too_big, sizeof(too_big), "--wakeup=%u", info.buffer_bytes + 1);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, STDERR_FILENO);
+		execl(READER, "recvmmsg-trace", "-d", "1", "-c", "x", too_big,
+		      NULL);
+		_exit(127);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+	EXPECT_TRUE(config_is(self->fd, &before));
+	filter.size = sizeof(filter);
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_GET_FILTER, &filter));
+	EXPECT_EQ(0, filter.flags);
+}
+
+/*
+ * Start the reader with @args (NULL-terminated, at most 8), its standard
+ * output on @out_fd and its standard error on /dev/null.
+ */
+static pid_t spawn_reader(int out_fd, const char *const args[])
+{
+	char *argv[10] = { "recvmmsg-trace" };
+	pid_t pid;
+	int i;
+
+	for (i = 0; args[i] && i < 8; i++)
+		argv[i + 1] = (char *)args[i];
+	argv[i + 1] = NULL;
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(out_fd, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		execv(READER, argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+static bool capture_on(int fd)
+{
+	struct rmt_info info = { .size = sizeof(info) };
+
+	return !ioctl(fd, RMT_IOC_GET_INFO, &info) && (info.flags & RMT_INFO_ENABLED);
+}
+
+/*
+ * Like recvmmsg-trace | head -n 1: once the reading end is closed, the
+ * reader's next write fails; it must end its session by itself, exit 0
+ * and leave capture off and the config as it found them.
+ */
+TEST_F(dev, reader_whose_output_closes_ends_its_session)
+{
+	char *client[] = { "rmt_client32", "recv", NULL };
+	const char *args[] = { "-s", "5", NULL };
+	struct rmt_config before = { .size = sizeof(before), .snaplen = 3 };
+	struct client_report rep;
+	char line[8192];
+	int pipefd[2], status = 0, i;
+	pid_t pid, done = 0;
+	FILE *in;
+
+	if (access(READER, X_OK))
+		SKIP(return, "the reader is not in the current directory");
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_DISABLE, 0));
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_SET_CONFIG, &before));
+	/* Close-on-exec: the reader must hold no reading end of its own. */
+	ASSERT_EQ(0, pipe2(pipefd, O_CLOEXEC));
+	pid = spawn_reader(pipefd[1], args);
+	ASSERT_LT(0, pid);
+	close(pipefd[1]);
+	ASSERT_EQ(0, wait_until_enabled());
+
+	in = fdopen(pipefd[0], "r");
+	ASSERT_NE(NULL, in);
+	ASSERT_EQ(0, run_client(client, &rep));
+	ASSERT_NE(NULL, fgets(line, sizeof(line), in));
+	EXPECT_NE(NULL, strstr(line, " rmt_client32 recvmmsg_time32(")) TH_LOG("%s", line);
+	fclose(in);
+
+	/* More calls to print: the first write after the close fails. */
+	for (i = 0; i < 100 && !done; i++) {
+		run_client(client, &rep);
+		usleep(100000);
+		done = waitpid(pid, &status, WNOHANG);
+	}
+	if (!done) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	ASSERT_EQ(pid, done) TH_LOG("the reader went on writing to a closed pipe");
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("status %#x", status);
+	EXPECT_FALSE(capture_on(self->fd));
+	EXPECT_TRUE(config_is(self->fd, &before));
+}
+
+/* A hang-up (the terminal or ssh session went away) ends it like Ctrl-C. */
+TEST_F(dev, reader_hung_up_ends_its_session)
+{
+	const char *args[] = { "-s", "5", NULL };
+	struct rmt_config before = { .size = sizeof(before), .snaplen = 3 };
+	int null = open("/dev/null", O_WRONLY), status, sig;
+	int sigs[] = { SIGHUP, SIGINT, SIGTERM };
+	pid_t pid;
+
+	if (access(READER, X_OK))
+		SKIP(return, "the reader is not in the current directory");
+	ASSERT_LE(0, null);
+	for (sig = 0; sig < 3; sig++) {
+		ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_DISABLE, 0));
+		ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_SET_CONFIG, &before));
+		pid = spawn_reader(null, args);
+		ASSERT_LT(0, pid);
+		ASSERT_EQ(0, wait_until_enabled());
+		ASSERT_EQ(0, kill(pid, sigs[sig]));
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			TH_LOG("signal %d: status %#x", sigs[sig], status);
+		EXPECT_FALSE(capture_on(self->fd)) TH_LOG("signal %d", sigs[sig]);
+		EXPECT_TRUE(config_is(self->fd, &before)) TH_LOG("signal %d", sigs[sig]);
+	}
+	close(null);
+}
+
+TEST_HARNESS_MAIN
