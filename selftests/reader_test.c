@@ -113,7 +113,7 @@ static pid_t spawn_reader(int out_fd, const char *const args[])
 	pid_t pid;
 	int i;
 
-	for (i = 0; args[i] && i < 8; i++)
+	for (i = 0; i < 8 && args[i]; i++)
 		argv[i + 1] = (char *)args[i];
 	argv[i + 1] = NULL;
 	pid = fork();
