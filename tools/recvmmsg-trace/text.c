@@ -2,6 +2,7 @@
 /* strace-like text: one line per call. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -270,18 +271,19 @@ static void rmt_print_return(struct rmt_outbuf *w, const struct rmt_exit_record 
 		rmt_ob_lit(w, " = ");
 		rmt_ob_i64(w, x->call.ret);
 	} else {
-		int err = (int)-x->call.ret;
-		const char *name = rmt_errno_name(err);
+		/* Negated unsigned: a damaged record may hold INT64_MIN. */
+		uint64_t err = 0 - (uint64_t)x->call.ret;
+		const char *name = err <= INT_MAX ? rmt_errno_name((int)err) : NULL;
 
 		rmt_ob_lit(w, " = -1 ");
 		if (name) {
 			rmt_ob_str(w, name);
 			rmt_ob_lit(w, " (");
-			rmt_ob_str(w, strerror(err));
+			rmt_ob_str(w, strerror((int)err));
 			rmt_ob_lit(w, ")");
 		} else {
 			rmt_ob_lit(w, "errno ");
-			rmt_ob_i64(w, err);
+			rmt_ob_u64(w, err);
 		}
 	}
 	if (x->call.flags & RMT_CALL_TIMEOUT) {

@@ -633,4 +633,17 @@ TEST_F(utc, calls_without_enter_count_only_where_printed)
 	free(out);
 }
 
+/* Found by the fuzzer: a damaged exit record with ret INT64_MIN (UBSan). */
+TEST_F(utc, text_return_value_of_int64_min)
+{
+	char *out;
+
+	put_exit(&self->s, 0, 1 * SEC, 48, "b", INT64_MIN, 0);
+	put_exit(&self->s, 0, 2 * SEC, 48, "b", -99999, 0);
+	out = render(&self->s, 0, &self->nrec, &self->t);
+	EXPECT_NE(NULL, strstr(out, "resumed>) = -1 errno 9223372036854775808\n")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "resumed>) = -1 errno 99999\n")) TH_LOG("%s", out);
+	free(out);
+}
+
 TEST_HARNESS_MAIN
