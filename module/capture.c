@@ -36,9 +36,18 @@
 static struct tracepoint *rmt_tp_enter;
 static struct tracepoint *rmt_tp_exit;
 
-/* Serializes enable and disable; @rmt_enabled changes only under it. */
+/*
+ * Who wants capture on. Capture is on while it was enabled without a hold
+ * (@rmt_standing) or any open file holds it (@rmt_holds). A hold is the
+ * generation it was taken in; a full disable starts a new generation, so
+ * that the holds it cancelled are not counted off a second time when their
+ * files close. All of it, and @rmt_enabled, changes only under the lock.
+ */
 static DEFINE_MUTEX(rmt_capture_lock);
 static bool rmt_enabled;
+static bool rmt_standing;
+static unsigned int rmt_holds;
+static u64 rmt_hold_gen = 1;
 
 /*
  * Open only while both probes are attached. Attaching or detaching one
@@ -286,29 +295,77 @@ static void rmt_detach(void)
 	rmt_buffer_poll_stop();
 }
 
-int rmt_capture_enable(void)
+static int rmt_start(void)
 {
 	int err = 0;
 
-	mutex_lock(&rmt_capture_lock);
 	if (!rmt_enabled) {
 		err = rmt_attach();
 		if (!err)
 			WRITE_ONCE(rmt_enabled, true);
 	}
-	mutex_unlock(&rmt_capture_lock);
 	return err;
 }
 
-void rmt_capture_disable(void)
+/* Nobody wants capture any more: every hold is void. */
+static void rmt_stop(void)
 {
-	mutex_lock(&rmt_capture_lock);
+	rmt_standing = false;
+	rmt_holds = 0;
+	rmt_hold_gen++;
 	if (rmt_enabled) {
 		rmt_detach();
 		WRITE_ONCE(rmt_enabled, false);
 		/* No probe runs any more: drops still uncounted get a record. */
 		rmt_buffer_flush_lost();
 	}
+}
+
+/* On until rmt_capture_disable(), whoever holds it or not. */
+int rmt_capture_enable(void)
+{
+	int err;
+
+	mutex_lock(&rmt_capture_lock);
+	err = rmt_start();
+	if (!err)
+		rmt_standing = true;
+	mutex_unlock(&rmt_capture_lock);
+	return err;
+}
+
+/* On at least until @hold is dropped; taking a hold twice is one hold. */
+int rmt_capture_hold(u64 *hold)
+{
+	int err = 0;
+
+	mutex_lock(&rmt_capture_lock);
+	if (*hold != rmt_hold_gen) {
+		err = rmt_start();
+		if (!err) {
+			*hold = rmt_hold_gen;
+			rmt_holds++;
+		}
+	}
+	mutex_unlock(&rmt_capture_lock);
+	return err;
+}
+
+/* Capture stops with the last hold unless it was enabled standing. */
+void rmt_capture_unhold(u64 *hold)
+{
+	mutex_lock(&rmt_capture_lock);
+	if (*hold == rmt_hold_gen && !--rmt_holds && !rmt_standing)
+		rmt_stop();
+	*hold = 0;
+	mutex_unlock(&rmt_capture_lock);
+}
+
+/* Off for everyone: the standing enable and every hold. */
+void rmt_capture_disable(void)
+{
+	mutex_lock(&rmt_capture_lock);
+	rmt_stop();
 	mutex_unlock(&rmt_capture_lock);
 }
 
@@ -327,14 +384,28 @@ int rmt_capture_reset(void)
 	rmt_stats_zero();
 	if (rmt_enabled) {
 		err = rmt_attach();
-		if (err)
+		if (err) {
+			/* Off, as after a disable: nothing is attached. */
 			WRITE_ONCE(rmt_enabled, false);
+			rmt_stop();
+		}
 	}
 	mutex_unlock(&rmt_capture_lock);
 	return err;
 }
 
-bool rmt_capture_enabled(void)
+/* RMT_INFO_* bits of the capture state. */
+u32 rmt_capture_info(void)
 {
-	return READ_ONCE(rmt_enabled);
+	u32 flags = 0;
+
+	mutex_lock(&rmt_capture_lock);
+	if (rmt_enabled)
+		flags |= RMT_INFO_ENABLED;
+	if (rmt_standing)
+		flags |= RMT_INFO_STANDING;
+	if (rmt_holds)
+		flags |= RMT_INFO_HELD;
+	mutex_unlock(&rmt_capture_lock);
+	return flags;
 }

@@ -8,8 +8,10 @@
 int rmt_capture_init(void);
 void rmt_capture_exit(void);
 int rmt_capture_enable(void);
+int rmt_capture_hold(u64 *hold);
+void rmt_capture_unhold(u64 *hold);
 void rmt_capture_disable(void);
 int rmt_capture_reset(void);
-bool rmt_capture_enabled(void);
+u32 rmt_capture_info(void);
 
 #endif /* RMT_CAPTURE_H */

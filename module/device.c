@@ -14,6 +14,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "buffer.h"
@@ -33,6 +34,11 @@
 #define RMT_STATS_SIZE_VER0	offsetofend(struct rmt_stats, total)
 /* Sizes past this are refused outright rather than scanned for zeros. */
 #define RMT_IOC_SIZE_MAX	PAGE_SIZE
+
+/* What the device keeps for each open file. */
+struct rmt_file {
+	u64 hold;	/* capture hold (capture.c), 0 for none */
+};
 
 static DEFINE_MUTEX(rmt_read_lock);
 /* Serializes the set ioctls, so that a get sees one whole config. */
@@ -111,7 +117,7 @@ static long rmt_ioctl_get_info(void __user *uarg)
 	info.exit_size = sizeof(struct rmt_exit_record);
 	info.lost_size = sizeof(struct rmt_lost_record);
 	info.max_record_size = RMT_RECORD_MAX_SIZE;
-	info.flags = rmt_capture_enabled() ? RMT_INFO_ENABLED : 0;
+	info.flags = rmt_capture_info();
 	strscpy(info.version, RMT_VERSION, sizeof(info.version));
 	return rmt_copy_out(uarg, &info, sizeof(info), RMT_INFO_SIZE_VER0);
 }
@@ -202,6 +208,32 @@ static long rmt_ioctl_get_stats(void __user *uarg)
 	return rmt_copy_out(uarg, &st, sizeof(st), RMT_STATS_SIZE_VER0);
 }
 
+static long rmt_ioctl_enable(struct rmt_file *rf, unsigned long arg)
+{
+	switch (arg) {
+	case 0:
+		return rmt_capture_enable();
+	case RMT_CAPTURE_HOLD:
+		return rmt_capture_hold(&rf->hold);
+	default:
+		return -EINVAL;
+	}
+}
+
+static long rmt_ioctl_disable(struct rmt_file *rf, unsigned long arg)
+{
+	switch (arg) {
+	case 0:
+		rmt_capture_disable();
+		return 0;
+	case RMT_CAPTURE_HOLD:
+		rmt_capture_unhold(&rf->hold);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 /* Readers are kept out while the buffers are emptied. */
 static long rmt_ioctl_reset(void)
 {
@@ -246,12 +278,9 @@ static long rmt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case RMT_IOC_MATCH(RMT_IOC_GET_INFO):
 		return rmt_ioctl_get_info(uarg);
 	case RMT_IOC_MATCH(RMT_IOC_ENABLE):
-		return arg ? -EINVAL : rmt_capture_enable();
+		return rmt_ioctl_enable(file->private_data, arg);
 	case RMT_IOC_MATCH(RMT_IOC_DISABLE):
-		if (arg)
-			return -EINVAL;
-		rmt_capture_disable();
-		return 0;
+		return rmt_ioctl_disable(file->private_data, arg);
 	case RMT_IOC_MATCH(RMT_IOC_SET_FILTER):
 		return rmt_ioctl_set_filter(uarg);
 	case RMT_IOC_MATCH(RMT_IOC_GET_FILTER):
@@ -271,14 +300,35 @@ static long rmt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 static int rmt_open(struct inode *inode, struct file *file)
 {
+	struct rmt_file *rf;
+	int err;
+
 	if (!perfmon_capable())
 		return -EPERM;
-	return nonseekable_open(inode, file);
+	err = nonseekable_open(inode, file);
+	if (err)
+		return err;
+	rf = kzalloc(sizeof(*rf), GFP_KERNEL);
+	if (!rf)
+		return -ENOMEM;
+	file->private_data = rf;
+	return 0;
+}
+
+/* The last reference to the file is gone: so is its hold on capture. */
+static int rmt_release(struct inode *inode, struct file *file)
+{
+	struct rmt_file *rf = file->private_data;
+
+	rmt_capture_unhold(&rf->hold);
+	kfree(rf);
+	return 0;
 }
 
 static const struct file_operations rmt_fops = {
 	.owner		= THIS_MODULE,
 	.open		= rmt_open,
+	.release	= rmt_release,
 	.read		= rmt_read,
 	.poll		= rmt_poll,
 	.unlocked_ioctl	= rmt_ioctl,

@@ -424,6 +424,8 @@ TEST_F(dev, without_capabilities_open_and_state_changes_are_eperm)
 		fails += CHILD_ERRNO(ioctl(self->fd, RMT_IOC_GET_INFO, &info)) != 0;
 		fails += CHILD_ERRNO(ioctl(self->fd, RMT_IOC_ENABLE, 0)) != EPERM;
 		fails += CHILD_ERRNO(ioctl(self->fd, RMT_IOC_DISABLE, 0)) != EPERM;
+		fails += CHILD_ERRNO(ioctl(self->fd, RMT_IOC_ENABLE, RMT_CAPTURE_HOLD)) != EPERM;
+		fails += CHILD_ERRNO(ioctl(self->fd, RMT_IOC_DISABLE, RMT_CAPTURE_HOLD)) != EPERM;
 		fails += CHILD_ERRNO(ioctl(self->fd, RMT_IOC_SET_FILTER, &f)) != EPERM;
 		fails += CHILD_ERRNO(ioctl(self->fd, RMT_IOC_SET_CONFIG, &c)) != EPERM;
 		fails += CHILD_ERRNO(ioctl(self->fd, RMT_IOC_RESET, 0)) != EPERM;

@@ -80,7 +80,7 @@ TEST(unknown_ioctl_is_enotty)
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-1, ioctl(fd, _IO(RMT_IOC_MAGIC, 0x7f), 0));
 	EXPECT_EQ(ENOTTY, errno);
-	EXPECT_EQ(-1, ioctl(fd, RMT_IOC_ENABLE, 1));
+	EXPECT_EQ(-1, ioctl(fd, RMT_IOC_ENABLE, 2));
 	EXPECT_EQ(EINVAL, errno);
 	close(fd);
 }

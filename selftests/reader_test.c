@@ -3,7 +3,8 @@
  * The reader (recvmmsg-trace, next to the tests) against the real module:
  * what it puts in force for its session, and that the session ends with
  * everything put back however the reader is stopped: Ctrl-C, a hang-up,
- * its output closing (recvmmsg-trace | head).
+ * its output closing (recvmmsg-trace | head); killed outright, at least
+ * capture goes off.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -211,6 +212,57 @@ TEST_F(dev, reader_hung_up_ends_its_session)
 		EXPECT_FALSE(capture_on(self->fd)) TH_LOG("signal %d", sigs[sig]);
 		EXPECT_TRUE(config_is(self->fd, &before)) TH_LOG("signal %d", sigs[sig]);
 	}
+	close(null);
+}
+
+/*
+ * SIGKILL (the OOM killer) gives the reader no say; its session's hold on
+ * capture goes with its descriptor, so capture does not stay on. (Its -s
+ * stays in force: only the reader itself can put that back.)
+ */
+TEST_F(dev, reader_killed_outright_leaves_capture_off)
+{
+	int null = open("/dev/null", O_WRONLY), status;
+	const char *args[] = { NULL };
+	pid_t pid;
+
+	if (access(READER, X_OK))
+		SKIP(return, "the reader is not in the current directory");
+	ASSERT_LE(0, null);
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_DISABLE, 0));
+	pid = spawn_reader(null, args);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, wait_until_enabled());
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_FALSE(capture_on(self->fd));
+	close(null);
+}
+
+/* Capture enabled before the reader started (enable=1) is left on. */
+TEST_F(dev, reader_leaves_a_standing_enable_on)
+{
+	struct rmt_info info = { .size = sizeof(info) };
+	int null = open("/dev/null", O_WRONLY), status, i;
+	const char *args[] = { NULL };
+	pid_t pid;
+
+	if (access(READER, X_OK))
+		SKIP(return, "the reader is not in the current directory");
+	ASSERT_LE(0, null);
+	pid = spawn_reader(null, args);
+	ASSERT_LT(0, pid);
+	/* Its session is under way once it holds capture too. */
+	for (i = 0; i < 400 && !(info.flags & RMT_INFO_HELD); i++) {
+		usleep(50000);
+		ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_GET_INFO, &info));
+	}
+	EXPECT_TRUE(info.flags & RMT_INFO_HELD);
+	ASSERT_EQ(0, kill(pid, SIGINT));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_GET_INFO, &info));
+	EXPECT_EQ(RMT_INFO_ENABLED | RMT_INFO_STANDING, info.flags);
 	close(null);
 }
 

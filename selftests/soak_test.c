@@ -78,8 +78,9 @@ static void random_control(int fd, pid_t client)
 	struct rmt_filter f = { .size = sizeof(f) };
 	struct rmt_config c = { .size = sizeof(c) };
 	struct rmt_stats st = { .size = sizeof(st) };
+	int held;
 
-	switch (rand() % 8) {
+	switch (rand() % 10) {
 	case 0:
 		switch (rand() % 4) {
 		case 0:
@@ -115,6 +116,18 @@ static void random_control(int fd, pid_t client)
 		break;
 	case 6:
 		ioctl(fd, RMT_IOC_GET_STATS, &st);
+		break;
+	case 7:
+		/* A hold of this descriptor, kept until churn closes it. */
+		ioctl(fd, rand() % 2 ? RMT_IOC_ENABLE : RMT_IOC_DISABLE, RMT_CAPTURE_HOLD);
+		break;
+	case 8:
+		/* A short-lived hold, dropped or closed away. */
+		held = open(RMT_DEVICE_PATH, O_RDONLY);
+		ioctl(held, RMT_IOC_ENABLE, RMT_CAPTURE_HOLD);
+		if (rand() % 2)
+			ioctl(held, RMT_IOC_DISABLE, RMT_CAPTURE_HOLD);
+		close(held);
 		break;
 	default:
 		while (read(fd, buf, sizeof(buf)) > 0)

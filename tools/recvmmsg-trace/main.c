@@ -406,7 +406,7 @@ static int rmt_run(const struct rmt_opts *opts)
 	struct rmt_sink sink;
 	int fd, status = 0;
 	FILE *capture = NULL;
-	bool was_enabled, output_gone = false;
+	bool was_enabled, held, output_gone = false;
 	uint32_t nr_cpus;
 	char *buf;
 
@@ -462,7 +462,13 @@ static int rmt_run(const struct rmt_opts *opts)
 		rmt_dev_restore(fd, &saved);
 		return 1;
 	}
-	if (ioctl(fd, RMT_IOC_ENABLE, 0) < 0) {
+	/*
+	 * The session holds capture on: should the reader be killed outright,
+	 * closing its descriptor ends the hold. A module without holds takes
+	 * a standing enable, put back off at the end as before.
+	 */
+	held = !ioctl(fd, RMT_IOC_ENABLE, RMT_CAPTURE_HOLD);
+	if (!held && (errno != EINVAL || ioctl(fd, RMT_IOC_ENABLE, 0) < 0)) {
 		fprintf(stderr, "recvmmsg-trace: cannot enable capture: %s\n",
 			strerror(errno));
 		rmt_dev_restore(fd, &saved);
@@ -499,8 +505,12 @@ static int rmt_run(const struct rmt_opts *opts)
 		}
 	}
 
-	/* Capture on before this session (enable=1, another reader) stays on. */
-	if (!was_enabled && ioctl(fd, RMT_IOC_DISABLE, 0) < 0) {
+	/*
+	 * Capture on before this session (enable=1, another reader) stays on:
+	 * dropping the hold stops only what nobody else wants.
+	 */
+	if (held ? ioctl(fd, RMT_IOC_DISABLE, RMT_CAPTURE_HOLD) < 0 :
+	    !was_enabled && ioctl(fd, RMT_IOC_DISABLE, 0) < 0) {
 		fprintf(stderr, "recvmmsg-trace: cannot disable capture: %s\n",
 			strerror(errno));
 		status = 1;

@@ -198,6 +198,8 @@ struct rmt_lost_record {
 #define RMT_IOC_MAGIC		0xBA
 
 #define RMT_INFO_ENABLED	_BITUL(0)	/* capture is on */
+#define RMT_INFO_STANDING	_BITUL(1)	/* enabled without a hold */
+#define RMT_INFO_HELD		_BITUL(2)	/* an open file holds capture */
 
 struct rmt_info {
 	__u32 size;		/* in: caller's sizeof; out: bytes written */
@@ -282,9 +284,23 @@ struct rmt_stats {
 
 /* Fill a struct rmt_info. */
 #define RMT_IOC_GET_INFO	_IOR(RMT_IOC_MAGIC, 0x01, struct rmt_info)
-/* Start capture (argument must be 0); no-op when already on. */
+/*
+ * RMT_IOC_ENABLE and RMT_IOC_DISABLE take 0 or RMT_CAPTURE_HOLD.
+ *
+ * ENABLE with 0 starts capture until a DISABLE with 0 ("standing"). With
+ * RMT_CAPTURE_HOLD this open file holds capture on instead: it stays on
+ * while any file holds it or it is standing, and a file's hold goes when
+ * the file is released, so a reader that is killed (SIGKILL, the OOM
+ * killer) does not leave every system call of the machine paying for
+ * capture. A second hold by the same file is no new hold.
+ *
+ * DISABLE with RMT_CAPTURE_HOLD drops this file's hold only; with 0 it
+ * stops capture for everyone and drops every hold. Records already queued
+ * stay readable either way.
+ */
+#define RMT_CAPTURE_HOLD	_BITUL(0)
+
 #define RMT_IOC_ENABLE		_IO(RMT_IOC_MAGIC, 0x02)
-/* Stop capture (argument must be 0); queued records stay readable. */
 #define RMT_IOC_DISABLE		_IO(RMT_IOC_MAGIC, 0x03)
 /* Replace the filter, atomically for the probes. */
 #define RMT_IOC_SET_FILTER	_IOW(RMT_IOC_MAGIC, 0x04, struct rmt_filter)
