@@ -215,6 +215,128 @@ TEST_F(dev, reader_hung_up_ends_its_session)
 	close(null);
 }
 
+/* Wait (up to 20 s) until some session holds capture; false if none did. */
+static bool wait_for_hold(int fd)
+{
+	struct rmt_info info = { .size = sizeof(info) };
+	int i;
+
+	for (i = 0; i < 400; i++) {
+		if (!ioctl(fd, RMT_IOC_GET_INFO, &info) && (info.flags & RMT_INFO_HELD))
+			return true;
+		usleep(50000);
+	}
+	return false;
+}
+
+/*
+ * Run the reader with "-n 1" and @args for one call of the client; its
+ * standard output and error land in @out and @err. 0 when it printed a
+ * call and exited 0, else -1.
+ */
+static int reader_one_call(int fd, const char *arg, const char *arg2,
+			   char *out, size_t out_len, char *err, size_t err_len)
+{
+	char *argv[] = { "recvmmsg-trace", "-n", "1", (char *)arg, (char *)arg2, NULL };
+	char *client[] = { "rmt_client32", "recv", NULL };
+	int o = open("/tmp/reader_test.out", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	int e = open("/tmp/reader_test.err", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	struct client_report rep;
+	int status = -1, i;
+	pid_t pid = -1, done = 0;
+	ssize_t n;
+
+	if (o < 0 || e < 0)
+		goto out;
+	pid = fork();
+	if (pid == 0) {
+		dup2(o, STDOUT_FILENO);
+		dup2(e, STDERR_FILENO);
+		execv(READER, argv);
+		_exit(127);
+	}
+	if (pid < 0 || !wait_for_hold(fd))
+		goto out;
+	for (i = 0; i < 50 && !done; i++) {
+		run_client(client, &rep);
+		usleep(100000);
+		done = waitpid(pid, &status, WNOHANG);
+	}
+out:
+	if (pid > 0 && !done) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	n = o < 0 ? -1 : pread(o, out, out_len - 1, 0);
+	out[n > 0 ? n : 0] = '\0';
+	n = e < 0 ? -1 : pread(e, err, err_len - 1, 0);
+	err[n > 0 ? n : 0] = '\0';
+	if (o >= 0)
+		close(o);
+	if (e >= 0)
+		close(e);
+	return done && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/*
+ * A config left without exit records (by a reader killed outright) does
+ * not carry over: a session without --no-exit pairs every call with its
+ * result, and puts the config back when it ends.
+ */
+TEST_F(dev, reader_records_exits_even_when_a_config_left_them_off)
+{
+	struct rmt_config before = { .size = sizeof(before), .snaplen = 8,
+				     .flags = RMT_CONFIG_NO_EXIT };
+	char out[8192], err[4096];
+
+	if (access(READER, X_OK))
+		SKIP(return, "the reader is not in the current directory");
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_SET_CONFIG, &before));
+	EXPECT_EQ(0, reader_one_call(self->fd, NULL, NULL, out, sizeof(out),
+				     err, sizeof(err))) TH_LOG("out: %s err: %s", out, err);
+	EXPECT_NE(NULL, strstr(out, ") = 1 <")) TH_LOG("%s", out);
+	EXPECT_TRUE(config_is(self->fd, &before));
+}
+
+/* A filter left in force is named on standard error, and kept. */
+TEST_F(dev, reader_notes_a_filter_left_in_force)
+{
+	struct rmt_filter f = { .size = sizeof(f), .flags = RMT_FILTER_COMM,
+				.comm = "rmt_client32" };
+	struct rmt_filter after = { .size = sizeof(after) };
+	char out[8192], err[4096];
+
+	if (access(READER, X_OK))
+		SKIP(return, "the reader is not in the current directory");
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_SET_FILTER, &f));
+	EXPECT_EQ(0, reader_one_call(self->fd, NULL, NULL, out, sizeof(out),
+				     err, sizeof(err))) TH_LOG("out: %s err: %s", out, err);
+	EXPECT_NE(NULL, strstr(err, "a filter set before this session is in force: comm \"rmt_client32\"; --all"))
+		TH_LOG("%s", err);
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_GET_FILTER, &after));
+	EXPECT_EQ(RMT_FILTER_COMM, after.flags);
+}
+
+/* --all records what a filter left in force would hide, then puts it back. */
+TEST_F(dev, reader_all_lifts_a_filter_left_in_force_for_its_session)
+{
+	struct rmt_filter f = { .size = sizeof(f), .flags = RMT_FILTER_COMM,
+				.comm = "nobody" };
+	struct rmt_filter after = { .size = sizeof(after) };
+	char out[8192], err[4096];
+
+	if (access(READER, X_OK))
+		SKIP(return, "the reader is not in the current directory");
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_SET_FILTER, &f));
+	EXPECT_EQ(0, reader_one_call(self->fd, "--all", NULL, out, sizeof(out),
+				     err, sizeof(err))) TH_LOG("out: %s err: %s", out, err);
+	EXPECT_NE(NULL, strstr(out, " rmt_client32 recvmmsg_time32(")) TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(err, "note:")) TH_LOG("%s", err);
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_GET_FILTER, &after));
+	EXPECT_EQ(RMT_FILTER_COMM, after.flags);
+	EXPECT_STREQ("nobody", after.comm);
+}
+
 /*
  * SIGKILL (the OOM killer) gives the reader no say; its session's hold on
  * capture goes with its descriptor, so capture does not stay on. (Its -s

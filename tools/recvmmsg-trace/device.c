@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "device.h"
+#include "messages.h"
 
 int rmt_dev_open(const char *path, bool *was_enabled, uint32_t *nr_cpus)
 {
@@ -60,6 +61,8 @@ static int rmt_session_config(int fd, const struct rmt_session_opts *o,
 	*c = *old;
 	if (o->snaplen)
 		c->snaplen = o->snaplen;
+	/* Set either way: the pairing of records depends on it. */
+	c->flags &= ~RMT_CONFIG_NO_EXIT;
 	if (o->no_exit)
 		c->flags |= RMT_CONFIG_NO_EXIT;
 	if (o->wakeup_bytes == RMT_WAKEUP_DEFAULT) {
@@ -74,6 +77,33 @@ static int rmt_session_config(int fd, const struct rmt_session_opts *o,
 	return 0;
 }
 
+/* One line on a filter this session did not set and leaves in force. */
+static void rmt_filter_note(FILE *out, const struct rmt_filter *f)
+{
+	char comm[RMT_ESCAPED_SIZE(RMT_COMM_LEN)];
+	unsigned int i;
+
+	fputs("recvmmsg-trace: note: a filter set before this session is in force:", out);
+	if (f->flags & RMT_FILTER_TGIDS) {
+		fputs(" pid", out);
+		for (i = 0; i < f->nr_tgids && i < RMT_FILTER_MAX_TGIDS; i++)
+			fprintf(out, "%s%u", i ? "," : " ", f->tgids[i]);
+	}
+	if (f->flags & RMT_FILTER_UID)
+		fprintf(out, " uid %u", f->uid);
+	if (f->flags & RMT_FILTER_GID)
+		fprintf(out, " gid %u", f->gid);
+	if (f->flags & RMT_FILTER_CGROUP)
+		fprintf(out, " cgroup id %llu%s", (unsigned long long)f->cgroup_id,
+			f->flags & RMT_FILTER_CGROUP_TREE ? " and below" : "");
+	if (f->flags & RMT_FILTER_FD)
+		fprintf(out, " fd %d", f->fd);
+	if (f->flags & RMT_FILTER_COMM)
+		fprintf(out, " comm \"%s\"", rmt_escape(comm, (const uint8_t *)f->comm,
+							strnlen(f->comm, sizeof(f->comm))));
+	fputs("; --all records every call instead\n", out);
+}
+
 int rmt_dev_apply(int fd, const struct rmt_session_opts *o, struct rmt_saved *saved)
 {
 	struct rmt_config c;
@@ -81,18 +111,25 @@ int rmt_dev_apply(int fd, const struct rmt_session_opts *o, struct rmt_saved *sa
 	memset(saved, 0, sizeof(*saved));
 	if (rmt_session_config(fd, o, &saved->config, &c))
 		return -1;
-	if (o->filter.flags) {
+	saved->filter.size = sizeof(saved->filter);
+	if (ioctl(fd, RMT_IOC_GET_FILTER, &saved->filter)) {
+		fprintf(stderr, "recvmmsg-trace: cannot read the filter: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	if (o->filter.flags || o->all) {
 		struct rmt_filter f = o->filter;
 
-		saved->filter.size = sizeof(saved->filter);
 		f.size = sizeof(f);
-		if (ioctl(fd, RMT_IOC_GET_FILTER, &saved->filter) ||
-		    ioctl(fd, RMT_IOC_SET_FILTER, &f)) {
+		if (ioctl(fd, RMT_IOC_SET_FILTER, &f)) {
 			fprintf(stderr, "recvmmsg-trace: cannot set the filter: %s\n",
 				strerror(errno));
 			return -1;
 		}
 		saved->filter_set = true;
+	} else if (saved->filter.flags) {
+		/* Left by another session (or one killed): say so, or calls just go missing. */
+		rmt_filter_note(stderr, &saved->filter);
 	}
 	if (ioctl(fd, RMT_IOC_SET_CONFIG, &c)) {
 		fprintf(stderr, "recvmmsg-trace: cannot set the config: %s\n",

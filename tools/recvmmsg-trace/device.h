@@ -14,7 +14,8 @@
 
 /* What the command line asks of the module for this session. */
 struct rmt_session_opts {
-	struct rmt_filter filter;	/* flags 0: no filter */
+	struct rmt_filter filter;	/* flags 0: no filter of our own */
+	bool all;			/* no filter, whatever is in force */
 	unsigned int snaplen;		/* 0: leave as it is */
 	bool no_exit;
 	/* Wake-up threshold in bytes; RMT_WAKEUP_DEFAULT: a share of the buffer. */

@@ -83,6 +83,8 @@ static void rmt_usage(FILE *f)
 		"  -G, --cgroup=PATH    only processes in cgroup v2 directory PATH or below\n"
 		"  -f, --fd=FD          only calls on file descriptor FD\n"
 		"  -c, --comm=NAME      only processes whose command name is exactly NAME\n"
+		"      --all            no filter: every call, even with a filter in force\n"
+		"                       that this session did not set\n"
 		"  -s, --snaplen=N      capture the first N message headers of each call (1-%d)\n"
 		"      --no-exit        record calls at entry only (no results, less load)\n"
 		"      --wakeup=BYTES   wake up to read once a CPU has BYTES of records\n"
@@ -131,7 +133,7 @@ static bool rmt_parse_seconds(const char *arg, double *out)
 
 static int rmt_parse_opts(int argc, char **argv, struct rmt_opts *o)
 {
-	enum { OPT_JSON = 256, OPT_NO_EXIT, OPT_STATS, OPT_SUMMARY, OPT_WAKEUP };
+	enum { OPT_JSON = 256, OPT_NO_EXIT, OPT_STATS, OPT_SUMMARY, OPT_WAKEUP, OPT_ALL };
 	static const struct option longopts[] = {
 		{ "count", required_argument, NULL, 'n' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -146,6 +148,7 @@ static int rmt_parse_opts(int argc, char **argv, struct rmt_opts *o)
 		{ "cgroup", required_argument, NULL, 'G' },
 		{ "fd", required_argument, NULL, 'f' },
 		{ "comm", required_argument, NULL, 'c' },
+		{ "all", no_argument, NULL, OPT_ALL },
 		{ "snaplen", required_argument, NULL, 's' },
 		{ "no-exit", no_argument, NULL, OPT_NO_EXIT },
 		{ "wakeup", required_argument, NULL, OPT_WAKEUP },
@@ -235,6 +238,9 @@ static int rmt_parse_opts(int argc, char **argv, struct rmt_opts *o)
 			f->flags |= RMT_FILTER_COMM;
 			strncpy(f->comm, optarg, sizeof(f->comm) - 1);
 			break;
+		case OPT_ALL:
+			o->session.all = true;
+			break;
 		case 's':
 			if (!rmt_parse_num("snaplen", optarg, RMT_SNAPLEN_MIN,
 					   RMT_SNAPLEN_MAX, &v))
@@ -269,9 +275,13 @@ static int rmt_parse_opts(int argc, char **argv, struct rmt_opts *o)
 			argv[optind]);
 		return 2;
 	}
-	if (o->read_path && (o->write_path || f->flags || o->session.snaplen ||
-			     o->session.no_exit || o->stats || o->duration ||
-			     o->session.wakeup_bytes != RMT_WAKEUP_DEFAULT)) {
+	if (o->session.all && f->flags) {
+		fprintf(stderr, "recvmmsg-trace: --all and a filter option contradict each other\n");
+		return 2;
+	}
+	if (o->read_path && (o->write_path || f->flags || o->session.all ||
+			     o->session.snaplen || o->session.no_exit || o->stats ||
+			     o->duration || o->session.wakeup_bytes != RMT_WAKEUP_DEFAULT)) {
 		fprintf(stderr, "recvmmsg-trace: -r decodes a file: capture options do not apply\n");
 		return 2;
 	}

@@ -47,6 +47,8 @@ expect bad-wakeup 2 "bad wake-up threshold 'soon'" -- --wakeup=soon
 expect negative-wakeup 2 "bad wake-up threshold '-1'" -- --wakeup=-1
 expect huge-wakeup 2 "bad wake-up threshold '4294967296'" -- --wakeup=4294967296
 expect wakeup-with-read 2 "capture options do not apply" -- -r /dev/null --wakeup=0
+expect all-with-a-filter 2 "--all and a filter option contradict" -- --all -p 1
+expect all-with-read 2 "capture options do not apply" -- -r /dev/null --all
 
 # The man page documents exactly the options --help lists.
 man=$(dirname "$0")/../../recvmmsg-trace.8
