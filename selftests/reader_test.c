@@ -337,6 +337,72 @@ TEST_F(dev, reader_all_lifts_a_filter_left_in_force_for_its_session)
 	EXPECT_STREQ("nobody", after.comm);
 }
 
+/* Run the reader with @args (a shell word list); its stdout into @out. */
+static int reader_output(const char *args, char *out, size_t len)
+{
+	char cmd[256];
+	size_t n = 0;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "%s %s 2>/dev/null", READER, args);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	while (n < len - 1 && !feof(p) && !ferror(p))
+		n += fread(out + n, 1, len - 1 - n, p);
+	out[n] = '\0';
+	return pclose(p);
+}
+
+/* --status says whether capture is on and why, and what is in force. */
+TEST_F(dev, reader_status_says_why_capture_is_on)
+{
+	struct rmt_filter f = { .size = sizeof(f), .flags = RMT_FILTER_UID | RMT_FILTER_COMM,
+				.uid = 0, .comm = "udp\nd" };
+	struct rmt_config c = { .size = sizeof(c), .snaplen = 5,
+				.flags = RMT_CONFIG_NO_EXIT };
+	char out[8192];
+	int a;
+
+	if (access(READER, X_OK))
+		SKIP(return, "the reader is not in the current directory");
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_SET_FILTER, &f));
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_SET_CONFIG, &c));
+	ASSERT_EQ(0, reader_output("--status", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "\ncapture  on, until disabled (--disable)\n")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\nfilter   uid 0, comm \"udp\\nd\"\n")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\nconfig   snaplen 5, entry records only, reader woken for every record\n"))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\ntotal ")) TH_LOG("%s", out);
+
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_DISABLE, 0));
+	a = open(RMT_DEVICE_PATH, O_RDONLY);
+	ASSERT_LE(0, a);
+	ASSERT_EQ(0, ioctl(a, RMT_IOC_ENABLE, RMT_CAPTURE_HOLD));
+	ASSERT_EQ(0, reader_output("--status", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "\ncapture  on while a reader holds it open\n")) TH_LOG("%s", out);
+	close(a);
+	ASSERT_EQ(0, reader_output("--status", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "\ncapture  off\n")) TH_LOG("%s", out);
+}
+
+/* --disable stops capture nobody's session started, and every session's. */
+TEST_F(dev, reader_disable_turns_capture_off_for_everyone)
+{
+	char out[256];
+	int a = open(RMT_DEVICE_PATH, O_RDONLY);
+
+	if (access(READER, X_OK))
+		SKIP(return, "the reader is not in the current directory");
+	ASSERT_LE(0, a);
+	ASSERT_EQ(0, ioctl(a, RMT_IOC_ENABLE, RMT_CAPTURE_HOLD));
+	ASSERT_TRUE(capture_on(self->fd));
+	EXPECT_EQ(0, reader_output("--disable", out, sizeof(out)));
+	EXPECT_FALSE(capture_on(self->fd));
+	close(a);
+	EXPECT_FALSE(capture_on(self->fd));
+}
+
 /*
  * SIGKILL (the OOM killer) gives the reader no say; its session's hold on
  * capture goes with its descriptor, so capture does not stay on. (Its -s

@@ -77,31 +77,42 @@ static int rmt_session_config(int fd, const struct rmt_session_opts *o,
 	return 0;
 }
 
-/* One line on a filter this session did not set and leaves in force. */
-static void rmt_filter_note(FILE *out, const struct rmt_filter *f)
+/* The filter in words: "pid 1,2, uid 0, comm \"x\"", or "none". */
+static void rmt_print_filter(FILE *out, const struct rmt_filter *f)
 {
 	char comm[RMT_ESCAPED_SIZE(RMT_COMM_LEN)];
+	const char *sep = "";
 	unsigned int i;
 
-	fputs("recvmmsg-trace: note: a filter set before this session is in force:", out);
 	if (f->flags & RMT_FILTER_TGIDS) {
-		fputs(" pid", out);
+		fputs("pid", out);
 		for (i = 0; i < f->nr_tgids && i < RMT_FILTER_MAX_TGIDS; i++)
 			fprintf(out, "%s%u", i ? "," : " ", f->tgids[i]);
+		sep = ", ";
 	}
-	if (f->flags & RMT_FILTER_UID)
-		fprintf(out, " uid %u", f->uid);
-	if (f->flags & RMT_FILTER_GID)
-		fprintf(out, " gid %u", f->gid);
-	if (f->flags & RMT_FILTER_CGROUP)
-		fprintf(out, " cgroup id %llu%s", (unsigned long long)f->cgroup_id,
+	if (f->flags & RMT_FILTER_UID) {
+		fprintf(out, "%suid %u", sep, f->uid);
+		sep = ", ";
+	}
+	if (f->flags & RMT_FILTER_GID) {
+		fprintf(out, "%sgid %u", sep, f->gid);
+		sep = ", ";
+	}
+	if (f->flags & RMT_FILTER_CGROUP) {
+		fprintf(out, "%scgroup id %llu%s", sep, (unsigned long long)f->cgroup_id,
 			f->flags & RMT_FILTER_CGROUP_TREE ? " and below" : "");
-	if (f->flags & RMT_FILTER_FD)
-		fprintf(out, " fd %d", f->fd);
+		sep = ", ";
+	}
+	if (f->flags & RMT_FILTER_FD) {
+		fprintf(out, "%sfd %d", sep, f->fd);
+		sep = ", ";
+	}
 	if (f->flags & RMT_FILTER_COMM)
-		fprintf(out, " comm \"%s\"", rmt_escape(comm, (const uint8_t *)f->comm,
-							strnlen(f->comm, sizeof(f->comm))));
-	fputs("; --all records every call instead\n", out);
+		fprintf(out, "%scomm \"%s\"", sep,
+			rmt_escape(comm, (const uint8_t *)f->comm,
+				   strnlen(f->comm, sizeof(f->comm))));
+	if (!f->flags)
+		fputs("none", out);
 }
 
 int rmt_dev_apply(int fd, const struct rmt_session_opts *o, struct rmt_saved *saved)
@@ -129,7 +140,10 @@ int rmt_dev_apply(int fd, const struct rmt_session_opts *o, struct rmt_saved *sa
 		saved->filter_set = true;
 	} else if (saved->filter.flags) {
 		/* Left by another session (or one killed): say so, or calls just go missing. */
-		rmt_filter_note(stderr, &saved->filter);
+		fputs("recvmmsg-trace: note: a filter set before this session is in force: ",
+		      stderr);
+		rmt_print_filter(stderr, &saved->filter);
+		fputs("; --all records every call instead\n", stderr);
 	}
 	if (ioctl(fd, RMT_IOC_SET_CONFIG, &c)) {
 		fprintf(stderr, "recvmmsg-trace: cannot set the config: %s\n",
@@ -196,4 +210,43 @@ int rmt_dev_print_stats(int fd, FILE *out)
 	rmt_print_stats_row(out, "total", &st.total);
 	free(cpus);
 	return 0;
+}
+
+/* What capture is doing and why, in the words of the reader's options. */
+static const char *rmt_capture_words(__u32 flags)
+{
+	if (!(flags & RMT_INFO_ENABLED))
+		return "off";
+	if ((flags & RMT_INFO_STANDING) && (flags & RMT_INFO_HELD))
+		return "on, until disabled (--disable), and held by an open reader";
+	if (flags & RMT_INFO_STANDING)
+		return "on, until disabled (--disable)";
+	return "on while a reader holds it open";
+}
+
+int rmt_dev_print_status(int fd, FILE *out)
+{
+	struct rmt_info info = { .size = sizeof(info) };
+	struct rmt_filter f = { .size = sizeof(f) };
+	struct rmt_config c = { .size = sizeof(c) };
+
+	if (ioctl(fd, RMT_IOC_GET_INFO, &info) || ioctl(fd, RMT_IOC_GET_FILTER, &f) ||
+	    ioctl(fd, RMT_IOC_GET_CONFIG, &c)) {
+		fprintf(stderr, "recvmmsg-trace: cannot read the module's state: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	fprintf(out, "module   recvmmsg_trace %.*s, ABI %u, %u CPUs, %u bytes of buffer per CPU\n",
+		(int)sizeof(info.version), info.version, info.abi_version, info.nr_cpus,
+		info.buffer_bytes);
+	fprintf(out, "capture  %s\n", rmt_capture_words(info.flags));
+	fputs("filter   ", out);
+	rmt_print_filter(out, &f);
+	fprintf(out, "\nconfig   snaplen %u, %s, ", c.snaplen,
+		c.flags & RMT_CONFIG_NO_EXIT ? "entry records only" : "entry and exit records");
+	if (c.wakeup_bytes)
+		fprintf(out, "reader woken at %u bytes queued\n\n", c.wakeup_bytes);
+	else
+		fputs("reader woken for every record\n\n", out);
+	return rmt_dev_print_stats(fd, out);
 }

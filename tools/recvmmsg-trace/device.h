@@ -44,5 +44,7 @@ int rmt_dev_apply(int fd, const struct rmt_session_opts *o, struct rmt_saved *sa
 void rmt_dev_restore(int fd, const struct rmt_saved *saved);
 /* The module's counters, total and per CPU, as a table; -1 on error. */
 int rmt_dev_print_stats(int fd, FILE *out);
+/* Version, capture state, filter, config, then the counters; -1 on error. */
+int rmt_dev_print_status(int fd, FILE *out);
 
 #endif /* RMT_DEVICE_H */

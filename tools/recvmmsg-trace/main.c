@@ -47,6 +47,9 @@ struct rmt_opts {
 	const char *write_path;		/* -w: also save the raw records */
 	const char *read_path;		/* -r: decode a capture file instead */
 	struct rmt_session_opts session;
+	bool status;			/* --status: show the module's state */
+	bool disable;			/* --disable: capture off for everyone */
+	unsigned int session_args;	/* options other than -D and those two */
 };
 
 static volatile sig_atomic_t rmt_stop;
@@ -92,6 +95,12 @@ static void rmt_usage(FILE *f)
 		"                       the buffer); fewer remain queued at most 0.1 s\n"
 		"      --stats          at the end, print the module's counters per CPU\n"
 		"\n"
+		"Module:\n"
+		"      --status         show the module's version, whether capture is on and\n"
+		"                       why, the filter and config in force, the counters\n"
+		"      --disable        turn capture off for everyone: what the module's\n"
+		"                       enable=1 turned on, and every running reader's\n"
+		"\n"
 		"  -h, --help           show this help and exit\n"
 		"  -V, --version        show the version and exit\n"
 		"\n"
@@ -133,7 +142,10 @@ static bool rmt_parse_seconds(const char *arg, double *out)
 
 static int rmt_parse_opts(int argc, char **argv, struct rmt_opts *o)
 {
-	enum { OPT_JSON = 256, OPT_NO_EXIT, OPT_STATS, OPT_SUMMARY, OPT_WAKEUP, OPT_ALL };
+	enum {
+		OPT_JSON = 256, OPT_NO_EXIT, OPT_STATS, OPT_SUMMARY, OPT_WAKEUP, OPT_ALL,
+		OPT_STATUS, OPT_DISABLE,
+	};
 	static const struct option longopts[] = {
 		{ "count", required_argument, NULL, 'n' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -153,6 +165,8 @@ static int rmt_parse_opts(int argc, char **argv, struct rmt_opts *o)
 		{ "no-exit", no_argument, NULL, OPT_NO_EXIT },
 		{ "wakeup", required_argument, NULL, OPT_WAKEUP },
 		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "status", no_argument, NULL, OPT_STATUS },
+		{ "disable", no_argument, NULL, OPT_DISABLE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -165,6 +179,8 @@ static int rmt_parse_opts(int argc, char **argv, struct rmt_opts *o)
 	o->device = RMT_DEVICE_PATH;
 	o->session.wakeup_bytes = RMT_WAKEUP_DEFAULT;
 	while ((c = getopt_long(argc, argv, "n:d:o:D:w:r:p:u:G:f:c:s:hV", longopts, NULL)) != -1) {
+		if (c != 'D' && c != OPT_STATUS && c != OPT_DISABLE)
+			o->session_args++;
 		switch (c) {
 		case 'n':
 			if (!rmt_parse_num("count", optarg, 1, ULLONG_MAX, &o->max_calls))
@@ -241,6 +257,12 @@ static int rmt_parse_opts(int argc, char **argv, struct rmt_opts *o)
 		case OPT_ALL:
 			o->session.all = true;
 			break;
+		case OPT_STATUS:
+			o->status = true;
+			break;
+		case OPT_DISABLE:
+			o->disable = true;
+			break;
 		case 's':
 			if (!rmt_parse_num("snaplen", optarg, RMT_SNAPLEN_MIN,
 					   RMT_SNAPLEN_MAX, &v))
@@ -273,6 +295,10 @@ static int rmt_parse_opts(int argc, char **argv, struct rmt_opts *o)
 	if (optind < argc) {
 		fprintf(stderr, "recvmmsg-trace: unexpected argument '%s'\n",
 			argv[optind]);
+		return 2;
+	}
+	if ((o->status || o->disable) && (o->session_args || (o->status && o->disable))) {
+		fprintf(stderr, "recvmmsg-trace: --status and --disable take no other option but -D\n");
 		return 2;
 	}
 	if (o->session.all && f->flags) {
@@ -607,6 +633,30 @@ static int rmt_replay(const struct rmt_opts *opts)
 	return status;
 }
 
+/* --status and --disable: the module's state, no session. */
+static int rmt_module_command(const struct rmt_opts *opts)
+{
+	bool was_enabled;
+	uint32_t nr_cpus;
+	int fd = rmt_dev_open(opts->device, &was_enabled, &nr_cpus), status = 0;
+
+	if (fd < 0)
+		return 1;
+	if (opts->status) {
+		if (rmt_dev_print_status(fd, stdout) || fflush(stdout))
+			status = 1;
+	} else if (ioctl(fd, RMT_IOC_DISABLE, 0)) {
+		fprintf(stderr, "recvmmsg-trace: cannot disable capture: %s\n",
+			strerror(errno));
+		status = 1;
+	} else {
+		fprintf(stderr, "recvmmsg-trace: capture is off%s\n",
+			was_enabled ? "; running readers get no more calls" : " (it was)");
+	}
+	close(fd);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct rmt_opts opts = { 0 };
@@ -618,5 +668,7 @@ int main(int argc, char **argv)
 
 	if (err)
 		return err;
+	if (opts.status || opts.disable)
+		return rmt_module_command(&opts);
 	return opts.read_path ? rmt_replay(&opts) : rmt_run(&opts);
 }

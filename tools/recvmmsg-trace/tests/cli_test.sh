@@ -49,6 +49,11 @@ expect huge-wakeup 2 "bad wake-up threshold '4294967296'" -- --wakeup=4294967296
 expect wakeup-with-read 2 "capture options do not apply" -- -r /dev/null --wakeup=0
 expect all-with-a-filter 2 "--all and a filter option contradict" -- --all -p 1
 expect all-with-read 2 "capture options do not apply" -- -r /dev/null --all
+expect status-with-a-filter 2 "take no other option but -D" -- --status -p 1
+expect status-and-disable 2 "take no other option but -D" -- --status --disable
+expect disable-with-json 2 "take no other option but -D" -- --json --disable
+expect status-not-our-device 1 "not a recvmmsg_trace device" -- --status -D /dev/null
+expect disable-missing-device 1 "modprobe recvmmsg_trace" -- --disable -D /nonexistent/x
 
 # The man page documents exactly the options --help lists.
 man=$(dirname "$0")/../../recvmmsg-trace.8
