@@ -124,8 +124,8 @@ check: deps
 lint: deps
 	tools/lint.sh
 
-# The selftests, a longer soak and fault injection on a debug kernel
-# (KASAN, lockdep, RCU checking, kmemleak) built from linux-source-6.12.
+# The selftests, a longer soak and fault injection on the debug kernels
+# (KASAN, lockdep, RCU checking, kmemleak) built from linux-source-6.12 and sid's newest.
 check-debug: deps
 	tools/check-debug.sh
 

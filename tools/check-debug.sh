@@ -1,10 +1,13 @@
 #!/bin/bash
-# make check-debug: the debug kernel (tools/debug-kernel: KASAN, lockdep,
-# RCU and atomic-sleep checking, kmemleak, fault injection), the module
-# built against it, then two VMs on it: the whole selftest suite with a
-# longer soak (RMT_DEBUG_SOAK_SECONDS, default 120), and fault injection.
-# Any report in the guest's kernel log fails the run (tools/vm/run-guest.sh).
-# Result lines are kept in build/results/check-debug.txt.
+# make check-debug: debug kernels (tools/debug-kernel: KASAN, lockdep, RCU
+# and atomic-sleep checking, kmemleak, fault injection) built from Debian's
+# 6.12 source ("debug") and from sid's newest ("debug-sid": the kernels
+# whose syscall probes run preemptible and may fault), the module built
+# against each, then two VMs on each: the whole selftest suite with a longer
+# soak (RMT_DEBUG_SOAK_SECONDS, default 120), and fault injection. Any
+# report in a guest's kernel log fails the run (tools/vm/run-guest.sh).
+# RMT_DEBUG_KERNELS="6.12 sid" (the default) narrows the kernels. Result
+# lines are kept in build/results/check-debug.txt.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,27 +28,6 @@ if ! make -s reader selftests >"$out/debug-build.log" 2>&1; then
 	finish
 fi
 
-stage "debug kernel: build, or reuse while its config and linux-source are unchanged"
-start=$(date +%s)
-if info=$(tools/debug-kernel/build.sh "$B/debug-kernel" 2>"$out/debug-kernel.log"); then
-	echo "PASS debug/kernel-build ($(($(date +%s) - start))s)" | record
-else
-	echo "FAIL debug/kernel-build see $out/debug-kernel.log" | record
-	tail -n 20 "$out/debug-kernel.log" >&2
-	finish
-fi
-read -r kver vmlinuz kdir <<<"$info"
-
-stage "debug kernel: module"
-ko_dir=$(pwd)/$B/debug-kernel/module
-if tools/build-module.sh "$kdir" "$ko_dir" >"$out/debug-module.log" 2>&1; then
-	echo "PASS debug/module-build ($kver)" | record
-else
-	echo "FAIL debug/module-build see $out/debug-module.log" | record
-	tail -n 20 "$out/debug-module.log" >&2
-	finish
-fi
-
 # KASAN wants memory; without ACPI the guest boots in seconds instead of a
 # minute (and powers off with reboot -f, as /init does). Without ACPI there
 # is no HPET or PM timer to calibrate the TSC against and PIT calibration
@@ -54,12 +36,48 @@ fi
 export RMT_VM_MEM=2048 RMT_VM_TIMEOUT=${RMT_DEBUG_VM_TIMEOUT:-1800}
 khz=$(awk -F: '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)
 clock=${khz:+tsc_early_khz=$khz tsc=reliable}
-stage "debug kernel: selftests and soak in a VM"
-RMT_VM_APPEND="acpi=off $clock RMT_SOAK_SECONDS=${RMT_DEBUG_SOAK_SECONDS:-120}" \
-	tools/vm/run-guest.sh debug "$vmlinuz" "$kver" "$ko_dir/recvmmsg_trace.ko" \
-	"$B/guest-bin" selftests "$B/vm/debug" | record
-stage "debug kernel: fault injection in a VM"
-RMT_VM_APPEND="acpi=off $clock" RMT_VM_ALLOC_FAILURES=1 \
-	tools/vm/run-guest.sh debug-faults "$vmlinuz" "$kver" "$ko_dir/recvmmsg_trace.ko" \
-	"$B/guest-bin" faults "$B/vm/debug-faults" | record
+
+# One debug kernel: NAME (result prefix) DIR SERIES [SIDROOT].
+debug_kernel() {
+	local name=$1 dir=$2 start info kver vmlinuz kdir ko_dir
+	shift 2
+
+	stage "$name kernel: build, or reuse while its config and source are unchanged"
+	start=$(date +%s)
+	if info=$(tools/debug-kernel/build.sh "$dir" "$@" 2>"$out/$name-kernel.log"); then
+		echo "PASS $name/kernel-build ($(($(date +%s) - start))s)" | record
+	else
+		echo "FAIL $name/kernel-build see $out/$name-kernel.log" | record
+		tail -n 20 "$out/$name-kernel.log" >&2
+		return
+	fi
+	read -r kver vmlinuz kdir <<<"$info"
+
+	stage "$name kernel: module"
+	ko_dir=$(pwd)/$dir/module
+	if tools/build-module.sh "$kdir" "$ko_dir" >"$out/$name-module.log" 2>&1; then
+		echo "PASS $name/module-build ($kver)" | record
+	else
+		echo "FAIL $name/module-build see $out/$name-module.log" | record
+		tail -n 20 "$out/$name-module.log" >&2
+		return
+	fi
+
+	stage "$name kernel: selftests and soak in a VM"
+	RMT_VM_APPEND="acpi=off $clock RMT_SOAK_SECONDS=${RMT_DEBUG_SOAK_SECONDS:-120}" \
+		tools/vm/run-guest.sh "$name" "$vmlinuz" "$kver" "$ko_dir/recvmmsg_trace.ko" \
+		"$B/guest-bin" selftests "$B/vm/$name" | record
+	stage "$name kernel: fault injection in a VM"
+	RMT_VM_APPEND="acpi=off $clock" RMT_VM_ALLOC_FAILURES=1 \
+		tools/vm/run-guest.sh "$name-faults" "$vmlinuz" "$kver" \
+		"$ko_dir/recvmmsg_trace.ko" "$B/guest-bin" faults "$B/vm/$name-faults" | record
+}
+
+for series in ${RMT_DEBUG_KERNELS:-6.12 sid}; do
+	case $series in
+	6.12) debug_kernel debug "$B/debug-kernel" 6.12 ;;
+	sid) debug_kernel debug-sid "$B/debug-kernel-sid" sid "$(pwd)/$B/kernels/sid" ;;
+	*) echo "FAIL debug/$series unknown debug kernel (6.12 or sid)" | record ;;
+	esac
+done
 finish

@@ -1,30 +1,66 @@
 #!/bin/bash
-# Build the debug kernel (KASAN, lockdep, RCU and atomic-sleep checking,
-# kmemleak, fault injection) from Debian's linux-source-6.12: allnoconfig,
-# then debug.config merged on top. The tree in DIR is reused while the
-# source package is unchanged; a changed fragment only reconfigures, and
-# kbuild rebuilds what the change touches. A full `make` (not bzImage
-# alone) so that modpost finds Module.symvers when the module is built.
+# Build a debug kernel (KASAN, lockdep, RCU and atomic-sleep checking,
+# kmemleak, fault injection) from Debian's kernel source: allnoconfig, then
+# debug.config merged on top. The tree in DIR is reused while the source
+# package is unchanged; a changed fragment only reconfigures, and kbuild
+# rebuilds what the change touches. A full `make` (not bzImage alone) so
+# that modpost finds Module.symvers when the module is built.
 # Prints "KVER VMLINUZ KDIR" on success; VMLINUZ has modules.builtin* beside it.
 #
-# usage: build.sh DIR
+# usage: build.sh DIR 6.12            linux-source-6.12, installed on the host
+#        build.sh DIR sid SIDROOT     the newest linux-source of sid, fetched
+#                                     in the sid chroot SIDROOT (sid-chroot.sh)
+#                                     and never installed; built on the host
 set -euo pipefail
 
-dir=$1
+dir=$1 series=$2
 here=$(cd "$(dirname "$0")" && pwd)
 fragment=$here/debug.config
-pkg=linux-source-6.12
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
-version=$(dpkg-query -W -f='${Version}' "$pkg")
 config_key=$(sha256sum <"$fragment" | cut -c1-16)
 
-if [ "$(cat "$dir/.source" 2>/dev/null)" != "$version" ]; then
+case $series in
+6.12)
+	pkg=linux-source-6.12
+	version=$(dpkg-query -W -f='${Version}' "$pkg")
+	unpack() {
+		tar -xJf "$(dpkg -L "$pkg" | grep '\.tar\.xz$' | head -n1)" \
+			-C "$dir/src" --strip-components=1
+	}
+	;;
+sid)
+	root=$3
+	"$here/../vm/sid-chroot.sh" "$root" >/dev/null
+	in_root() {
+		chroot "$root" env PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"
+	}
+	# The series through the metapackage, never by name.
+	pkg=$(in_root apt-cache depends linux-source |
+		sed -n 's/^ *Depends: \(linux-source-[0-9.]*\)$/\1/p' | head -n1)
+	[ -n "$pkg" ] || { echo "debug kernel: no linux-source in $root" >&2; exit 1; }
+	version=$(in_root apt-cache policy "$pkg" | awk '/Candidate:/ { print $2 }')
+	unpack() {
+		rm -rf "$root/tmp/rmt-src"
+		mkdir -p "$root/tmp/rmt-src"
+		in_root sh -c "cd /tmp/rmt-src && apt-get -q -o APT::Sandbox::User=root download '$pkg'" >&2
+		dpkg-deb --fsys-tarfile "$root"/tmp/rmt-src/"$pkg"_*.deb |
+			tar -xO "./usr/src/$pkg.tar.xz" |
+			tar -xJ -C "$dir/src" --strip-components=1
+		rm -rf "$root/tmp/rmt-src"
+	}
+	;;
+*)
+	echo "usage: build.sh DIR 6.12 | build.sh DIR sid SIDROOT" >&2
+	exit 2
+	;;
+esac
+
+if [ "$(cat "$dir/.source" 2>/dev/null)" != "$pkg $version" ]; then
 	rm -rf "$dir/src" "$dir/obj" "$dir/.source" "$dir/.built"
 	mkdir -p "$dir/src" "$dir/obj"
-	tarball=$(dpkg -L "$pkg" | grep '\.tar\.xz$' | head -n1)
-	tar -xJf "$tarball" -C "$dir/src" --strip-components=1
-	echo "$version" >"$dir/.source"
+	unpack
+	echo "$pkg $version" >"$dir/.source"
 fi
 
 if [ "$(cat "$dir/.built" 2>/dev/null)" != "$config_key" ]; then

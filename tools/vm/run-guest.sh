@@ -9,12 +9,13 @@
 #            under /lib/modules/KVER/updates/dkms/, and loaded by kmod's
 #            modprobe after depmod. modules.builtin* next to VMLINUZ go along.
 #   BINDIR   static binaries copied to /rmt in the guest
-#   JOB      selftests | demo (tools/vm/job-JOB)
+#   JOB      selftests | faults | demo | bench (tools/vm/job-JOB)
 # RMT_VM_MEM (MiB, default 1024) and RMT_VM_APPEND (more kernel command line;
 # NAME=VALUE words the kernel does not know reach /init as environment
-# variables) adapt the guest. The console goes to WORKDIR/console.log. For the selftests job, one line
-# per result is printed: "PASS|FAIL|SKIP NAME/TEST [why]". Exit status 0 when
-# the job passed, the guest ended by itself, and its kernel log is clean.
+# variables) adapt the guest. The console goes to WORKDIR/console.log. For
+# the selftests and faults jobs, one line per result is printed:
+# "PASS|FAIL|SKIP NAME/TEST [why]". Exit status 0 when the job passed, the
+# guest ended by itself, and its kernel log is clean.
 set -euo pipefail
 
 name=$1 vmlinuz=$2 kver=$3 ko=$4 bindir=$5 job=$6 work=$7
@@ -78,10 +79,12 @@ fail() {
 }
 status=0
 
-if [ "$job" = selftests ]; then
+if [ "$job" = selftests ] || [ "$job" = faults ]; then
 	"$here/../tap-results.sh" "$name" <"$log"
 	grep -q '^not ok ' "$log" && status=1
-	grep -q '^ok ' "$log" || fail selftests "no test result in $log"
+	grep -q '^ok ' "$log" || fail "$job" "no test result in $log"
+fi
+if [ "$job" = selftests ]; then
 	"$here/check-reader.py" "$name" "$log" | tee "$work/reader.txt"
 	grep -q '^FAIL' "$work/reader.txt" && status=1
 fi
