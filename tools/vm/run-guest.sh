@@ -28,6 +28,7 @@ cp /bin/busybox "$work/root/bin/busybox"
 cp "$here/guest-init" "$work/root/init"
 chmod 755 "$work/root/init"
 cp "$here/job-$job" "$work/root/rmt/job"
+cp "$here/reader-ready" "$work/root/rmt/"
 cp "$bindir"/* "$work/root/rmt/"
 moddir=$work/root/lib/modules/$kver
 mkdir -p "$moddir/updates/dkms" "$work/root/sbin"
