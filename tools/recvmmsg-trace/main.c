@@ -98,15 +98,15 @@ static void rmt_usage(FILE *f)
 		"Module:\n"
 		"      --status         show the module's version, whether capture is on and\n"
 		"                       why, the filter and config in force, the counters\n"
-		"      --disable        turn capture off for everyone: what the module's\n"
-		"                       enable=1 turned on, and every running reader's\n"
+		"      --disable        turn capture off for everyone, whoever turned it on\n"
+		"                       (the module's enable=1, readers still running)\n"
 		"\n"
 		"  -h, --help           show this help and exit\n"
 		"  -V, --version        show the version and exit\n"
 		"\n"
 		"Stop with Ctrl-C (SIGINT), SIGTERM or SIGHUP, or by closing the output\n"
-		"(| head): capture is disabled and a summary of calls and lost records\n"
-		"goes to standard error.\n",
+		"(| head): capture stops unless something else keeps it on, and a summary\n"
+		"of calls and lost records goes to standard error.\n",
 		RMT_DEVICE_PATH, RMT_FILTER_MAX_TGIDS, RMT_SNAPLEN_MAX);
 }
 
