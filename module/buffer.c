@@ -6,9 +6,11 @@
  * kfifo: it disables preemption around the push, so a probe that runs
  * preemptible (faultable syscall tracepoints) cannot migrate or be
  * interleaved with another task's push on the same CPU. Syscall tracepoints
- * never fire in interrupt context, so nothing else writes there. The device
- * serializes readers, so each kfifo has one reader and one writer and needs
- * no lock.
+ * never fire in interrupt context, so nothing else writes there. Readers
+ * take @rmt_drain_lock, so each kfifo has one reader and one writer and
+ * needs no other lock. The lock is held only to move records into kernel
+ * memory: copying them to user space, which may fault or block for as long
+ * as the user likes (userfaultfd, FUSE), is done by the device without it.
  *
  * A record is pushed whole or not at all. When it does not fit it is
  * counted in @lost, and the next push that has room for both first writes a
@@ -22,13 +24,17 @@
  * poller run every 100 ms while capture is on delivers what stays below.
  */
 #include <linux/irq_work.h>
+#include <linux/atomic.h>
+#include <linux/bug.h>
+#include <linux/cpumask.h>
 #include <linux/kfifo.h>
+#include <linux/lockdep.h>
+#include <linux/mutex.h>
 #include <linux/ktime.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
-
 #include <linux/workqueue.h>
 
 #include "buffer.h"
@@ -47,6 +53,10 @@ static DECLARE_WAIT_QUEUE_HEAD(rmt_readers);
 static struct irq_work rmt_wake_work;
 static struct delayed_work rmt_wake_poll;
 static bool rmt_polling;	/* changed only by the capture control path */
+/* One drainer at a time: each kfifo has one reader (kfifo's lock-free rule). */
+static DEFINE_MUTEX(rmt_drain_lock);
+static unsigned int rmt_drain_start;	/* CPU the next take starts at */
+static atomic64_t rmt_bad_records = ATOMIC64_INIT(0);
 
 #define RMT_WAKE_POLL_INTERVAL	(HZ / 10)
 
@@ -125,16 +135,19 @@ void rmt_buffer_exit(void)
 
 /*
  * Caller is @cpu's only writer: its probe with the CPU pinned, or the
- * control path while no probe runs.
+ * control path while no probe runs. The LOST record takes @time_ns, the
+ * time of the record it precedes, so that each CPU's records stay in time
+ * order.
  */
-static bool rmt_push_lost(struct rmt_cpu_buffer *b, int cpu, unsigned int room)
+static bool rmt_push_lost(struct rmt_cpu_buffer *b, int cpu, unsigned int room,
+			  u64 time_ns)
 {
 	struct rmt_lost_record lost = {
 		.hdr = {
 			.type = RMT_REC_LOST,
 			.size = sizeof(lost),
 			.cpu = cpu,
-			.time_ns = ktime_get_ns(),
+			.time_ns = time_ns,
 		},
 		.count = b->lost,
 	};
@@ -143,8 +156,7 @@ static bool rmt_push_lost(struct rmt_cpu_buffer *b, int cpu, unsigned int room)
 		return false;
 	kfifo_in(&b->fifo, &lost, sizeof(lost));
 	b->lost = 0;
-	/* @cpu's counter: its probe (preemption off) or, with none running, us. */
-	per_cpu_ptr(&rmt_cpu_stats, cpu)->lost_records++;
+	rmt_stat_inc(cpu, RMT_STAT_LOST_RECORDS);
 	return true;
 }
 
@@ -161,7 +173,7 @@ bool rmt_buffer_push(struct rmt_record_header *hdr)
 	hdr->cpu = cpu;
 	hdr->time_ns = ktime_get_ns();
 
-	if (unlikely(b->lost) && !rmt_push_lost(b, cpu, hdr->size)) {
+	if (unlikely(b->lost) && !rmt_push_lost(b, cpu, hdr->size, hdr->time_ns)) {
 		b->lost++;
 	} else if (unlikely(kfifo_avail(&b->fifo) < hdr->size)) {
 		b->lost++;
@@ -190,8 +202,9 @@ void rmt_buffer_flush_lost(void)
 	for_each_possible_cpu(cpu) {
 		struct rmt_cpu_buffer *b = per_cpu_ptr(&rmt_buffers, cpu);
 
+		/* After every record of that CPU: none is being made. */
 		if (b->lost)
-			rmt_push_lost(b, cpu, 0);
+			rmt_push_lost(b, cpu, 0, ktime_get_ns());
 	}
 	wake_up_interruptible(&rmt_readers);
 }
@@ -200,6 +213,7 @@ void rmt_buffer_reset(void)
 {
 	int cpu;
 
+	lockdep_assert_held(&rmt_drain_lock);
 	for_each_possible_cpu(cpu) {
 		struct rmt_cpu_buffer *b = per_cpu_ptr(&rmt_buffers, cpu);
 
@@ -218,35 +232,76 @@ bool rmt_buffer_has_data(void)
 	return false;
 }
 
-/*
- * Copy as many whole records as fit into @buf, draining CPU after CPU.
- * Returns the bytes copied, 0 when every buffer is empty, -EINVAL when
- * records are queued but none fits in @count, -EFAULT when @buf faults
- * before anything was copied. A record that faults stays queued.
- */
-ssize_t rmt_buffer_read(char __user *buf, size_t count)
+int rmt_buffer_lock_readers(bool nonblock)
 {
-	bool too_small = false;
+	if (nonblock)
+		return mutex_trylock(&rmt_drain_lock) ? 0 : -EAGAIN;
+	return mutex_lock_interruptible(&rmt_drain_lock) ? -ERESTARTSYS : 0;
+}
+
+void rmt_buffer_unlock_readers(void)
+{
+	mutex_unlock(&rmt_drain_lock);
+}
+
+u64 rmt_buffer_bad_records(void)
+{
+	return atomic64_read(&rmt_bad_records);
+}
+
+/*
+ * Only the probe writes records, so a header that cannot be right means
+ * the kfifo's bytes are not what we think: nothing after it on this CPU
+ * can be trusted either.
+ */
+static bool rmt_header_sane(const struct rmt_record_header *hdr)
+{
+	return hdr->size >= sizeof(*hdr) && hdr->size <= RMT_RECORD_MAX_SIZE;
+}
+
+/*
+ * Move as many whole records as fit in @room bytes into @dst, kernel
+ * memory, so that nothing here can fault or block. Each call starts one
+ * CPU further than the last, so that a busy CPU cannot keep the others'
+ * records waiting until they overflow. Returns the bytes moved; 0 with
+ * *@too_small when records are queued but the first of each CPU is larger
+ * than @room.
+ */
+size_t rmt_buffer_take(void *dst, size_t room, bool *too_small)
+{
+	unsigned int start, cpu, i, n = nr_cpu_ids;
 	size_t done = 0;
-	int cpu;
 
-	for_each_possible_cpu(cpu) {
-		struct kfifo *fifo = &per_cpu_ptr(&rmt_buffers, cpu)->fifo;
+	lockdep_assert_held(&rmt_drain_lock);
+	*too_small = false;
+	start = rmt_drain_start;
+	rmt_drain_start = cpumask_next(start, cpu_possible_mask);
+	if (rmt_drain_start >= n)
+		rmt_drain_start = cpumask_first(cpu_possible_mask);
+
+	for (i = 0, cpu = start; i < n; i++, cpu = (cpu + 1) % n) {
+		struct kfifo *fifo;
 		struct rmt_record_header hdr;
-		unsigned int copied;
 
+		if (!cpu_possible(cpu))
+			continue;
+		fifo = &per_cpu_ptr(&rmt_buffers, cpu)->fifo;
 		while (kfifo_out_peek(fifo, &hdr, sizeof(hdr)) == sizeof(hdr)) {
-			if (hdr.size > count - done) {
-				too_small = true;
+			if (WARN_ON_ONCE(!rmt_header_sane(&hdr))) {
+				/* The reader's end only: the probe may be writing. */
+				kfifo_reset_out(fifo);
+				atomic64_inc(&rmt_bad_records);
 				break;
 			}
-			if (kfifo_to_user(fifo, buf + done, hdr.size, &copied))
-				return done ? done : -EFAULT;
-			done += copied;
+			if (hdr.size > room - done) {
+				*too_small = !done;
+				break;
+			}
+			done += kfifo_out(fifo, (char *)dst + done, hdr.size);
 		}
 	}
-	if (!done && too_small)
-		return -EINVAL;
+	if (done)
+		*too_small = false;
 	return done;
 }
 

@@ -2,7 +2,7 @@
 /*
  * Per-CPU record buffers: the probe side pushes whole records, the device
  * side drains them. One writer per CPU (the probe, with the CPU pinned) and
- * one reader at a time (serialized by the device), which is the kfifo
+ * one reader at a time (rmt_buffer_lock_readers()), which is the kfifo
  * lock-free rule.
  */
 #ifndef RMT_BUFFER_H
@@ -27,13 +27,21 @@ bool rmt_buffer_push(struct rmt_record_header *hdr);
 
 /* Control side, only while no probe can run. */
 void rmt_buffer_flush_lost(void);	/* emit pending LOST records */
-void rmt_buffer_reset(void);		/* empty every buffer; no reader either */
+void rmt_buffer_reset(void);		/* empty every buffer; readers locked */
 void rmt_buffer_poll_start(void);	/* wake readers every 100 ms ... */
 void rmt_buffer_poll_stop(void);	/* ... until this */
 
-/* Reader side, serialized by the caller. */
+/*
+ * Reader side. Taking records needs the readers' lock, held only while
+ * records move to kernel memory; with @nonblock it is never waited for
+ * (-EAGAIN).
+ */
+int rmt_buffer_lock_readers(bool nonblock);
+void rmt_buffer_unlock_readers(void);
+size_t rmt_buffer_take(void *dst, size_t room, bool *too_small);
 bool rmt_buffer_has_data(void);
-ssize_t rmt_buffer_read(char __user *buf, size_t count);
+/* Records found with an impossible header (their CPU's buffer emptied). */
+u64 rmt_buffer_bad_records(void);
 int rmt_buffer_wait(void);
 void rmt_buffer_poll_wait(struct file *file, poll_table *pt);
 

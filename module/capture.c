@@ -16,6 +16,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/compat.h>
+#include <linux/lockdep.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/percpu.h>
@@ -29,6 +30,7 @@
 #include "buffer.h"
 #include "capture.h"
 #include "filter.h"
+#include "inflight.h"
 #include "params.h"
 #include "snapshot.h"
 #include "stats.h"
@@ -41,7 +43,9 @@ static struct tracepoint *rmt_tp_exit;
  * (@rmt_standing) or any open file holds it (@rmt_holds). A hold is the
  * generation it was taken in; a full disable starts a new generation, so
  * that the holds it cancelled are not counted off a second time when their
- * files close. All of it, and @rmt_enabled, changes only under the lock.
+ * files close. All of it, and @rmt_enabled, changes only under the lock;
+ * rmt_capture_info() reads what was published without it, so that asking
+ * never waits behind an attach or a detach.
  */
 static DEFINE_MUTEX(rmt_capture_lock);
 static bool rmt_enabled;
@@ -112,13 +116,16 @@ static __always_inline bool rmt_classify(struct pt_regs *regs, long nr,
  * the record half made, when the call's fd does not pass filter @kf.
  */
 static bool rmt_build(void *buf, struct pt_regs *regs, const struct rmt_call *what,
-		      u16 type, long ret, const struct rmt_kfilter *kf)
+		      u16 type, long ret, const struct rmt_name_room *room,
+		      const struct rmt_kfilter *kf)
 {
 	struct rmt_enter_record *rec = buf;
 	struct rmt_call *call = &rec->call;
 	unsigned int snaplen = READ_ONCE(rmt_snaplen);
 	unsigned int n;
 
+	/* @buf is this CPU's scratch area: no other task may use it now. */
+	lockdep_assert_preemption_disabled();
 	memset(rec, 0, sizeof(*rec));
 	rec->hdr.type = type;
 	call->syscall_nr = what->syscall_nr;
@@ -135,7 +142,7 @@ static bool rmt_build(void *buf, struct pt_regs *regs, const struct rmt_call *wh
 		struct rmt_exit_record *x = buf;
 
 		call->ret = ret;
-		n = rmt_snap_exit_msgs(call, x->msgs, snaplen, false);
+		n = rmt_snap_exit_msgs(call, x->msgs, room, snaplen, false);
 		rec->hdr.size = struct_size(x, msgs, n);
 	}
 	return true;
@@ -148,7 +155,7 @@ static bool rmt_build(void *buf, struct pt_regs *regs, const struct rmt_call *wh
  * copies. Nothing of this walk is kept.
  */
 static void rmt_prefault(struct pt_regs *regs, const struct rmt_call *what,
-			 u16 type, long ret)
+			 u16 type, long ret, const struct rmt_name_room *room)
 {
 	unsigned int snaplen = READ_ONCE(rmt_snaplen);
 	struct rmt_call call = {
@@ -162,7 +169,7 @@ static void rmt_prefault(struct pt_regs *regs, const struct rmt_call *what,
 	if (type == RMT_REC_ENTER)
 		rmt_snap_enter_msgs(&call, NULL, snaplen, true);
 	else
-		rmt_snap_exit_msgs(&call, NULL, snaplen, true);
+		rmt_snap_exit_msgs(&call, NULL, room, snaplen, true);
 }
 
 static bool rmt_task_passes(void)
@@ -182,8 +189,14 @@ static bool rmt_task_passes(void)
 static void rmt_capture(struct pt_regs *regs, const struct rmt_call *what,
 			u16 type, long ret)
 {
+	const struct rmt_name_room *roomp = NULL;
 	const struct rmt_kfilter *kf;
 	struct rmt_enter_record *rec;
+	struct rmt_name_room room;
+
+	/* Whatever becomes of the exit, the call is no longer in flight. */
+	if (type == RMT_REC_EXIT && rmt_inflight_finish(current->pid, &room))
+		roomp = &room;
 
 	if (preemptible()) {
 		/* Skip the faulting walk for calls the filter leaves out. */
@@ -195,7 +208,7 @@ static void rmt_capture(struct pt_regs *regs, const struct rmt_call *what,
 			preempt_enable();
 			return;
 		}
-		rmt_prefault(regs, what, type, ret);
+		rmt_prefault(regs, what, type, ret, roomp);
 	}
 
 	preempt_disable();
@@ -203,11 +216,14 @@ static void rmt_capture(struct pt_regs *regs, const struct rmt_call *what,
 	rmt_count_inc(type, RMT_COUNT_SEEN);
 	kf = rmt_filter_current();
 	rec = (void *)this_cpu_ptr(rmt_scratch)->data;
-	if (!rmt_filter_task(kf) || !rmt_build(rec, regs, what, type, ret, kf)) {
+	if (!rmt_filter_task(kf) || !rmt_build(rec, regs, what, type, ret, roomp, kf)) {
 		rmt_count_inc(type, RMT_COUNT_FILTERED);
 	} else {
+		/* The exit will need the room of each address buffer. */
+		if (type == RMT_REC_ENTER && !READ_ONCE(rmt_no_exit))
+			rmt_inflight_start(current->pid, rec->msgs, rec->call.nr_msgs);
 		if (rec->call.faults)
-			this_cpu_inc(rmt_cpu_stats.faults);
+			rmt_stat_inc(smp_processor_id(), RMT_STAT_FAULTS);
 		if (rmt_buffer_push(&rec->hdr))
 			rmt_count_inc(type, RMT_COUNT_WRITTEN);
 		else
@@ -258,20 +274,29 @@ int rmt_capture_init(void)
 	rmt_scratch = alloc_percpu(struct rmt_scratch);
 	if (!rmt_scratch)
 		return -ENOMEM;
+	if (rmt_inflight_init()) {
+		free_percpu(rmt_scratch);
+		rmt_scratch = NULL;
+		return -ENOMEM;
+	}
 	return 0;
 }
 
 /* Called once capture is disabled for good (module unload). */
 void rmt_capture_exit(void)
 {
+	rmt_inflight_exit();
 	free_percpu(rmt_scratch);
 	rmt_scratch = NULL;
 }
 
 static int rmt_attach(void)
 {
-	int err = tracepoint_probe_register(rmt_tp_enter, rmt_probe_enter, NULL);
+	int err;
 
+	/* No probe runs: calls still in flight from before are forgotten. */
+	rmt_inflight_clear();
+	err = tracepoint_probe_register(rmt_tp_enter, rmt_probe_enter, NULL);
 	if (err)
 		return err;
 	err = tracepoint_probe_register(rmt_tp_exit, rmt_probe_exit, NULL);
@@ -299,6 +324,7 @@ static int rmt_start(void)
 {
 	int err = 0;
 
+	lockdep_assert_held(&rmt_capture_lock);
 	if (!rmt_enabled) {
 		err = rmt_attach();
 		if (!err)
@@ -310,8 +336,9 @@ static int rmt_start(void)
 /* Nobody wants capture any more: every hold is void. */
 static void rmt_stop(void)
 {
-	rmt_standing = false;
-	rmt_holds = 0;
+	lockdep_assert_held(&rmt_capture_lock);
+	WRITE_ONCE(rmt_standing, false);
+	WRITE_ONCE(rmt_holds, 0);
 	rmt_hold_gen++;
 	if (rmt_enabled) {
 		rmt_detach();
@@ -329,7 +356,7 @@ int rmt_capture_enable(void)
 	mutex_lock(&rmt_capture_lock);
 	err = rmt_start();
 	if (!err)
-		rmt_standing = true;
+		WRITE_ONCE(rmt_standing, true);
 	mutex_unlock(&rmt_capture_lock);
 	return err;
 }
@@ -344,7 +371,7 @@ int rmt_capture_hold(u64 *hold)
 		err = rmt_start();
 		if (!err) {
 			*hold = rmt_hold_gen;
-			rmt_holds++;
+			WRITE_ONCE(rmt_holds, rmt_holds + 1);
 		}
 	}
 	mutex_unlock(&rmt_capture_lock);
@@ -355,8 +382,11 @@ int rmt_capture_hold(u64 *hold)
 void rmt_capture_unhold(u64 *hold)
 {
 	mutex_lock(&rmt_capture_lock);
-	if (*hold == rmt_hold_gen && !--rmt_holds && !rmt_standing)
-		rmt_stop();
+	if (*hold == rmt_hold_gen) {
+		WRITE_ONCE(rmt_holds, rmt_holds - 1);
+		if (!rmt_holds && !rmt_standing)
+			rmt_stop();
+	}
 	*hold = 0;
 	mutex_unlock(&rmt_capture_lock);
 }
@@ -394,18 +424,19 @@ int rmt_capture_reset(void)
 	return err;
 }
 
-/* RMT_INFO_* bits of the capture state. */
+/*
+ * RMT_INFO_* bits of the capture state, as last published: without the
+ * lock, which an attach or a detach holds for long.
+ */
 u32 rmt_capture_info(void)
 {
 	u32 flags = 0;
 
-	mutex_lock(&rmt_capture_lock);
-	if (rmt_enabled)
+	if (READ_ONCE(rmt_enabled))
 		flags |= RMT_INFO_ENABLED;
-	if (rmt_standing)
+	if (READ_ONCE(rmt_standing))
 		flags |= RMT_INFO_STANDING;
-	if (rmt_holds)
+	if (READ_ONCE(rmt_holds))
 		flags |= RMT_INFO_HELD;
-	mutex_unlock(&rmt_capture_lock);
 	return flags;
 }

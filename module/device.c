@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /dev/recvmmsg_trace: a misc device that serves the record stream and takes
- * the control ioctls. Readers are serialized by @rmt_read_lock so that two
- * readers never split or duplicate records.
+ * the control ioctls. Records leave the per-CPU buffers under the readers'
+ * lock (buffer.c), so that two readers never split or duplicate records.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -14,6 +14,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -31,43 +32,133 @@
 #define RMT_INFO_SIZE_VER0	offsetofend(struct rmt_info, version)
 #define RMT_FILTER_SIZE_VER0	offsetofend(struct rmt_filter, tgids)
 #define RMT_CONFIG_SIZE_VER0	offsetofend(struct rmt_config, wakeup_bytes)
-#define RMT_STATS_SIZE_VER0	offsetofend(struct rmt_stats, total)
+#define RMT_STATS_SIZE_VER0	(offsetof(struct rmt_stats, total) + RMT_CPU_STATS_SIZE_VER0)
 /* Sizes past this are refused outright rather than scanned for zeros. */
 #define RMT_IOC_SIZE_MAX	PAGE_SIZE
 
+/*
+ * A read moves records from the per-CPU buffers into its file's bounce
+ * buffer with the readers' lock held, then copies them to user space with
+ * only the file's own lock: a buffer that faults, or blocks for as long as
+ * its owner likes (userfaultfd, FUSE), holds up no other file's readers.
+ * Records that could not be copied stay pending in the file, in order, for
+ * its next read.
+ */
+#define RMT_READ_CHUNK		(64 * 1024)
+static_assert(RMT_READ_CHUNK >= RMT_RECORD_MAX_SIZE);
+
 /* What the device keeps for each open file. */
 struct rmt_file {
-	u64 hold;	/* capture hold (capture.c), 0 for none */
+	u64 hold;		/* capture hold (capture.c), 0 for none */
+	struct mutex read_lock;	/* this file's readers, and what follows */
+	char *pending;		/* RMT_READ_CHUNK bytes, from the first read */
+	size_t pending_off;	/* first record not yet delivered */
+	size_t pending_len;	/* bytes of whole records from there */
 };
 
-static DEFINE_MUTEX(rmt_read_lock);
 /* Serializes the set ioctls, so that a get sees one whole config. */
 static DEFINE_MUTEX(rmt_config_lock);
+
+/*
+ * Copy the whole pending records that fit in @count to @buf. Only records
+ * that arrived whole count as delivered; the rest stay pending.
+ */
+static ssize_t rmt_deliver(struct rmt_file *rf, char __user *buf, size_t count)
+{
+	const char *p = rf->pending + rf->pending_off;
+	const struct rmt_record_header *h;
+	size_t len = 0, done = 0, arrived;
+
+	lockdep_assert_held(&rf->read_lock);
+	while (len < rf->pending_len) {
+		h = (const void *)(p + len);
+		if (h->size > count - len)
+			break;
+		len += h->size;
+	}
+	if (!len)
+		return -EINVAL;
+	arrived = len - copy_to_user(buf, p, len);
+	while (done < arrived) {
+		h = (const void *)(p + done);
+		if (h->size > arrived - done)
+			break;
+		done += h->size;
+	}
+	rf->pending_off += done;
+	WRITE_ONCE(rf->pending_len, rf->pending_len - done);
+	return done ? done : -EFAULT;
+}
+
+/* One attempt: pending records first, else what the buffers hold now. */
+static ssize_t rmt_read_once(struct rmt_file *rf, char __user *buf, size_t count,
+			     bool nonblock)
+{
+	bool too_small;
+	size_t taken;
+	int err;
+
+	lockdep_assert_held(&rf->read_lock);
+	if (!rf->pending) {
+		rf->pending = kvmalloc(RMT_READ_CHUNK, GFP_KERNEL);
+		if (!rf->pending)
+			return -ENOMEM;
+	}
+	if (!rf->pending_len) {
+		err = rmt_buffer_lock_readers(nonblock);
+		if (err)
+			return err;
+		taken = rmt_buffer_take(rf->pending, min_t(size_t, count, RMT_READ_CHUNK),
+					&too_small);
+		rmt_buffer_unlock_readers();
+		if (!taken)
+			return too_small ? -EINVAL : 0;
+		rf->pending_off = 0;
+		WRITE_ONCE(rf->pending_len, taken);
+	}
+	return rmt_deliver(rf, buf, count);
+}
 
 static ssize_t rmt_read(struct file *file, char __user *buf, size_t count,
 			loff_t *ppos)
 {
+	struct rmt_file *rf = file->private_data;
+	bool nonblock = file->f_flags & O_NONBLOCK;
 	ssize_t ret;
 
+	if (!count)
+		return 0;
 	for (;;) {
-		if (mutex_lock_interruptible(&rmt_read_lock))
+		if (nonblock) {
+			if (!mutex_trylock(&rf->read_lock))
+				return -EAGAIN;
+		} else if (mutex_lock_interruptible(&rf->read_lock)) {
 			return -ERESTARTSYS;
-		ret = rmt_buffer_read(buf, count);
-		mutex_unlock(&rmt_read_lock);
+		}
+		ret = rmt_read_once(rf, buf, count, nonblock);
+		mutex_unlock(&rf->read_lock);
 		if (ret)
 			return ret;
-		if (file->f_flags & O_NONBLOCK)
+		if (nonblock)
 			return -EAGAIN;
 		ret = rmt_buffer_wait();
 		if (ret)
 			return ret;
+		/* Another file's reader may have taken what woke us. */
+		if (signal_pending(current))
+			return -ERESTARTSYS;
+		cond_resched();
 	}
 }
 
 static __poll_t rmt_poll(struct file *file, poll_table *pt)
 {
+	struct rmt_file *rf = file->private_data;
+
 	rmt_buffer_poll_wait(file, pt);
-	return rmt_buffer_has_data() ? EPOLLIN | EPOLLRDNORM : 0;
+	if (READ_ONCE(rf->pending_len) || rmt_buffer_has_data())
+		return EPOLLIN | EPOLLRDNORM;
+	return 0;
 }
 
 /* The caller's size of an ioctl struct, checked against its first version. */
@@ -181,10 +272,10 @@ static void rmt_stats_add(struct rmt_cpu_stats *sum, const struct rmt_cpu_stats 
 
 static long rmt_ioctl_get_stats(void __user *uarg)
 {
-	struct rmt_cpu_stats __user *ucpus;
+	void __user *ucpus;
 	struct rmt_cpu_stats one;
 	struct rmt_stats st;
-	u32 room, filled = 0;
+	u32 room, each, filled = 0;
 	int err, cpu;
 
 	err = rmt_copy_in(&st, sizeof(st), uarg, RMT_STATS_SIZE_VER0);
@@ -192,19 +283,29 @@ static long rmt_ioctl_get_stats(void __user *uarg)
 		return err;
 	room = st.nr_cpus;
 	ucpus = u64_to_user_ptr(st.cpus);
-	if (room && !ucpus)
+	if (st.reserved || st.bad_records)
 		return -EINVAL;
+	if (room && (!ucpus || st.cpu_size < RMT_CPU_STATS_SIZE_VER0 ||
+		     st.cpu_size > RMT_IOC_SIZE_MAX))
+		return -EINVAL;
+	/* A larger entry than ours: its tail is zeroed, as unknown counters. */
+	each = min_t(u32, st.cpu_size, sizeof(one));
 	memset(&st.total, 0, sizeof(st.total));
 	for_each_possible_cpu(cpu) {
 		rmt_stats_read(cpu, &one);
 		rmt_stats_add(&st.total, &one);
 		if (cpu < room) {
-			if (copy_to_user(&ucpus[cpu], &one, sizeof(one)))
+			void __user *entry = ucpus + (size_t)cpu * st.cpu_size;
+
+			if (copy_to_user(entry, &one, each) ||
+			    clear_user(entry + each, st.cpu_size - each))
 				return -EFAULT;
 			filled = cpu + 1;
 		}
 	}
 	st.nr_cpus = filled;
+	st.cpu_size = filled ? each : 0;
+	st.bad_records = rmt_buffer_bad_records();
 	return rmt_copy_out(uarg, &st, sizeof(st), RMT_STATS_SIZE_VER0);
 }
 
@@ -234,15 +335,23 @@ static long rmt_ioctl_disable(struct rmt_file *rf, unsigned long arg)
 	}
 }
 
-/* Readers are kept out while the buffers are emptied. */
-static long rmt_ioctl_reset(void)
+/*
+ * Readers are kept out while the buffers are emptied. What this file took
+ * and did not deliver goes too; other files keep theirs.
+ */
+static long rmt_ioctl_reset(struct rmt_file *rf)
 {
 	long err;
 
-	if (mutex_lock_interruptible(&rmt_read_lock))
+	if (mutex_lock_interruptible(&rf->read_lock))
 		return -ERESTARTSYS;
-	err = rmt_capture_reset();
-	mutex_unlock(&rmt_read_lock);
+	WRITE_ONCE(rf->pending_len, 0);
+	err = rmt_buffer_lock_readers(false);
+	if (!err) {
+		err = rmt_capture_reset();
+		rmt_buffer_unlock_readers();
+	}
+	mutex_unlock(&rf->read_lock);
 	return err;
 }
 
@@ -268,6 +377,9 @@ static long rmt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
 
+	/* Readers of older ABIs learn which one the module speaks. */
+	if (cmd == RMT_IOC_GET_INFO_OLD)
+		return rmt_ioctl_get_info(uarg);
 	if (_IOC_TYPE(cmd) != RMT_IOC_MAGIC)
 		return -ENOTTY;
 	/* A descriptor passed on to an unprivileged process reads, no more. */
@@ -292,7 +404,7 @@ static long rmt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case RMT_IOC_MATCH(RMT_IOC_GET_STATS):
 		return rmt_ioctl_get_stats(uarg);
 	case RMT_IOC_MATCH(RMT_IOC_RESET):
-		return arg ? -EINVAL : rmt_ioctl_reset();
+		return arg ? -EINVAL : rmt_ioctl_reset(file->private_data);
 	default:
 		return -ENOTTY;
 	}
@@ -311,6 +423,7 @@ static int rmt_open(struct inode *inode, struct file *file)
 	rf = kzalloc(sizeof(*rf), GFP_KERNEL);
 	if (!rf)
 		return -ENOMEM;
+	mutex_init(&rf->read_lock);
 	file->private_data = rf;
 	return 0;
 }
@@ -321,6 +434,8 @@ static int rmt_release(struct inode *inode, struct file *file)
 	struct rmt_file *rf = file->private_data;
 
 	rmt_capture_unhold(&rf->hold);
+	kvfree(rf->pending);
+	mutex_destroy(&rf->read_lock);
 	kfree(rf);
 	return 0;
 }

@@ -43,9 +43,13 @@ static int rmt_filter_check(const struct rmt_filter *f)
 	if (f->flags & RMT_FILTER_TGIDS) {
 		if (!f->nr_tgids || f->nr_tgids > RMT_FILTER_MAX_TGIDS)
 			return -EINVAL;
-	} else if (f->nr_tgids || memchr_inv(f->tgids, 0, sizeof(f->tgids))) {
+	} else if (f->nr_tgids) {
 		return -EINVAL;
 	}
+	/* Entries past those used are unused fields too. */
+	if (memchr_inv(f->tgids + f->nr_tgids, 0,
+		       (RMT_FILTER_MAX_TGIDS - f->nr_tgids) * sizeof(f->tgids[0])))
+		return -EINVAL;
 	if (!(f->flags & RMT_FILTER_UID) && f->uid)
 		return -EINVAL;
 	if (!(f->flags & RMT_FILTER_GID) && f->gid)
@@ -55,7 +59,11 @@ static int rmt_filter_check(const struct rmt_filter *f)
 	if ((f->flags & RMT_FILTER_FD) ? f->fd < 0 : f->fd != 0)
 		return -EINVAL;
 	if (f->flags & RMT_FILTER_COMM) {
-		if (!f->comm[0] || !memchr(f->comm, '\0', sizeof(f->comm)))
+		const char *nul = memchr(f->comm, '\0', sizeof(f->comm));
+
+		/* NUL-terminated, and NUL-padded: the tail is unused. */
+		if (!f->comm[0] || !nul ||
+		    memchr_inv(nul, 0, f->comm + sizeof(f->comm) - nul))
 			return -EINVAL;
 	} else if (memcmp(f->comm, zero, sizeof(zero))) {
 		return -EINVAL;

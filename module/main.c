@@ -69,20 +69,22 @@ static int __init rmt_init(void)
 	err = rmt_buffer_init(buffer_size);
 	if (err)
 		goto out_capture;
-	err = rmt_device_init();
-	if (err)
-		goto out_buffer;
 	if (enable) {
 		err = rmt_capture_enable();
 		if (err) {
 			pr_err("enable=1: cannot attach to the syscall tracepoints (%d)\n", err);
-			goto out_device;
+			goto out_buffer;
 		}
 	}
+	/* Last: once the device is there, anyone may use all of the above. */
+	err = rmt_device_init();
+	if (err)
+		goto out_disable;
 	return 0;
 
-out_device:
-	rmt_device_exit();
+out_disable:
+	rmt_capture_disable();
+	rmt_filter_exit();
 out_buffer:
 	rmt_buffer_exit();
 out_capture:

@@ -188,6 +188,7 @@ iovecs:
 
 unsigned int rmt_snap_exit_msgs(struct rmt_call *call,
 				struct rmt_msg_exit *msgs,
+				const struct rmt_name_room *room,
 				unsigned int snaplen, bool may_fault)
 {
 	unsigned int n, i;
@@ -200,25 +201,27 @@ unsigned int rmt_snap_exit_msgs(struct rmt_call *call,
 	for (i = 0; i < n; i++) {
 		u8 name[RMT_NAME_BYTES] = { 0 };
 		struct compat_mmsghdr mh;
-		u32 take;
+		u32 take = 0;
 
 		if (!rmt_read_mmsghdr(&mh, call, i, may_fault)) {
 			call->faults |= RMT_FAULT_MMSG;
 			break;
 		}
-		take = mh.msg_hdr.msg_namelen < 0 ? 0 :
-		       min_t(u32, mh.msg_hdr.msg_namelen, RMT_NAME_BYTES);
+		/* No more than the kernel wrote: the room the enter saw. */
+		if (room && mh.msg_hdr.msg_namelen > 0)
+			take = min_t(u32, mh.msg_hdr.msg_namelen, room->bytes[i]);
 		if (take && mh.msg_hdr.msg_name &&
 		    !rmt_read_user(name, mh.msg_hdr.msg_name, take, may_fault)) {
 			call->faults |= RMT_FAULT_NAME;
 			memset(name, 0, sizeof(name));
+			take = 0;
 		}
 		if (!msgs)
 			continue;
 		msgs[i].len = mh.msg_len;
 		msgs[i].flags = mh.msg_hdr.msg_flags;
 		msgs[i].namelen = mh.msg_hdr.msg_namelen;
-		msgs[i].reserved = 0;
+		msgs[i].name_bytes = mh.msg_hdr.msg_name ? take : 0;
 		memcpy(msgs[i].name, name, sizeof(name));
 	}
 	call->nr_msgs = i;

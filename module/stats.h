@@ -1,18 +1,30 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Per-CPU counters behind RMT_IOC_GET_STATS. Each is only ever incremented
- * on its own CPU with this_cpu_inc(), which is safe with preemption on, so
- * the probes count without locks; every call of ours bumps "seen" and
- * exactly one of "filtered", "written" and "dropped".
+ * Per-CPU counters behind RMT_IOC_GET_STATS. Each CPU's counters have one
+ * writer at a time: that CPU's probe, with preemption off, or the control
+ * path while no probe runs. Every change goes through rmt_stat_inc(), a
+ * marked store that readers on other CPUs pair with READ_ONCE(), so the
+ * probes count without locks or atomics. Every call of ours bumps "seen"
+ * and exactly one of "filtered", "written" and "dropped".
  */
 #ifndef RMT_STATS_H
 #define RMT_STATS_H
 
+#include <linux/lockdep.h>
 #include <linux/percpu.h>
+#include <linux/smp.h>
+#include <linux/stddef.h>
 #include <linux/recvmmsg_trace.h>
 
 DECLARE_PER_CPU(struct rmt_cpu_stats, rmt_cpu_stats);
 
+/* A counter of struct rmt_cpu_stats, as its index in u64s. */
+#define RMT_STAT(field)		(offsetof(struct rmt_cpu_stats, field) / sizeof(u64))
+#define RMT_STAT_FAULTS		RMT_STAT(faults)
+#define RMT_STAT_LOST_RECORDS	RMT_STAT(lost_records)
+#define RMT_NR_STATS		(sizeof(struct rmt_cpu_stats) / sizeof(u64))
+
+/* What became of a call, in the order of struct rmt_counts. */
 enum rmt_count {
 	RMT_COUNT_SEEN,
 	RMT_COUNT_FILTERED,
@@ -20,37 +32,21 @@ enum rmt_count {
 	RMT_COUNT_DROPPED,
 };
 
-/* Count a call of record @type (enter or exit) on this CPU. */
+/* The one way a counter changes; the caller is @cpu's only writer. */
+static __always_inline void rmt_stat_inc(int cpu, unsigned int stat)
+{
+	u64 *p = (u64 *)per_cpu_ptr(&rmt_cpu_stats, cpu) + stat;
+
+	WRITE_ONCE(*p, *p + 1);
+}
+
+/* Count a call of record @type (enter or exit), from its probe. */
 static __always_inline void rmt_count_inc(u16 type, enum rmt_count what)
 {
-	bool enter = type == RMT_REC_ENTER;
+	unsigned int base = type == RMT_REC_ENTER ? RMT_STAT(enter) : RMT_STAT(exit);
 
-	switch (what) {
-	case RMT_COUNT_SEEN:
-		if (enter)
-			this_cpu_inc(rmt_cpu_stats.enter.seen);
-		else
-			this_cpu_inc(rmt_cpu_stats.exit.seen);
-		break;
-	case RMT_COUNT_FILTERED:
-		if (enter)
-			this_cpu_inc(rmt_cpu_stats.enter.filtered);
-		else
-			this_cpu_inc(rmt_cpu_stats.exit.filtered);
-		break;
-	case RMT_COUNT_WRITTEN:
-		if (enter)
-			this_cpu_inc(rmt_cpu_stats.enter.written);
-		else
-			this_cpu_inc(rmt_cpu_stats.exit.written);
-		break;
-	case RMT_COUNT_DROPPED:
-		if (enter)
-			this_cpu_inc(rmt_cpu_stats.enter.dropped);
-		else
-			this_cpu_inc(rmt_cpu_stats.exit.dropped);
-		break;
-	}
+	lockdep_assert_preemption_disabled();
+	rmt_stat_inc(smp_processor_id(), base + what);
 }
 
 /* Only while no probe runs (capture detached). */
@@ -66,7 +62,7 @@ static inline void rmt_stats_read(int cpu, struct rmt_cpu_stats *out)
 	u64 *dst = (u64 *)out;
 	size_t i;
 
-	for (i = 0; i < sizeof(*out) / sizeof(u64); i++)
+	for (i = 0; i < RMT_NR_STATS; i++)
 		dst[i] = READ_ONCE(src[i]);
 }
 

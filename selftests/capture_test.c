@@ -468,6 +468,83 @@ TEST_F(dev, child_cgroup_id_is_its_directory_inode)
 	EXPECT_EQ(st.st_ino, X(0)->task.cgroup_id);
 }
 
+/*
+ * The caller's address buffer is smaller than the address: the kernel
+ * writes what fits and sets msg_namelen to the whole length. The record
+ * holds what the kernel wrote and not one byte of the caller's memory past
+ * it (the client fills the buffer with 0xaa first).
+ */
+TEST_F(dev, exit_reads_no_more_of_an_address_than_the_caller_had_room_for)
+{
+	char *argv[] = { "rmt_client32", "recv", "namelen=8", NULL };
+	struct client_report rep;
+	struct sockaddr_in sin;
+	unsigned int i;
+
+	RUN_ONE_CALL(argv, rep, 1);
+	EXPECT_EQ(8, E(0)->msgs[0].namelen);
+	EXPECT_EQ(sizeof(sin), X(0)->msgs[0].namelen);
+	EXPECT_EQ(8, X(0)->msgs[0].name_bytes);
+	memcpy(&sin, X(0)->msgs[0].name, 8);
+	EXPECT_EQ(AF_INET, sin.sin_family);
+	EXPECT_EQ(rep.port, ntohs(sin.sin_port));
+	for (i = 8; i < RMT_NAME_BYTES; i++)
+		EXPECT_EQ(0, X(0)->msgs[0].name[i]) TH_LOG("byte %u", i);
+}
+
+/* Without its enter, the exit cannot know the room: it reads no address. */
+TEST_F(dev, exit_without_its_enter_reads_no_address)
+{
+	char *argv[] = { "rmt_client32", "serve", "40777", "1", NULL };
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(40777),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	unsigned int i;
+	pid_t server;
+	int sock;
+
+	/* The server's call starts while capture is off and ends once it is on. */
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_DISABLE, 0));
+	server = spawn_client(argv);
+	ASSERT_LT(0, server);
+	usleep(500000);
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_ENABLE, 0));
+	sock = socket(AF_INET, SOCK_DGRAM, 0);
+	ASSERT_LE(0, sock);
+	ASSERT_EQ(4, sendto(sock, "ping", 4, 0, (struct sockaddr *)&to, sizeof(to)));
+	close(sock);
+	ASSERT_EQ(server, waitpid(server, NULL, 0));
+	ASSERT_EQ(0, drain(self->fd, &rec));
+	ASSERT_EQ(0, rec.n_enter);
+	ASSERT_EQ(1, rec.n_exit);
+	ASSERT_EQ(1, X(0)->call.ret);
+	EXPECT_EQ(sizeof(to), X(0)->msgs[0].namelen);
+	EXPECT_EQ(4, X(0)->msgs[0].len);
+	EXPECT_EQ(0, X(0)->msgs[0].name_bytes);
+	for (i = 0; i < RMT_NAME_BYTES; i++)
+		EXPECT_EQ(0, X(0)->msgs[0].name[i]) TH_LOG("byte %u", i);
+}
+
+/*
+ * A call that seccomp denies with RET_ERRNO never reaches sys_enter, but
+ * sys_exit still fires: an exit record alone, with the error.
+ */
+TEST_F(dev, call_denied_by_seccomp_has_an_exit_record_only)
+{
+	char *argv[] = { "rmt_client32", "recv", "seccomp=errno", NULL };
+	struct client_report rep;
+
+	ASSERT_EQ(0, run_client(argv, &rep));
+	ASSERT_EQ(-1, rep.ret);
+	ASSERT_EQ(EPERM, rep.err);
+	ASSERT_EQ(0, drain(self->fd, &rec));
+	EXPECT_EQ(0, rec.n_enter);
+	ASSERT_EQ(1, rec.n_exit);
+	EXPECT_EQ(rep.pid, X(0)->task.tgid);
+	EXPECT_EQ(-EPERM, X(0)->call.ret);
+	EXPECT_EQ(RMT_NR_IA32_RECVMMSG_TIME32, X(0)->call.syscall_nr);
+	EXPECT_EQ(0, X(0)->call.nr_msgs);
+}
+
 /* Declared last so that it runs last: its tests reload the module. */
 FIXTURE(reload) {
 };
@@ -508,6 +585,46 @@ TEST_F(reload, tiny_buffer_flood_lost_counts_add_up)
 	EXPECT_EQ(2 * 3000ULL, seen);
 	EXPECT_LT(0, r1.n_lost + rec.n_lost);
 	EXPECT_EQ(0, r1.n_other + rec.n_other);
+	EXPECT_EQ(0, reload_module(""));
+}
+
+/* The time of every record of each CPU, in the order read. */
+TEST_F(reload, lost_records_keep_each_cpus_records_in_time_order)
+{
+	char *argv[] = { "rmt_client32", "recv", "flags=0x40", "queued=0",
+			 "calls=3000", NULL };
+	static char buf[1 << 16] __attribute__((aligned(8)));
+	unsigned long long last[64] = { 0 };
+	struct client_report rep;
+	int fd, lost = 0, disorder = 0;
+	ssize_t n, off;
+
+	ASSERT_EQ(0, reload_module("buffer_size=8192"));
+	fd = open(RMT_DEVICE_PATH, O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, RMT_IOC_ENABLE, 0));
+	/* Drops while nobody reads: LOST records go between the calls'. */
+	ASSERT_EQ(0, run_client(argv, &rep));
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		;
+	ASSERT_EQ(0, run_client(argv, &rep));
+	ASSERT_EQ(0, ioctl(fd, RMT_IOC_DISABLE, 0));
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (off = 0; off < n; ) {
+			const struct rmt_record_header *h = (const void *)(buf + off);
+
+			ASSERT_LT(h->cpu, 64);
+			ASSERT_LE(sizeof(*h), h->size);
+			if (h->time_ns < last[h->cpu])
+				disorder++;
+			last[h->cpu] = h->time_ns;
+			lost += h->type == RMT_REC_LOST;
+			off += h->size;
+		}
+	}
+	close(fd);
+	EXPECT_LT(0, lost);
+	EXPECT_EQ(0, disorder);
 	EXPECT_EQ(0, reload_module(""));
 }
 

@@ -38,6 +38,18 @@ static int get_stats(int fd, struct rmt_stats *st)
 	return ioctl(fd, RMT_IOC_GET_STATS, st);
 }
 
+/* The stats with @n per-CPU entries of @each bytes at @cpus. */
+static int get_stats_per_cpu(int fd, struct rmt_stats *st, void *cpus, __u32 n,
+			     __u32 each)
+{
+	memset(st, 0, sizeof(*st));
+	st->size = sizeof(*st);
+	st->nr_cpus = n;
+	st->cpus = (unsigned long)cpus;
+	st->cpu_size = each;
+	return ioctl(fd, RMT_IOC_GET_STATS, st);
+}
+
 /* Run the client once (up to two extra KEY=VALUE); enter records left? */
 static int enters_after_client2(int fd, char *extra, char *extra2)
 {
@@ -61,7 +73,8 @@ TEST_F(dev, filter_on_comm_uid_gid_keeps_matching_calls_only)
 
 	ASSERT_EQ(0, set_filter(self->fd, &f));
 	EXPECT_EQ(1, enters_after_client(self->fd, "vlen=1"));
-	strcpy(f.comm, "rmt_client");	/* exact match only */
+	/* Exact match only (NUL-padded: bytes past the NUL must be zero). */
+	strncpy(f.comm, "rmt_client", sizeof(f.comm));
 	ASSERT_EQ(0, set_filter(self->fd, &f));
 	EXPECT_EQ(0, enters_after_client(self->fd, "vlen=1"));
 	strcpy(f.comm, "rmt_client32");
@@ -201,6 +214,15 @@ TEST_F(dev, bad_filters_are_refused_and_change_nothing)
 	EXPECT_FILTER_REFUSED(self->fd, &f, EINVAL);
 	f = good, f.gid = 5;			/* a field whose flag is unset */
 	EXPECT_FILTER_REFUSED(self->fd, &f, EINVAL);
+	f = good, f.flags |= RMT_FILTER_TGIDS, f.nr_tgids = 2;
+	f.tgids[0] = 1, f.tgids[1] = 2, f.tgids[2] = 3;	/* past nr_tgids */
+	EXPECT_FILTER_REFUSED(self->fd, &f, EINVAL);
+	f = good, f.tgids[RMT_FILTER_MAX_TGIDS - 1] = 9;	/* no tgids at all */
+	EXPECT_FILTER_REFUSED(self->fd, &f, EINVAL);
+	f = good, f.flags |= RMT_FILTER_COMM;
+	strcpy(f.comm, "udpd");
+	f.comm[10] = 'x';			/* past the terminating NUL */
+	EXPECT_FILTER_REFUSED(self->fd, &f, EINVAL);
 	f = good, f.size = 8;			/* smaller than any version */
 	EXPECT_FILTER_REFUSED(self->fd, &f, EINVAL);
 	f = good, f.size = 1 << 20;		/* far larger than a page */
@@ -306,12 +328,10 @@ TEST_F(dev, stats_count_every_call_exactly)
 	ASSERT_EQ(0, set_filter(self->fd, &f));
 	EXPECT_EQ(0, enters_after_client(self->fd, "vlen=1"));
 
-	memset(&st, 0, sizeof(st));
-	st.size = sizeof(st);
-	st.nr_cpus = 64;
-	st.cpus = (unsigned long)cpus;
-	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_GET_STATS, &st));
+	ASSERT_EQ(0, get_stats_per_cpu(self->fd, &st, cpus, 64, sizeof(cpus[0])));
 	EXPECT_EQ(sysconf(_SC_NPROCESSORS_CONF), st.nr_cpus);
+	EXPECT_EQ(sizeof(cpus[0]), st.cpu_size);
+	EXPECT_EQ(0, st.bad_records);
 	EXPECT_EQ(3, st.total.enter.seen);
 	EXPECT_EQ(1, st.total.enter.filtered);
 	EXPECT_EQ(2, st.total.enter.written);
@@ -340,6 +360,41 @@ TEST_F(dev, stats_count_every_call_exactly)
 	st.cpus = 8;
 	EXPECT_EQ(-1, ioctl(self->fd, RMT_IOC_GET_STATS, &st));
 	EXPECT_EQ(EFAULT, errno);
+}
+
+TEST_F(dev, stats_entries_of_another_size_are_laid_out_by_cpu_size)
+{
+	/* A newer caller's entry: ours, then counters we do not know. */
+	struct newer {
+		struct rmt_cpu_stats known;
+		__u64 unknown[3];
+	} cpus[64];
+	struct rmt_stats st;
+	__u64 seen = 0;
+	int i;
+
+	EXPECT_EQ(1, enters_after_client(self->fd, "vlen=1"));
+	memset(cpus, 0xff, sizeof(cpus));
+	ASSERT_EQ(0, get_stats_per_cpu(self->fd, &st, cpus, 64, sizeof(cpus[0])));
+	EXPECT_EQ(sizeof(struct rmt_cpu_stats), st.cpu_size);
+	ASSERT_EQ(sysconf(_SC_NPROCESSORS_CONF), st.nr_cpus);
+	for (i = 0; i < (int)st.nr_cpus; i++) {
+		seen += cpus[i].known.enter.seen;
+		EXPECT_EQ(0, cpus[i].unknown[0] | cpus[i].unknown[1] | cpus[i].unknown[2]);
+	}
+	EXPECT_EQ(1, seen);
+	/* Entries not filled are left alone. */
+	EXPECT_EQ(~0ULL, cpus[st.nr_cpus].known.enter.seen);
+
+	/* Smaller than the first version, or a reserved field set: EINVAL. */
+	st.nr_cpus = 64;
+	st.cpu_size = RMT_CPU_STATS_SIZE_VER0 - 8;
+	EXPECT_EQ(-1, ioctl(self->fd, RMT_IOC_GET_STATS, &st));
+	EXPECT_EQ(EINVAL, errno);
+	st.cpu_size = sizeof(cpus[0]);
+	st.reserved = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, RMT_IOC_GET_STATS, &st));
+	EXPECT_EQ(EINVAL, errno);
 }
 
 TEST_F(dev, reset_empties_buffers_and_zeroes_stats_under_a_blocked_reader)

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include <linux/recvmmsg_trace.h>
+#include <linux/userfaultfd.h>
 
 #include "kselftest_harness.h"
 #include "rmt_helpers.h"
@@ -177,6 +178,277 @@ TEST_F(dev, poll_reports_readable_when_records_are_queued)
 	ASSERT_EQ(0, run_client(argv, &rep));
 	ASSERT_EQ(1, poll(&pfd, 1, 10000));
 	EXPECT_TRUE(pfd.revents & POLLIN);
+}
+
+TEST_F(dev, read_of_zero_bytes_returns_zero_and_loses_nothing)
+{
+	char *argv[] = { "rmt_client32", "recv", NULL };
+	struct client_report rep;
+	char buf[8];
+
+	ASSERT_EQ(0, run_client(argv, &rep));
+	EXPECT_EQ(0, read(self->fd, buf, 0));
+	ASSERT_EQ(0, drain(self->fd, &rec));
+	EXPECT_EQ(1, rec.n_enter);
+	EXPECT_EQ(1, rec.n_exit);
+}
+
+/* Run this process, and the clients it starts, on @cpu only; 0 or -1. */
+static int pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+/*
+ * A read()'s buffer that faults: the read starts @back bytes before a
+ * page with protection @prot, and asks for @count bytes (0: a page).
+ */
+struct fault_case {
+	const char *what;
+	int prot;
+	long back;		/* bytes before the bad page; <0: see below */
+	size_t count;
+};
+
+/* Sizes of the two records of one client call with one message. */
+#define ENTER1	(sizeof(struct rmt_enter_record) + sizeof(struct rmt_msg_enter))
+#define EXIT1	(sizeof(struct rmt_exit_record) + sizeof(struct rmt_msg_exit))
+
+TEST_F(dev, buffers_that_fault_anywhere_lose_and_corrupt_nothing)
+{
+	static const struct fault_case cases[] = {
+		{ "first byte unmapped", PROT_NONE, 0, 0 },
+		{ "first byte read-only", PROT_READ, 0, 0 },
+		{ "mid-record", PROT_NONE, 100, 0 },
+		{ "last byte of the first record", PROT_NONE, ENTER1 - 1, 0 },
+		{ "page boundary inside the second record", PROT_NONE, ENTER1 + 50, 0 },
+		{ "read-only inside the second record", PROT_READ, ENTER1 + 8, 0 },
+		{ "last byte of the buffer", PROT_NONE, ENTER1 + EXIT1 - 1, ENTER1 + EXIT1 },
+	};
+	char *argv[] = { "rmt_client32", "recv", NULL };
+	long page = sysconf(_SC_PAGESIZE);
+	struct client_report rep;
+	unsigned int i;
+	char *map;
+
+	/* One CPU: the records of each call are enter, exit, in that order. */
+	ASSERT_EQ(0, pin_to_cpu(0));
+	map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct fault_case *c = &cases[i];
+		size_t count = c->count ? c->count : (size_t)page;
+		char *buf = map + page - c->back;
+		long whole = c->back >= (long)(ENTER1 + EXIT1) ? 2 :
+			     c->back >= (long)ENTER1 ? 1 : 0;
+		long want = whole == 2 ? ENTER1 + EXIT1 : whole ? ENTER1 : -1;
+		int calls, got;
+		ssize_t n;
+
+		ASSERT_EQ(0, mprotect(map + page, page, PROT_READ | PROT_WRITE));
+		memset(map, 0, 2 * page);
+		ASSERT_EQ(0, mprotect(map + page, page, c->prot));
+		for (calls = 0; calls < 2; calls++) {
+			ASSERT_EQ(0, run_client(argv, &rep));
+			ASSERT_EQ(1, rep.ret);
+		}
+		n = read(self->fd, buf, count);
+		EXPECT_EQ(want, n) TH_LOG("%s: read returned %zd (%s)", c->what, n,
+					  n < 0 ? strerror(errno) : "records");
+		if (n < 0)
+			EXPECT_EQ(EFAULT, errno) TH_LOG("%s", c->what);
+		got = 0;
+		if (n > 0) {
+			const struct rmt_record_header *h = (const void *)buf;
+
+			EXPECT_EQ(RMT_REC_ENTER, h->type) TH_LOG("%s", c->what);
+			EXPECT_EQ(ENTER1, h->size) TH_LOG("%s", c->what);
+			got = whole;
+		}
+		/* A good read then gets every other record, whole, in order. */
+		ASSERT_EQ(0, drain(self->fd, &rec)) TH_LOG("%s: a torn record", c->what);
+		EXPECT_EQ(2 * calls, got + rec.n_enter + rec.n_exit) TH_LOG("%s", c->what);
+		EXPECT_EQ(0, rec.n_lost + rec.n_other) TH_LOG("%s", c->what);
+		if (whole == 0) {
+			EXPECT_EQ(rep.pid, X(1)->task.tgid) TH_LOG("%s", c->what);
+			EXPECT_EQ(1, X(1)->call.ret) TH_LOG("%s", c->what);
+		}
+	}
+	munmap(map, 2 * page);
+}
+
+/* Read everything queued; the CPU of the first record, or -1. */
+static int first_cpu_of_a_read(int fd)
+{
+	static char buf[1 << 16] __attribute__((aligned(8)));
+	ssize_t n = read(fd, buf, sizeof(buf));
+
+	return n > 0 ? (int)((struct rmt_record_header *)buf)->cpu : -1;
+}
+
+TEST_F(dev, each_read_starts_one_cpu_further)
+{
+	char *argv[] = { "rmt_client32", "recv", NULL };
+	struct pollfd pfd = { .fd = self->fd, .events = POLLIN };
+	struct client_report rep;
+	cpu_set_t all;
+	int round, cpu, first[4];
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "needs two CPUs");
+	ASSERT_EQ(0, sched_getaffinity(0, sizeof(all), &all));
+	ASSERT_EQ(0, fcntl(self->fd, F_SETFL, O_NONBLOCK));
+	for (round = 0; round < 4; round++) {
+		/* A call on each of CPUs 0 and 1, then one read takes them all. */
+		for (cpu = 0; cpu < 2; cpu++) {
+			ASSERT_EQ(0, pin_to_cpu(cpu));
+			ASSERT_EQ(0, run_client(argv, &rep));
+		}
+		first[round] = first_cpu_of_a_read(self->fd);
+		ASSERT_LE(0, first[round]);
+		ASSERT_EQ(0, poll(&pfd, 1, 0));		/* it took them all */
+	}
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(all), &all));
+	/* Each read started one CPU further than the one before. */
+	for (round = 1; round < 4; round++)
+		EXPECT_NE(first[round - 1], first[round]) TH_LOG("round %d", round);
+}
+
+/* A page whose first touch blocks until the test fills it. */
+struct stuck_page {
+	int uffd;
+	char *addr;
+	long size;
+};
+
+static int stuck_page_make(struct stuck_page *sp)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+
+	sp->size = sysconf(_SC_PAGESIZE);
+	sp->uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+	if (sp->uffd < 0)
+		return -1;
+	sp->addr = mmap(NULL, sp->size, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (sp->addr == MAP_FAILED || ioctl(sp->uffd, UFFDIO_API, &api))
+		return -1;
+	reg.range.start = (unsigned long)sp->addr;
+	reg.range.len = sp->size;
+	return ioctl(sp->uffd, UFFDIO_REGISTER, &reg);
+}
+
+/* Wait (10 s at most) for someone to touch the page: 0 once they have. */
+static int stuck_page_touched(struct stuck_page *sp)
+{
+	struct pollfd pfd = { .fd = sp->uffd, .events = POLLIN };
+	struct uffd_msg msg;
+
+	if (poll(&pfd, 1, 10000) != 1 || read(sp->uffd, &msg, sizeof(msg)) != sizeof(msg))
+		return -1;
+	return msg.event == UFFD_EVENT_PAGEFAULT ? 0 : -1;
+}
+
+/* Fill the page: whoever waits on it goes on. */
+static int stuck_page_release(struct stuck_page *sp)
+{
+	static char zeros[1 << 16];
+	struct uffdio_copy copy = {
+		.dst = (unsigned long)sp->addr,
+		.src = (unsigned long)zeros,
+		.len = sp->size,
+	};
+
+	return ioctl(sp->uffd, UFFDIO_COPY, &copy);
+}
+
+/* A read() into a stuck page, in a thread. */
+struct stuck_read {
+	int fd;
+	struct stuck_page *sp;
+	ssize_t ret;
+};
+
+static void *read_into_stuck_page(void *arg)
+{
+	struct stuck_read *r = arg;
+
+	r->ret = read(r->fd, r->sp->addr, r->sp->size);
+	return NULL;
+}
+
+/* A read() in a thread, to be joined within 10 s. */
+static void *read_once(void *arg)
+{
+	struct blocked_read *b = arg;
+
+	b->ret = read(b->fd, b->buf, sizeof(b->buf));
+	if (b->ret < 0)
+		b->ret = -errno;
+	return NULL;
+}
+
+static int join_within_10s(pthread_t th)
+{
+	struct timespec deadline;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 10;
+	return pthread_timedjoin_np(th, NULL, &deadline);
+}
+
+TEST_F(dev, reader_stuck_in_its_copy_out_stalls_no_other_reader)
+{
+	char *argv[] = { "rmt_client32", "recv", NULL };
+	static struct blocked_read other, same;
+	struct stuck_read stuck;
+	struct client_report rep;
+	struct stuck_page sp;
+	pthread_t stuck_th, th;
+	int other_fd;
+
+	if (stuck_page_make(&sp))
+		SKIP(return, "no userfaultfd here (%s)", strerror(errno));
+	ASSERT_EQ(0, run_client(argv, &rep));
+
+	/* This read takes both records and blocks copying them out. */
+	stuck.fd = self->fd;
+	stuck.sp = &sp;
+	stuck.ret = -2;
+	ASSERT_EQ(0, pthread_create(&stuck_th, NULL, read_into_stuck_page, &stuck));
+	ASSERT_EQ(0, stuck_page_touched(&sp));
+
+	/* Another file gets a new call's records meanwhile. */
+	other_fd = open(RMT_DEVICE_PATH, O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, other_fd);
+	ASSERT_EQ(0, run_client(argv, &rep));
+	other.fd = other_fd;
+	ASSERT_EQ(0, pthread_create(&th, NULL, read_once, &other));
+	EXPECT_EQ(0, join_within_10s(th)) TH_LOG("the other file's read waited");
+	EXPECT_EQ(ENTER1 + EXIT1, other.ret);
+
+	/* A non-blocking read of the stuck file does not wait for it either. */
+	ASSERT_EQ(0, fcntl(self->fd, F_SETFL, O_NONBLOCK));
+	same.fd = self->fd;
+	ASSERT_EQ(0, pthread_create(&th, NULL, read_once, &same));
+	EXPECT_EQ(0, join_within_10s(th)) TH_LOG("the non-blocking read waited");
+	EXPECT_EQ(-EAGAIN, same.ret);
+
+	/* Released, the stuck read delivers the first call's records. */
+	ASSERT_EQ(0, stuck_page_release(&sp));
+	ASSERT_EQ(0, join_within_10s(stuck_th));
+	EXPECT_EQ(ENTER1 + EXIT1, stuck.ret);
+	ASSERT_EQ(0, drain(self->fd, &rec));
+	EXPECT_EQ(0, rec.n_enter + rec.n_exit);
+	close(other_fd);
+	close(sp.uffd);
+	munmap(sp.addr, sp.size);
 }
 
 TEST_HARNESS_MAIN

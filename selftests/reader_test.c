@@ -234,11 +234,11 @@ static bool wait_for_hold(int fd)
  * standard output and error land in @out and @err. 0 when it printed a
  * call and exited 0, else -1.
  */
-static int reader_one_call(int fd, const char *arg, const char *arg2,
-			   char *out, size_t out_len, char *err, size_t err_len)
+static int reader_one_call_of(int fd, char *const client[], const char *arg,
+			      const char *arg2, char *out, size_t out_len,
+			      char *err, size_t err_len)
 {
 	char *argv[] = { "recvmmsg-trace", "-n", "1", (char *)arg, (char *)arg2, NULL };
-	char *client[] = { "rmt_client32", "recv", NULL };
 	int o = open("/tmp/reader_test.out", O_RDWR | O_CREAT | O_TRUNC, 0600);
 	int e = open("/tmp/reader_test.err", O_RDWR | O_CREAT | O_TRUNC, 0600);
 	struct client_report rep;
@@ -276,6 +276,31 @@ out:
 	if (e >= 0)
 		close(e);
 	return done && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+static int reader_one_call(int fd, const char *arg, const char *arg2,
+			   char *out, size_t out_len, char *err, size_t err_len)
+{
+	char *client[] = { "rmt_client32", "recv", NULL };
+
+	return reader_one_call_of(fd, client, arg, arg2, out, out_len, err, err_len);
+}
+
+/*
+ * An exit without its enter (here a call seccomp denied, which skips
+ * sys_enter) is printed as strace prints a resumed call.
+ */
+TEST_F(dev, reader_prints_an_exit_without_enter_as_resumed)
+{
+	char *client[] = { "rmt_client32", "recv", "seccomp=errno", NULL };
+	char out[8192], err[4096];
+
+	if (access(READER, X_OK))
+		SKIP(return, "the reader is not in the current directory");
+	EXPECT_EQ(0, reader_one_call_of(self->fd, client, NULL, NULL, out, sizeof(out),
+					err, sizeof(err))) TH_LOG("out: %s err: %s", out, err);
+	EXPECT_NE(NULL, strstr(out, " rmt_client32 <... recvmmsg_time32 resumed>) = -1 EPERM (Operation not permitted)\n"))
+		TH_LOG("%s", out);
 }
 
 /*

@@ -22,6 +22,11 @@
  *	  calls=N   repeat the call N times (for floods) [1]
  *	  failnth=N  before each call, make the Nth fault injection point that
  *	            thread reaches fail (debug kernels: /proc/.../fail-nth)
+ *	  namelen=N   msg_namelen passed for each message [the buffer's size,
+ *	            128]; the buffer is filled with 0xaa beforehand
+ *	  seccomp=errno   a seccomp filter denies syscall 337 with EPERM, as a
+ *	            container runtime's profile would: the kernel skips sys_enter
+ *	            for it but not sys_exit
  *	prints one line per thread:
  *	  pid=P tid=T mmsg=ADDR timeout=ADDR port=PORT ret=R errno=E
  *   rmt_client32 other FD
@@ -39,7 +44,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -68,8 +78,8 @@ struct ts64 {
 };
 
 struct opts {
-	const char *via, *family, *bad;
-	int fd, queued, lazy, threads, calls, failnth;
+	const char *via, *family, *bad, *seccomp;
+	int fd, queued, lazy, threads, calls, failnth, namelen;
 	unsigned int vlen, flags;
 	int has_timeout;
 	long sec, nsec;
@@ -92,7 +102,7 @@ struct call {
 
 static struct opts o = {
 	.via = "syscall", .family = "inet", .fd = 5, .queued = 1,
-	.threads = 1, .calls = 1, .vlen = 1,
+	.threads = 1, .calls = 1, .vlen = 1, .namelen = -1,
 };
 
 static int usage(void)
@@ -130,6 +140,10 @@ static int parse_opt(const char *arg)
 		o.calls = atoi(v);
 	else if (!strncmp(arg, "failnth=", 8))
 		o.failnth = atoi(v);
+	else if (!strncmp(arg, "namelen=", 8))
+		o.namelen = atoi(v);
+	else if (!strncmp(arg, "seccomp=", 8) && !strcmp(v, "errno"))
+		o.seccomp = v;
 	else if (!strncmp(arg, "timeout=", 8)) {
 		o.has_timeout = 1;
 		if (sscanf(v, "%ld.%ld", &o.sec, &o.nsec) < 1)
@@ -255,7 +269,10 @@ static int prepare(struct call *c, int fd)
 		msgs[i].msg_hdr.msg_iov = &c->iovs[i];
 		msgs[i].msg_hdr.msg_iovlen = 1;
 		msgs[i].msg_hdr.msg_name = &c->addrs[i];
-		msgs[i].msg_hdr.msg_namelen = sizeof(c->addrs[i]);
+		msgs[i].msg_hdr.msg_namelen = o.namelen >= 0 ? o.namelen :
+					      (int)sizeof(c->addrs[i]);
+		/* What the kernel does not overwrite keeps this pattern. */
+		memset(&c->addrs[i], 0xaa, sizeof(c->addrs[i]));
 	}
 	if (o.lazy) {
 		msgs = lazy_vector(msgs, MAX_VLEN * sizeof(*msgs));
@@ -342,6 +359,28 @@ static void *run_call(void *arg)
 	return NULL;
 }
 
+/* Deny recvmmsg_time32 (337) with EPERM from now on, everything else allowed. */
+static int deny_recvmmsg_time32(void)
+{
+	struct sock_filter insns[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NR_RECVMMSG_TIME32, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = {
+		.len = sizeof(insns) / sizeof(insns[0]),
+		.filter = insns,
+	};
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -1;
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+}
+
 static int cmd_recv(int argc, char **argv)
 {
 	static struct call calls[MAX_THREADS];
@@ -358,6 +397,10 @@ static int cmd_recv(int argc, char **argv)
 			perror("rmt_client32: setup");
 			return 1;
 		}
+	}
+	if (o.seccomp && deny_recvmmsg_time32()) {
+		perror("rmt_client32: seccomp");
+		return 1;
 	}
 	if (o.threads == 1) {
 		run_call(&calls[0]);

@@ -27,8 +27,16 @@ int rmt_dev_open(const char *path, bool *was_enabled, uint32_t *nr_cpus)
 		return -1;
 	}
 	if (ioctl(fd, RMT_IOC_GET_INFO, &info) < 0) {
-		fprintf(stderr, "recvmmsg-trace: %s is not a recvmmsg_trace device: %s\n",
-			path, strerror(errno));
+		int err = errno;
+
+		/* Modules of ABI 3 and before answer only the old number. */
+		if (err == ENOTTY && !ioctl(fd, RMT_IOC_GET_INFO_OLD, &info)) {
+			fprintf(stderr, "recvmmsg-trace: module speaks ABI %u, this reader ABI %d: install matching versions\n",
+				info.abi_version, RMT_ABI_VERSION);
+		} else {
+			fprintf(stderr, "recvmmsg-trace: %s is not a recvmmsg_trace device: %s\n",
+				path, strerror(err));
+		}
 		close(fd);
 		return -1;
 	}
@@ -194,6 +202,7 @@ int rmt_dev_print_stats(int fd, FILE *out)
 		return -1;
 	st.nr_cpus = (__u32)ncpu;
 	st.cpus = (unsigned long)cpus;
+	st.cpu_size = sizeof(*cpus);
 	if (ioctl(fd, RMT_IOC_GET_STATS, &st)) {
 		fprintf(stderr, "recvmmsg-trace: cannot read the stats: %s\n",
 			strerror(errno));
@@ -208,6 +217,9 @@ int rmt_dev_print_stats(int fd, FILE *out)
 		rmt_print_stats_row(out, label, &cpus[i]);
 	}
 	rmt_print_stats_row(out, "total", &st.total);
+	if (st.bad_records)
+		fprintf(out, "%llu records had a header that cannot be right: the rest of their CPU's buffer was dropped (a module bug: please report it)\n",
+			(unsigned long long)st.bad_records);
 	free(cpus);
 	return 0;
 }

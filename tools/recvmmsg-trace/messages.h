@@ -36,10 +36,11 @@ size_t rmt_fault_names(uint32_t faults, const char **names);
 
 /*
  * A source address as one string: "127.0.0.1:5000", "[::1]:5000", a unix
- * path, "@name" for an abstract unix name. Returns 0 when there is none
- * (unnamed socket, no bytes, unknown family).
+ * path, "@name" for an abstract unix name, from the @name_bytes of it that
+ * were read. Returns 0 when there is none (unnamed socket, not read, too
+ * short for its family, unknown family).
  */
-int rmt_format_source(char *buf, size_t len, const uint8_t *name, uint32_t namelen);
+int rmt_format_source(char *buf, size_t len, const uint8_t *name, uint32_t name_bytes);
 
 /*
  * @len bytes as text safe for one line of a terminal or a log: a backslash,

@@ -131,9 +131,10 @@ static void rmt_print_timespec(struct rmt_outbuf *w, const struct rmt_call *call
 }
 
 /* strace's notation for the address families we decode. */
-static void rmt_print_sockaddr(struct rmt_outbuf *w, const uint8_t *name, uint32_t namelen)
+/* @have bytes of the address were read; it is @namelen long. */
+static void rmt_print_sockaddr(struct rmt_outbuf *w, const uint8_t *name,
+			       uint32_t namelen, uint32_t have)
 {
-	uint32_t have = namelen < RMT_NAME_BYTES ? namelen : RMT_NAME_BYTES;
 	char addr[INET6_ADDRSTRLEN], path[RMT_ESCAPED_SIZE(RMT_NAME_BYTES)];
 	struct sockaddr_in6 sin6;
 	struct sockaddr_in sin;
@@ -174,11 +175,16 @@ static void rmt_print_sockaddr(struct rmt_outbuf *w, const uint8_t *name, uint32
 		}
 		rmt_ob_str(w, path);
 		rmt_ob_lit(w, "\"");
-		if (namelen > RMT_NAME_BYTES)
+		if (namelen > have)
 			rmt_ob_lit(w, "...");
 		rmt_ob_lit(w, "}");
 	} else if (family == AF_UNIX) {
 		rmt_ob_lit(w, "{sa_family=AF_UNIX}");
+	} else if (family == AF_INET) {
+		/* The caller's buffer was shorter than the address. */
+		rmt_ob_lit(w, "{sa_family=AF_INET, ...}");
+	} else if (family == AF_INET6) {
+		rmt_ob_lit(w, "{sa_family=AF_INET6, ...}");
 	} else {
 		rmt_ob_lit(w, "{sa_family=");
 		rmt_ob_u64(w, family);
@@ -211,9 +217,12 @@ static void rmt_print_msg(struct rmt_outbuf *w, const struct rmt_msg_view *v)
 	const struct rmt_msg_exit *out = v->out;
 
 	rmt_ob_lit(w, "{msg_hdr={");
-	if (out && out->namelen) {
+	/* An address of which nothing was read (its enter unseen) is left out. */
+	if (out && out->namelen && out->name_bytes >= sizeof(sa_family_t)) {
 		rmt_ob_lit(w, "msg_name=");
-		rmt_print_sockaddr(w, out->name, out->namelen);
+		rmt_print_sockaddr(w, out->name, out->namelen,
+				   out->name_bytes < RMT_NAME_BYTES ? out->name_bytes :
+				   RMT_NAME_BYTES);
 		rmt_ob_lit(w, ", ");
 	} else if (in && in->name && !out) {
 		rmt_ob_lit(w, "msg_name=");

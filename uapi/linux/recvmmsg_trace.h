@@ -7,11 +7,18 @@
  * The device serves a stream of records. Every record starts with a
  * struct rmt_record_header whose size field covers the whole record, so a
  * reader skips record types it does not know. read() returns whole records
- * only: as many as fit in the caller's buffer. A buffer too small for the
- * next record gets EINVAL and the record stays queued.
+ * only: as many as fit in the caller's buffer (at most 64 KiB per call). A
+ * buffer too small for the next record gets EINVAL and the record stays
+ * queued. A buffer that faults part way gets the whole records copied
+ * before the fault (or EFAULT when there are none); the records that did
+ * not arrive whole stay with that open file, first in line for its next
+ * read. read() of 0 bytes returns 0 at once.
  *
- * Records are kept per CPU. Within one CPU they are in time order; across
- * CPUs the reader orders them by rmt_record_header.time_ns.
+ * Records are kept per CPU. Within one CPU they are in time order (a LOST
+ * record carries the time of the record it precedes); across CPUs the
+ * reader orders them by rmt_record_header.time_ns. Each read() starts
+ * draining one CPU further than the last, so that no CPU waits behind a
+ * busy one.
  */
 #ifndef _UAPI_LINUX_RECVMMSG_TRACE_H
 #define _UAPI_LINUX_RECVMMSG_TRACE_H
@@ -20,8 +27,14 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-/* Changes whenever a record or ioctl layout changes incompatibly. */
-#define RMT_ABI_VERSION		3
+/*
+ * Changes whenever a record or ioctl layout changes incompatibly.
+ * 4: ioctl type 0xBC (0xBA is the Live Update Orchestrator's upstream),
+ *    the gets are _IOWR, struct rmt_stats gives the size of each per-CPU
+ *    entry and counts records with an impossible header, and
+ *    rmt_msg_exit.name_bytes says how much of a source address was read.
+ */
+#define RMT_ABI_VERSION		4
 
 #define RMT_DEVICE_NAME		"recvmmsg_trace"
 #define RMT_DEVICE_PATH		"/dev/" RMT_DEVICE_NAME
@@ -135,13 +148,19 @@ struct rmt_msg_enter {
 /* Bytes of each source address kept: a sockaddr_in6, a short unix path. */
 #define RMT_NAME_BYTES		32
 
-/* One received message, as the kernel left its compat_mmsghdr at exit. */
+/*
+ * One received message, as the kernel left its compat_mmsghdr at exit. The
+ * kernel sets msg_namelen to the real length of the source address but
+ * writes only as much of it as the caller's buffer held (msg_namelen as
+ * passed), so name_bytes is at most that: the enter of the same call must
+ * have been seen, else it is 0 and no address was read.
+ */
 struct rmt_msg_exit {
 	__u32 len;		/* msg_len: bytes received */
 	__u32 flags;		/* msg_flags, MSG_* */
 	__u32 namelen;		/* msg_namelen: real source address length */
-	__u32 reserved;		/* zero */
-	__u8 name[RMT_NAME_BYTES];	/* first min(namelen, 32) bytes */
+	__u32 name_bytes;	/* bytes of name[] read, at most 32 */
+	__u8 name[RMT_NAME_BYTES];	/* the source address, zero-padded */
 };
 
 /*
@@ -195,7 +214,7 @@ struct rmt_lost_record {
  * Opening the device and every ioctl that changes state need CAP_SYS_ADMIN
  * or CAP_PERFMON (EPERM otherwise); the device is also mode 0600.
  */
-#define RMT_IOC_MAGIC		0xBA
+#define RMT_IOC_MAGIC		0xBC
 
 #define RMT_INFO_ENABLED	_BITUL(0)	/* capture is on */
 #define RMT_INFO_STANDING	_BITUL(1)	/* enabled without a hold */
@@ -275,15 +294,36 @@ struct rmt_cpu_stats {
 	__u64 lost_records;	/* LOST records written */
 };
 
+/* The first size of struct rmt_cpu_stats; later ones grow at the end. */
+#define RMT_CPU_STATS_SIZE_VER0	80
+
 struct rmt_stats {
 	__u32 size;		/* in: caller's sizeof; out: bytes written */
 	__u32 nr_cpus;		/* in: room in cpus; out: entries filled */
-	__u64 cpus;		/* user address of rmt_cpu_stats[nr_cpus], or 0 */
-	struct rmt_cpu_stats total;	/* out: the sum over CPUs */
+	__u64 cpus;		/* user address of nr_cpus entries, or 0 */
+	/*
+	 * in: bytes of each entry of cpus, the caller's
+	 * sizeof(struct rmt_cpu_stats), at least RMT_CPU_STATS_SIZE_VER0
+	 * (or 0 with no entries); out: bytes written to each.
+	 */
+	__u32 cpu_size;
+	__u32 reserved;		/* zero */
+	/*
+	 * out: records found with a header that cannot be right (a module
+	 * bug): the rest of that CPU's buffer was dropped. Never expected.
+	 */
+	__u64 bad_records;
+	struct rmt_cpu_stats total;	/* out: the sum over CPUs; last */
 };
 
 /* Fill a struct rmt_info. */
-#define RMT_IOC_GET_INFO	_IOR(RMT_IOC_MAGIC, 0x01, struct rmt_info)
+#define RMT_IOC_GET_INFO	_IOWR(RMT_IOC_MAGIC, 0x01, struct rmt_info)
+/*
+ * GET_INFO as readers of ABI 3 and before asked for it, still answered so
+ * that they can say which ABI the module speaks instead of failing on an
+ * unknown ioctl; struct rmt_info keeps its layout for them.
+ */
+#define RMT_IOC_GET_INFO_OLD	_IOR(0xBA, 0x01, struct rmt_info)
 /*
  * RMT_IOC_ENABLE and RMT_IOC_DISABLE take 0 or RMT_CAPTURE_HOLD.
  *
@@ -304,9 +344,9 @@ struct rmt_stats {
 #define RMT_IOC_DISABLE		_IO(RMT_IOC_MAGIC, 0x03)
 /* Replace the filter, atomically for the probes. */
 #define RMT_IOC_SET_FILTER	_IOW(RMT_IOC_MAGIC, 0x04, struct rmt_filter)
-#define RMT_IOC_GET_FILTER	_IOR(RMT_IOC_MAGIC, 0x05, struct rmt_filter)
+#define RMT_IOC_GET_FILTER	_IOWR(RMT_IOC_MAGIC, 0x05, struct rmt_filter)
 #define RMT_IOC_SET_CONFIG	_IOW(RMT_IOC_MAGIC, 0x06, struct rmt_config)
-#define RMT_IOC_GET_CONFIG	_IOR(RMT_IOC_MAGIC, 0x07, struct rmt_config)
+#define RMT_IOC_GET_CONFIG	_IOWR(RMT_IOC_MAGIC, 0x07, struct rmt_config)
 /* Fill a struct rmt_stats (and its per-CPU array). */
 #define RMT_IOC_GET_STATS	_IOWR(RMT_IOC_MAGIC, 0x08, struct rmt_stats)
 /* Empty every buffer and zero the stats (argument must be 0). */

@@ -92,6 +92,7 @@ int main(int argc, char **argv)
 		};
 		x.msgs[m].len = 100 + m;
 		x.msgs[m].namelen = sizeof(src);
+		x.msgs[m].name_bytes = sizeof(src);
 		memcpy(x.msgs[m].name, &src, sizeof(src));
 	}
 	for (i = 0; i < calls; i++) {

@@ -110,6 +110,7 @@ static void put_exit(struct stream *s, unsigned int cpu, __u64 t, __u32 tid,
 
 		x->msgs[i].len = 100 + i;
 		x->msgs[i].namelen = sizeof(sin);
+		x->msgs[i].name_bytes = sizeof(sin);
 		memcpy(x->msgs[i].name, &sin, sizeof(sin));
 	}
 	put(s, x, x->hdr.size);
@@ -210,6 +211,31 @@ TEST_F(utc, errors_null_timeout_unknown_flags_lost_and_unfinished)
 		     "{tv_sec=1, tv_nsec=0} <unfinished ...>\n", out);
 	EXPECT_EQ(3, self->t.lost);
 	EXPECT_EQ(3, self->t.calls);
+	free(out);
+}
+
+/*
+ * The module gives a LOST record the time of the record it precedes: the
+ * reader prints it there, between the other CPU's earlier and later calls.
+ */
+TEST_F(utc, lost_record_is_printed_just_before_the_record_it_precedes)
+{
+	char *out, *lost, *a, *b, *c;
+
+	put_lost(&self->s, 0, 5 * SEC, 4);
+	put_enter(&self->s, 0, 5 * SEC, 50, "a", 3, 0, 0, 0, 0);
+	put_exit(&self->s, 0, 5 * SEC + 10, 50, "a", 0, 0);
+	put_enter(&self->s, 1, 4 * SEC, 51, "b", 3, 0, 0, 0, 0);
+	put_exit(&self->s, 1, 4 * SEC + 10, 51, "b", 0, 0);
+	put_enter(&self->s, 1, 6 * SEC, 52, "c", 3, 0, 0, 0, 0);
+	put_exit(&self->s, 1, 6 * SEC + 10, 52, "c", 0, 0);
+	out = render(&self->s, 0, &self->nrec, &self->t);
+	lost = strstr(out, "+++ lost 4 records on cpu 0 +++");
+	a = strstr(out, " 50/50 a ");
+	b = strstr(out, " 51/51 b ");
+	c = strstr(out, " 52/52 c ");
+	ASSERT_TRUE(lost && a && b && c) TH_LOG("%s", out);
+	EXPECT_TRUE(b < lost && lost < a && a < c) TH_LOG("%s", out);
 	free(out);
 }
 
@@ -338,9 +364,13 @@ TEST(too_many_iovecs_is_malformed)
 	free(s);
 }
 
-/* A one-message call whose source is @name; @faults set on its exit. */
-static void put_call_from(struct stream *s, __u64 t, __u32 tid, const char *comm,
-			  const void *name, __u32 namelen, __u32 faults)
+/*
+ * A one-message call whose source is @name, of which @name_bytes were read;
+ * @faults set on its exit.
+ */
+static void put_call_read(struct stream *s, __u64 t, __u32 tid, const char *comm,
+			  const void *name, __u32 namelen, __u32 name_bytes,
+			  __u32 faults)
 {
 	union {
 		struct rmt_exit_record x;
@@ -358,8 +388,17 @@ static void put_call_from(struct stream *s, __u64 t, __u32 tid, const char *comm
 	x->call.faults = faults;
 	x->msgs[0].len = 7;
 	x->msgs[0].namelen = namelen;
-	memcpy(x->msgs[0].name, name, namelen < RMT_NAME_BYTES ? namelen : RMT_NAME_BYTES);
+	x->msgs[0].name_bytes = name_bytes;
+	memcpy(x->msgs[0].name, name, name_bytes);
 	put(s, x, x->hdr.size);
+}
+
+/* The same, with as much of the address read as the record can hold. */
+static void put_call_from(struct stream *s, __u64 t, __u32 tid, const char *comm,
+			  const void *name, __u32 namelen, __u32 faults)
+{
+	put_call_read(s, t, tid, comm, name, namelen,
+		      namelen < RMT_NAME_BYTES ? namelen : RMT_NAME_BYTES, faults);
 }
 
 /* The value at @key of a parsed line, as a string ("" when absent). */
@@ -368,6 +407,40 @@ static const char *jget(json_object *obj, const char *key)
 	json_object *v;
 
 	return json_object_object_get_ex(obj, key, &v) ? json_object_get_string(v) : "";
+}
+
+/* Times @needle occurs in @hay. */
+static int count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (; (hay = strstr(hay, needle)); hay += strlen(needle))
+		n++;
+	return n;
+}
+
+/*
+ * An address the module did not read (its call's enter was not seen), or
+ * read only as far as the caller's smaller buffer: never made up.
+ */
+TEST_F(utc, source_addresses_show_only_the_bytes_read)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(53),
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	char *out;
+
+	put_call_read(&self->s, 1 * SEC, 42, "a", &sin, sizeof(sin), 0, 0);
+	put_call_read(&self->s, 2 * SEC, 43, "b", &sin, sizeof(sin), 8, 0);
+	out = render(&self->s, 0, &self->nrec, &self->t);
+	EXPECT_NE(NULL, strstr(out, " 42/42 a recvmmsg_time32(3, [{msg_hdr={msg_namelen=16, "))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, " 43/43 b recvmmsg_time32(3, [{msg_hdr={msg_name={sa_family=AF_INET, ...}, msg_namelen=16, "))
+		TH_LOG("%s", out);
+	free(out);
+	out = render(&self->s, 1, &self->nrec, &self->t);
+	EXPECT_EQ(NULL, strstr(out, "127.0.0.1")) TH_LOG("%s", out);
+	EXPECT_EQ(2, count_of(out, "\"source\":null")) TH_LOG("%s", out);
+	free(out);
 }
 
 TEST_F(utc, json_lines_parse_with_json_c_for_every_family_fault_and_comm_byte)

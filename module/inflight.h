@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Calls between their enter and their exit: what the exit needs to know of
+ * the enter. The kernel overwrites each msg_namelen with the real length of
+ * the source address, but writes only as many bytes of it as the caller's
+ * buffer had room for; the rest of what the exit would read at msg_name is
+ * the traced process's own memory. So the enter notes each buffer's room,
+ * and the exit reads no more than that.
+ */
+#ifndef RMT_INFLIGHT_H
+#define RMT_INFLIGHT_H
+
+#include <linux/types.h>
+#include <linux/recvmmsg_trace.h>
+
+/* Bytes of each message's source address the exit may read. */
+struct rmt_name_room {
+	u8 bytes[RMT_SNAPLEN_MAX];
+};
+
+int rmt_inflight_init(void);
+void rmt_inflight_exit(void);
+/* Forget every call; only while no probe runs. */
+void rmt_inflight_clear(void);
+
+/*
+ * Probe side: no locks, no sleep, any context. A call whose enter found
+ * no free slot (or was never seen) has no room at exit: no address bytes
+ * are read for it.
+ */
+void rmt_inflight_start(u32 tid, const struct rmt_msg_enter *msgs, unsigned int n);
+bool rmt_inflight_finish(u32 tid, struct rmt_name_room *room);
+
+#endif /* RMT_INFLIGHT_H */
