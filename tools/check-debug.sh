@@ -4,7 +4,8 @@
 # 6.12 source ("debug") and from sid's newest ("debug-sid": the kernels
 # whose syscall probes run preemptible and may fault), the module built
 # against each, then two VMs on each: the whole selftest suite with a longer
-# soak (RMT_DEBUG_SOAK_SECONDS, default 120), and fault injection. Any
+# soak (RMT_DEBUG_SOAK_SECONDS, default 120) and device fuzzing
+# (RMT_DEBUG_DEVFUZZ_SECONDS, default 60), and fault injection. Any
 # report in a guest's kernel log fails the run (tools/vm/run-guest.sh).
 # RMT_DEBUG_KERNELS="6.12 sid" (the default) narrows the kernels. Result
 # lines are kept in build/results/check-debug.txt.
@@ -64,7 +65,7 @@ debug_kernel() {
 	fi
 
 	stage "$name kernel: selftests and soak in a VM"
-	RMT_VM_APPEND="acpi=off $clock RMT_SOAK_SECONDS=${RMT_DEBUG_SOAK_SECONDS:-120}" \
+	RMT_VM_APPEND="acpi=off $clock RMT_SOAK_SECONDS=${RMT_DEBUG_SOAK_SECONDS:-120} RMT_DEVFUZZ_SECONDS=${RMT_DEBUG_DEVFUZZ_SECONDS:-60}" \
 		tools/vm/run-guest.sh "$name" "$vmlinuz" "$kver" "$ko_dir/recvmmsg_trace.ko" \
 		"$B/guest-bin" selftests "$B/vm/$name" | record
 	stage "$name kernel: fault injection in a VM"

@@ -73,7 +73,7 @@ for k in $kernels; do
 		ko=$root$kobuild/recvmmsg_trace.ko
 	fi
 	[ -e "$B/guest-bin/control_test" ] || continue
-	RMT_VM_APPEND="RMT_SOAK_SECONDS=${RMT_SOAK_SECONDS:-20}" \
+	RMT_VM_APPEND="RMT_SOAK_SECONDS=${RMT_SOAK_SECONDS:-20} RMT_DEVFUZZ_SECONDS=${RMT_DEVFUZZ_SECONDS:-15}" \
 		tools/vm/run-guest.sh "$k" "$vmlinuz" "$kver" "$ko" "$B/guest-bin" \
 		selftests "$B/vm/$k" | record
 done

@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A fuzzer for the device itself. For RMT_DEVFUZZ_SECONDS (environment,
+ * default 15) several threads do random things to /dev/recvmmsg_trace while
+ * 32-bit clients keep calling: open and close descriptors, read() with
+ * random sizes into buffers that start anywhere in a mapping of a good, an
+ * unmapped and a read-only page (or at NULL, or a kernel address), poll(),
+ * and every ioctl with random and boundary sizes, flags, fields and
+ * pointers. Every answer must be one the ABI allows, and every record read
+ * whole and well formed. Afterwards a clean reader must get every record of
+ * a known workload (conservation); the guest's kernel log is judged by the
+ * runner (KASAN, lockdep, a WARN, a soft lockup all fail the run). The seed
+ * is printed; RMT_DEVFUZZ_SEED replays a run's choices.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/recvmmsg_trace.h>
+
+#include "kselftest_harness.h"
+#include "rmt_helpers.h"
+
+#define FUZZERS		4
+#define FDS_EACH	4
+#define CHECK_CALLS	40
+
+struct fuzzer {
+	unsigned int seed;
+	double until;
+	char *map;		/* good page, unmapped page, read-only page */
+	long page;
+	int fds[FDS_EACH];
+	unsigned long ops, records, refused;
+	/* What must never happen: a wrong errno, a torn or unknown record. */
+	int bad;
+	char why[160];
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static unsigned int pick(struct fuzzer *z, unsigned int n)
+{
+	return (unsigned int)rand_r(&z->seed) % n;
+}
+
+static void complain(struct fuzzer *z, const char *op, long ret, int err)
+{
+	if (!z->bad++)
+		snprintf(z->why, sizeof(z->why), "%s returned %ld (%s)", op, ret,
+			 strerror(err));
+}
+
+/* Somewhere a buffer may start: mostly in the mapping, sometimes nowhere. */
+static void *somewhere(struct fuzzer *z, size_t len)
+{
+	switch (pick(z, 16)) {
+	case 0:
+		return NULL;
+	case 1:
+		return (void *)0xffffffff81000000UL;	/* the kernel's */
+	case 2:	/* ending just before the unmapped page */
+		return z->map + z->page - (len < (size_t)z->page ? len : (size_t)z->page);
+	default:
+		return z->map + pick(z, 3 * z->page);
+	}
+}
+
+/* Every record of a read: whole, of a known type, a sane size. */
+static void check_records(struct fuzzer *z, const char *buf, ssize_t n)
+{
+	ssize_t off = 0;
+
+	while (off < n) {
+		const struct rmt_record_header *h = (const void *)(buf + off);
+
+		if (h->size < sizeof(*h) || h->size > RMT_RECORD_MAX_SIZE ||
+		    h->size % 8 || off + h->size > n ||
+		    h->type < RMT_REC_ENTER || h->type > RMT_REC_LOST) {
+			complain(z, "read (a torn record)", n, 0);
+			return;
+		}
+		z->records++;
+		off += h->size;
+	}
+}
+
+static void fuzz_read(struct fuzzer *z, int fd)
+{
+	static const size_t sizes[] = { 0, 1, 15, 16, 24, 200, 4096, 65536, 1 << 20 };
+	size_t len = pick(z, 2) ? sizes[pick(z, 9)] : pick(z, 3 * z->page);
+	char *buf = somewhere(z, len);
+	/* Reads that reach past the mapping could land on anything: keep in. */
+	size_t room = buf >= z->map && buf < z->map + 3 * z->page ?
+		      (size_t)(z->map + 3 * z->page - buf) : len;
+	ssize_t n = read(fd, buf, len < room ? len : room);
+
+	if (n > 0) {
+		if (buf < z->map + z->page)	/* all of it readable */
+			check_records(z, buf, n);
+		else
+			z->records++;
+		return;
+	}
+	if (n == 0 && len != 0 && room != 0)
+		complain(z, "read", n, 0);
+	if (n < 0 && errno != EAGAIN && errno != EFAULT && errno != EINVAL)
+		complain(z, "read", n, errno);
+	if (n < 0)
+		z->refused++;
+}
+
+/* A struct of random bytes with a chosen size field, for any ioctl. */
+static void fuzz_ioctl(struct fuzzer *z, int fd)
+{
+	static const unsigned int cmds[] = {
+		RMT_IOC_GET_INFO, RMT_IOC_GET_INFO_OLD, RMT_IOC_ENABLE,
+		RMT_IOC_DISABLE, RMT_IOC_SET_FILTER, RMT_IOC_GET_FILTER,
+		RMT_IOC_SET_CONFIG, RMT_IOC_GET_CONFIG, RMT_IOC_GET_STATS,
+		RMT_IOC_RESET,
+	};
+	static const unsigned int sizes[] = { 0, 4, 8, 24, 64, 79, 80, 96, 104,
+					      184, 200, 352, 360, 4096, 4097 };
+	unsigned char arg[512] __attribute__((aligned(8)));
+	unsigned int cmd = cmds[pick(z, 10)], i, size;
+	unsigned long val;
+	long ret;
+
+	if (!pick(z, 20))
+		cmd = _IOC(pick(z, 4), RMT_IOC_MAGIC, pick(z, 256), pick(z, 512));
+	for (i = 0; i < sizeof(arg); i++)
+		arg[i] = pick(z, 4) ? 0 : (unsigned char)pick(z, 256);
+	size = pick(z, 2) ? sizes[pick(z, 15)] : pick(z, 600);
+	memcpy(arg, &size, sizeof(size));
+	/* Stats: sometimes point the per-CPU array somewhere. */
+	if (cmd == RMT_IOC_GET_STATS && pick(z, 2)) {
+		struct rmt_stats *st = (void *)arg;
+
+		st->cpus = (unsigned long)somewhere(z, 512);
+		st->nr_cpus = pick(z, 8);
+		st->cpu_size = pick(z, 2) ? sizeof(struct rmt_cpu_stats) : pick(z, 200);
+	}
+	switch (pick(z, 8)) {
+	case 0:
+		val = (unsigned long)somewhere(z, 512);
+		break;
+	case 1:
+		val = pick(z, 4);	/* ENABLE/DISABLE arguments, or a bad pointer */
+		break;
+	default:
+		val = (unsigned long)arg;
+		/* Enabling standing would outlive us: mostly hold instead. */
+		if (cmd == RMT_IOC_ENABLE)
+			val = pick(z, 4) ? RMT_CAPTURE_HOLD : 0;
+		else if (cmd == RMT_IOC_DISABLE || cmd == RMT_IOC_RESET)
+			val = pick(z, 4) ? 0 : pick(z, 3);
+		break;
+	}
+	ret = ioctl(fd, cmd, val);
+	if (ret == 0)
+		return;
+	z->refused++;
+	switch (errno) {
+	case EINVAL: case E2BIG: case EFAULT: case ENOTTY: case EINTR:
+		break;
+	default:
+		complain(z, "ioctl", ret, errno);
+	}
+}
+
+static void *fuzz_run(void *arg)
+{
+	struct fuzzer *z = arg;
+	struct pollfd pfd = { .events = POLLIN };
+	int slot, fd;
+
+	while (now() < z->until) {
+		slot = pick(z, FDS_EACH);
+		fd = z->fds[slot];
+		z->ops++;
+		if (fd < 0 || !pick(z, 50)) {
+			if (fd >= 0)
+				close(fd);
+			z->fds[slot] = open(RMT_DEVICE_PATH, O_RDONLY | O_NONBLOCK);
+			if (z->fds[slot] < 0)
+				complain(z, "open", -1, errno);
+			continue;
+		}
+		switch (pick(z, 4)) {
+		case 0:
+			pfd.fd = fd;
+			if (poll(&pfd, 1, pick(z, 10)) < 0)
+				complain(z, "poll", -1, errno);
+			break;
+		case 1:
+			fuzz_ioctl(z, fd);
+			break;
+		default:
+			fuzz_read(z, fd);
+			break;
+		}
+	}
+	for (slot = 0; slot < FDS_EACH; slot++)
+		if (z->fds[slot] >= 0)
+			close(z->fds[slot]);
+	return NULL;
+}
+
+/* 32-bit clients calling until killed. */
+static pid_t start_clients(void)
+{
+	char *argv[] = { "rmt_client32", "recv", "threads=4", "calls=1000000",
+			 "flags=0x40", "queued=0", NULL };
+
+	return spawn_client(argv);
+}
+
+FIXTURE(fuzz) {
+	struct fuzzer z[FUZZERS];
+};
+
+FIXTURE_SETUP(fuzz)
+{
+}
+
+FIXTURE_TEARDOWN(fuzz)
+{
+}
+
+TEST_F_TIMEOUT(fuzz, random_use_of_the_device_keeps_every_rule_and_record, 900)
+{
+	const char *env = getenv("RMT_DEVFUZZ_SECONDS");
+	const char *seed_env = getenv("RMT_DEVFUZZ_SEED");
+	double seconds = env ? atof(env) : 15;
+	unsigned int seed = seed_env ? strtoul(seed_env, NULL, 0) : (unsigned int)time(NULL);
+	char *argv[] = { "rmt_client32", "recv", "calls=40", NULL };
+	long page = sysconf(_SC_PAGESIZE);
+	struct rmt_cpu_stats total;
+	struct client_report rep;
+	pthread_t th[FUZZERS];
+	pid_t clients;
+	char *map;
+	int i, fd;
+
+	TH_LOG("seed %u (RMT_DEVFUZZ_SEED replays), %.0f s", seed, seconds);
+	fd = open(RMT_DEVICE_PATH, O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, RMT_IOC_ENABLE, RMT_CAPTURE_HOLD));
+	clients = start_clients();
+	ASSERT_LT(0, clients);
+	for (i = 0; i < FUZZERS; i++) {
+		struct fuzzer *z = &self->z[i];
+
+		memset(z, 0, sizeof(*z));
+		z->seed = seed + i;
+		z->until = now() + seconds;
+		/* Each its own: good page, unmapped page, read-only page. */
+		z->map = map = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		ASSERT_NE(MAP_FAILED, map);
+		memset(map, 0, 3 * page);
+		ASSERT_EQ(0, munmap(map + page, page));
+		ASSERT_EQ(0, mprotect(map + 2 * page, page, PROT_READ));
+		z->page = page;
+		memset(z->fds, -1, sizeof(z->fds));
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, fuzz_run, z));
+	}
+	for (i = 0; i < FUZZERS; i++) {
+		struct fuzzer *z = &self->z[i];
+
+		pthread_join(th[i], NULL);
+		munmap(z->map, page);
+		munmap(z->map + 2 * page, page);
+		TH_LOG("fuzzer %d: %lu operations, %lu records, %lu refused", i,
+		       z->ops, z->records, z->refused);
+		EXPECT_EQ(0, z->bad) TH_LOG("fuzzer %d: %s", i, z->why);
+	}
+	kill(clients, SIGKILL);
+	waitpid(clients, NULL, 0);
+
+	/* Conservation: a clean session gets every record of known calls. */
+	ASSERT_EQ(0, ioctl(fd, RMT_IOC_DISABLE, 0));
+	ASSERT_EQ(0, restore_defaults(fd));
+	ASSERT_EQ(0, ioctl(fd, RMT_IOC_RESET, 0));
+	ASSERT_EQ(0, ioctl(fd, RMT_IOC_ENABLE, RMT_CAPTURE_HOLD));
+	ASSERT_EQ(0, run_client(argv, &rep));
+	ASSERT_EQ(0, ioctl(fd, RMT_IOC_DISABLE, 0));
+	ASSERT_EQ(0, drain(fd, &rec));
+	EXPECT_EQ(CHECK_CALLS, rec.n_enter);
+	EXPECT_EQ(CHECK_CALLS, rec.n_exit);
+	EXPECT_EQ(0, rec.n_lost + rec.n_other);
+	ASSERT_EQ(0, get_total(fd, &total));
+	EXPECT_EQ(CHECK_CALLS, total.enter.written);
+	EXPECT_EQ(CHECK_CALLS, total.exit.written);
+	EXPECT_EQ(0, total.enter.dropped + total.exit.dropped);
+	close(fd);
+}
+
+TEST_HARNESS_MAIN
