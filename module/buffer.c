@@ -56,7 +56,10 @@ static bool rmt_polling;	/* changed only by the capture control path */
 /* One drainer at a time: each kfifo has one reader (kfifo's lock-free rule). */
 static DEFINE_MUTEX(rmt_drain_lock);
 static unsigned int rmt_drain_start;	/* CPU the next take starts at */
+static unsigned long rmt_drain_gen;	/* resets so far; under the lock */
+static bool rmt_drain_contended;	/* a reader found the lock taken */
 static atomic64_t rmt_bad_records = ATOMIC64_INIT(0);
+static atomic64_t rmt_discarded_records = ATOMIC64_INIT(0);
 
 #define RMT_WAKE_POLL_INTERVAL	(HZ / 10)
 
@@ -209,17 +212,31 @@ void rmt_buffer_flush_lost(void)
 	wake_up_interruptible(&rmt_readers);
 }
 
+/*
+ * Empty every buffer, with no probe running. Records that readers took
+ * before and have not delivered yet are of the old generation: the device
+ * drops them instead of delivering them after the reset.
+ */
 void rmt_buffer_reset(void)
 {
 	int cpu;
 
-	lockdep_assert_held(&rmt_drain_lock);
+	mutex_lock(&rmt_drain_lock);
 	for_each_possible_cpu(cpu) {
 		struct rmt_cpu_buffer *b = per_cpu_ptr(&rmt_buffers, cpu);
 
 		kfifo_reset(&b->fifo);
 		b->lost = 0;
 	}
+	WRITE_ONCE(rmt_drain_gen, rmt_drain_gen + 1);
+	atomic64_set(&rmt_bad_records, 0);
+	atomic64_set(&rmt_discarded_records, 0);
+	mutex_unlock(&rmt_drain_lock);
+}
+
+unsigned long rmt_buffer_generation(void)
+{
+	return READ_ONCE(rmt_drain_gen);
 }
 
 bool rmt_buffer_has_data(void)
@@ -232,16 +249,28 @@ bool rmt_buffer_has_data(void)
 	return false;
 }
 
+/*
+ * The lock is held only to move records into kernel memory. A reader that
+ * must not sleep and finds it taken gets -EAGAIN, and the holder wakes the
+ * readers when it lets go, so that an edge-triggered poller whose data is
+ * still there hears of it again.
+ */
 int rmt_buffer_lock_readers(bool nonblock)
 {
-	if (nonblock)
-		return mutex_trylock(&rmt_drain_lock) ? 0 : -EAGAIN;
-	return mutex_lock_interruptible(&rmt_drain_lock) ? -ERESTARTSYS : 0;
+	if (!nonblock)
+		return mutex_lock_interruptible(&rmt_drain_lock) ? -ERESTARTSYS : 0;
+	if (mutex_trylock(&rmt_drain_lock))
+		return 0;
+	WRITE_ONCE(rmt_drain_contended, true);
+	return -EAGAIN;
 }
 
 void rmt_buffer_unlock_readers(void)
 {
 	mutex_unlock(&rmt_drain_lock);
+	if (READ_ONCE(rmt_drain_contended) && xchg(&rmt_drain_contended, false) &&
+	    rmt_buffer_has_data())
+		wake_up_interruptible(&rmt_readers);
 }
 
 u64 rmt_buffer_bad_records(void)
@@ -249,31 +278,45 @@ u64 rmt_buffer_bad_records(void)
 	return atomic64_read(&rmt_bad_records);
 }
 
+void rmt_buffer_discarded(unsigned int records)
+{
+	atomic64_add(records, &rmt_discarded_records);
+}
+
+u64 rmt_buffer_discarded_records(void)
+{
+	return atomic64_read(&rmt_discarded_records);
+}
+
 /*
  * Only the probe writes records, so a header that cannot be right means
  * the kfifo's bytes are not what we think: nothing after it on this CPU
  * can be trusted either.
  */
-static bool rmt_header_sane(const struct rmt_record_header *hdr)
+static bool rmt_header_sane(const struct rmt_record_header *hdr, unsigned int cpu,
+			    unsigned int queued)
 {
-	return hdr->size >= sizeof(*hdr) && hdr->size <= RMT_RECORD_MAX_SIZE;
+	return hdr->size >= sizeof(*hdr) && hdr->size <= RMT_RECORD_MAX_SIZE &&
+	       hdr->size <= queued && hdr->cpu == cpu &&
+	       hdr->type >= RMT_REC_ENTER && hdr->type <= RMT_REC_LOST;
 }
 
 /*
  * Move as many whole records as fit in @room bytes into @dst, kernel
  * memory, so that nothing here can fault or block. Each call starts one
  * CPU further than the last, so that a busy CPU cannot keep the others'
- * records waiting until they overflow. Returns the bytes moved; 0 with
- * *@too_small when records are queued but the first of each CPU is larger
- * than @room.
+ * records waiting until they overflow. Returns the bytes moved, and in
+ * *@gen the generation they belong to; 0 with *@too_small when records
+ * are queued but the first of each CPU is larger than @room.
  */
-size_t rmt_buffer_take(void *dst, size_t room, bool *too_small)
+size_t rmt_buffer_take(void *dst, size_t room, bool *too_small, unsigned long *gen)
 {
 	unsigned int start, cpu, i, n = nr_cpu_ids;
 	size_t done = 0;
 
 	lockdep_assert_held(&rmt_drain_lock);
 	*too_small = false;
+	*gen = rmt_drain_gen;
 	start = rmt_drain_start;
 	rmt_drain_start = cpumask_next(start, cpu_possible_mask);
 	if (rmt_drain_start >= n)
@@ -287,7 +330,7 @@ size_t rmt_buffer_take(void *dst, size_t room, bool *too_small)
 			continue;
 		fifo = &per_cpu_ptr(&rmt_buffers, cpu)->fifo;
 		while (kfifo_out_peek(fifo, &hdr, sizeof(hdr)) == sizeof(hdr)) {
-			if (WARN_ON_ONCE(!rmt_header_sane(&hdr))) {
+			if (WARN_ON_ONCE(!rmt_header_sane(&hdr, cpu, kfifo_len(fifo)))) {
 				/* The reader's end only: the probe may be writing. */
 				kfifo_reset_out(fifo);
 				atomic64_inc(&rmt_bad_records);

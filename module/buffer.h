@@ -27,7 +27,7 @@ bool rmt_buffer_push(struct rmt_record_header *hdr);
 
 /* Control side, only while no probe can run. */
 void rmt_buffer_flush_lost(void);	/* emit pending LOST records */
-void rmt_buffer_reset(void);		/* empty every buffer; readers locked */
+void rmt_buffer_reset(void);		/* empty every buffer, a new generation */
 void rmt_buffer_poll_start(void);	/* wake readers every 100 ms ... */
 void rmt_buffer_poll_stop(void);	/* ... until this */
 
@@ -38,10 +38,15 @@ void rmt_buffer_poll_stop(void);	/* ... until this */
  */
 int rmt_buffer_lock_readers(bool nonblock);
 void rmt_buffer_unlock_readers(void);
-size_t rmt_buffer_take(void *dst, size_t room, bool *too_small);
+size_t rmt_buffer_take(void *dst, size_t room, bool *too_small, unsigned long *gen);
 bool rmt_buffer_has_data(void);
+/* Records taken before the last reset are of an older generation. */
+unsigned long rmt_buffer_generation(void);
 /* Records found with an impossible header (their CPU's buffer emptied). */
 u64 rmt_buffer_bad_records(void);
+/* Records a file took but never delivered: it was closed first. */
+void rmt_buffer_discarded(unsigned int records);
+u64 rmt_buffer_discarded_records(void);
 int rmt_buffer_wait(void);
 void rmt_buffer_poll_wait(struct file *file, poll_table *pt);
 

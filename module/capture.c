@@ -44,14 +44,16 @@ static struct tracepoint *rmt_tp_exit;
  * generation it was taken in; a full disable starts a new generation, so
  * that the holds it cancelled are not counted off a second time when their
  * files close. All of it, and @rmt_enabled, changes only under the lock;
- * rmt_capture_info() reads what was published without it, so that asking
- * never waits behind an attach or a detach.
+ * rmt_capture_info() reads what was last published (@rmt_info_flags)
+ * without it, so that asking never waits behind an attach or a detach.
  */
 static DEFINE_MUTEX(rmt_capture_lock);
 static bool rmt_enabled;
 static bool rmt_standing;
 static unsigned int rmt_holds;
 static u64 rmt_hold_gen = 1;
+/* RMT_INFO_* of the state above, published whole once each change is done. */
+static u32 rmt_info_flags;
 
 /*
  * Open only while both probes are attached. Attaching or detaching one
@@ -187,16 +189,10 @@ static bool rmt_task_passes(void)
  * of them, decided with one filter read once under RCU.
  */
 static void rmt_capture(struct pt_regs *regs, const struct rmt_call *what,
-			u16 type, long ret)
+			u16 type, long ret, const struct rmt_name_room *roomp)
 {
-	const struct rmt_name_room *roomp = NULL;
 	const struct rmt_kfilter *kf;
 	struct rmt_enter_record *rec;
-	struct rmt_name_room room;
-
-	/* Whatever becomes of the exit, the call is no longer in flight. */
-	if (type == RMT_REC_EXIT && rmt_inflight_finish(current->pid, &room))
-		roomp = &room;
 
 	if (preemptible()) {
 		/* Skip the faulting walk for calls the filter leaves out. */
@@ -221,7 +217,7 @@ static void rmt_capture(struct pt_regs *regs, const struct rmt_call *what,
 	} else {
 		/* The exit will need the room of each address buffer. */
 		if (type == RMT_REC_ENTER && !READ_ONCE(rmt_no_exit))
-			rmt_inflight_start(current->pid, rec->msgs, rec->call.nr_msgs);
+			rmt_inflight_start(current->pid, &rec->call, rec->msgs);
 		if (rec->call.faults)
 			rmt_stat_inc(smp_processor_id(), RMT_STAT_FAULTS);
 		if (rmt_buffer_push(&rec->hdr))
@@ -241,18 +237,26 @@ static void rmt_probe_enter(void *data, struct pt_regs *regs, long id)
 		return;
 	if (!READ_ONCE(rmt_gate_open))
 		return;
-	rmt_capture(regs, &what, RMT_REC_ENTER, 0);
+	/* What this thread's last call left behind is of no use now. */
+	rmt_inflight_forget(current->pid);
+	rmt_capture(regs, &what, RMT_REC_ENTER, 0, NULL);
 }
 
 static void rmt_probe_exit(void *data, struct pt_regs *regs, long ret)
 {
+	struct rmt_name_room room;
 	struct rmt_call what;
+	bool known;
 
 	if (likely(!rmt_classify(regs, syscall_get_nr(current, regs), &what)))
 		return;
-	if (!READ_ONCE(rmt_gate_open) || READ_ONCE(rmt_no_exit))
+	if (!READ_ONCE(rmt_gate_open))
 		return;
-	rmt_capture(regs, &what, RMT_REC_EXIT, ret);
+	/* Whatever becomes of the exit, the call is no longer in flight. */
+	known = rmt_inflight_finish(current->pid, &room);
+	if (READ_ONCE(rmt_no_exit))
+		return;
+	rmt_capture(regs, &what, RMT_REC_EXIT, ret, known ? &room : NULL);
 }
 
 static void rmt_find_tracepoint(struct tracepoint *tp, void *priv)
@@ -320,6 +324,21 @@ static void rmt_detach(void)
 	rmt_buffer_poll_stop();
 }
 
+/* Make the state that the lock now holds the one GET_INFO reports. */
+static void rmt_publish(void)
+{
+	u32 flags = 0;
+
+	lockdep_assert_held(&rmt_capture_lock);
+	if (rmt_enabled)
+		flags |= RMT_INFO_ENABLED;
+	if (rmt_standing)
+		flags |= RMT_INFO_STANDING;
+	if (rmt_holds)
+		flags |= RMT_INFO_HELD;
+	WRITE_ONCE(rmt_info_flags, flags);
+}
+
 static int rmt_start(void)
 {
 	int err = 0;
@@ -337,8 +356,8 @@ static int rmt_start(void)
 static void rmt_stop(void)
 {
 	lockdep_assert_held(&rmt_capture_lock);
-	WRITE_ONCE(rmt_standing, false);
-	WRITE_ONCE(rmt_holds, 0);
+	rmt_standing = false;
+	rmt_holds = 0;
 	rmt_hold_gen++;
 	if (rmt_enabled) {
 		rmt_detach();
@@ -356,7 +375,8 @@ int rmt_capture_enable(void)
 	mutex_lock(&rmt_capture_lock);
 	err = rmt_start();
 	if (!err)
-		WRITE_ONCE(rmt_standing, true);
+		rmt_standing = true;
+	rmt_publish();
 	mutex_unlock(&rmt_capture_lock);
 	return err;
 }
@@ -371,9 +391,10 @@ int rmt_capture_hold(u64 *hold)
 		err = rmt_start();
 		if (!err) {
 			*hold = rmt_hold_gen;
-			WRITE_ONCE(rmt_holds, rmt_holds + 1);
+			rmt_holds++;
 		}
 	}
+	rmt_publish();
 	mutex_unlock(&rmt_capture_lock);
 	return err;
 }
@@ -383,11 +404,12 @@ void rmt_capture_unhold(u64 *hold)
 {
 	mutex_lock(&rmt_capture_lock);
 	if (*hold == rmt_hold_gen) {
-		WRITE_ONCE(rmt_holds, rmt_holds - 1);
+		rmt_holds--;
 		if (!rmt_holds && !rmt_standing)
 			rmt_stop();
 	}
 	*hold = 0;
+	rmt_publish();
 	mutex_unlock(&rmt_capture_lock);
 }
 
@@ -396,12 +418,14 @@ void rmt_capture_disable(void)
 {
 	mutex_lock(&rmt_capture_lock);
 	rmt_stop();
+	rmt_publish();
 	mutex_unlock(&rmt_capture_lock);
 }
 
 /*
  * Empty the buffers and zero the counters with no probe running: detach
- * for the time it takes when capture is on. The caller keeps readers out.
+ * for the time it takes when capture is on. Readers are kept out only
+ * while the buffers are emptied (rmt_buffer_reset()).
  */
 int rmt_capture_reset(void)
 {
@@ -420,6 +444,7 @@ int rmt_capture_reset(void)
 			rmt_stop();
 		}
 	}
+	rmt_publish();
 	mutex_unlock(&rmt_capture_lock);
 	return err;
 }
@@ -430,13 +455,5 @@ int rmt_capture_reset(void)
  */
 u32 rmt_capture_info(void)
 {
-	u32 flags = 0;
-
-	if (READ_ONCE(rmt_enabled))
-		flags |= RMT_INFO_ENABLED;
-	if (READ_ONCE(rmt_standing))
-		flags |= RMT_INFO_STANDING;
-	if (READ_ONCE(rmt_holds))
-		flags |= RMT_INFO_HELD;
-	return flags;
+	return READ_ONCE(rmt_info_flags);
 }

@@ -54,6 +54,7 @@ struct rmt_file {
 	char *pending;		/* RMT_READ_CHUNK bytes, from the first read */
 	size_t pending_off;	/* first record not yet delivered */
 	size_t pending_len;	/* bytes of whole records from there */
+	unsigned long pending_gen;	/* buffer generation they came from */
 };
 
 /* Serializes the set ioctls, so that a get sees one whole config. */
@@ -72,7 +73,7 @@ static ssize_t rmt_deliver(struct rmt_file *rf, char __user *buf, size_t count)
 	lockdep_assert_held(&rf->read_lock);
 	while (len < rf->pending_len) {
 		h = (const void *)(p + len);
-		if (h->size > count - len)
+		if (h->size > count - len || h->size > rf->pending_len - len)
 			break;
 		len += h->size;
 	}
@@ -104,12 +105,15 @@ static ssize_t rmt_read_once(struct rmt_file *rf, char __user *buf, size_t count
 		if (!rf->pending)
 			return -ENOMEM;
 	}
+	/* A reset since they were taken: they go, like the buffers' records. */
+	if (rf->pending_len && rf->pending_gen != rmt_buffer_generation())
+		WRITE_ONCE(rf->pending_len, 0);
 	if (!rf->pending_len) {
 		err = rmt_buffer_lock_readers(nonblock);
 		if (err)
 			return err;
 		taken = rmt_buffer_take(rf->pending, min_t(size_t, count, RMT_READ_CHUNK),
-					&too_small);
+					&too_small, &rf->pending_gen);
 		rmt_buffer_unlock_readers();
 		if (!taken)
 			return too_small ? -EINVAL : 0;
@@ -283,7 +287,7 @@ static long rmt_ioctl_get_stats(void __user *uarg)
 		return err;
 	room = st.nr_cpus;
 	ucpus = u64_to_user_ptr(st.cpus);
-	if (st.reserved || st.bad_records)
+	if (st.reserved || st.bad_records || st.discarded_records)
 		return -EINVAL;
 	if (room && (!ucpus || st.cpu_size < RMT_CPU_STATS_SIZE_VER0 ||
 		     st.cpu_size > RMT_IOC_SIZE_MAX))
@@ -291,9 +295,13 @@ static long rmt_ioctl_get_stats(void __user *uarg)
 	/* A larger entry than ours: its tail is zeroed, as unknown counters. */
 	each = min_t(u32, st.cpu_size, sizeof(one));
 	memset(&st.total, 0, sizeof(st.total));
-	for_each_possible_cpu(cpu) {
-		rmt_stats_read(cpu, &one);
-		rmt_stats_add(&st.total, &one);
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		/* A CPU that cannot exist has an entry of zeros. */
+		memset(&one, 0, sizeof(one));
+		if (cpu_possible(cpu)) {
+			rmt_stats_read(cpu, &one);
+			rmt_stats_add(&st.total, &one);
+		}
 		if (cpu < room) {
 			void __user *entry = ucpus + (size_t)cpu * st.cpu_size;
 
@@ -306,6 +314,7 @@ static long rmt_ioctl_get_stats(void __user *uarg)
 	st.nr_cpus = filled;
 	st.cpu_size = filled ? each : 0;
 	st.bad_records = rmt_buffer_bad_records();
+	st.discarded_records = rmt_buffer_discarded_records();
 	return rmt_copy_out(uarg, &st, sizeof(st), RMT_STATS_SIZE_VER0);
 }
 
@@ -336,23 +345,13 @@ static long rmt_ioctl_disable(struct rmt_file *rf, unsigned long arg)
 }
 
 /*
- * Readers are kept out while the buffers are emptied. What this file took
- * and did not deliver goes too; other files keep theirs.
+ * The buffers are emptied with readers kept out only for that (buffer.c);
+ * records that any file took and has not delivered are dropped at its next
+ * read (a new buffer generation).
  */
-static long rmt_ioctl_reset(struct rmt_file *rf)
+static long rmt_ioctl_reset(void)
 {
-	long err;
-
-	if (mutex_lock_interruptible(&rf->read_lock))
-		return -ERESTARTSYS;
-	WRITE_ONCE(rf->pending_len, 0);
-	err = rmt_buffer_lock_readers(false);
-	if (!err) {
-		err = rmt_capture_reset();
-		rmt_buffer_unlock_readers();
-	}
-	mutex_unlock(&rf->read_lock);
-	return err;
+	return rmt_capture_reset();
 }
 
 /* The size bits of our ioctl numbers are not part of the match. */
@@ -404,7 +403,7 @@ static long rmt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case RMT_IOC_MATCH(RMT_IOC_GET_STATS):
 		return rmt_ioctl_get_stats(uarg);
 	case RMT_IOC_MATCH(RMT_IOC_RESET):
-		return arg ? -EINVAL : rmt_ioctl_reset(file->private_data);
+		return arg ? -EINVAL : rmt_ioctl_reset();
 	default:
 		return -ENOTTY;
 	}
@@ -428,11 +427,33 @@ static int rmt_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* The last reference to the file is gone: so is its hold on capture. */
+/* Whole records in @len bytes at @p. */
+static unsigned int rmt_count_records(const char *p, size_t len)
+{
+	unsigned int n = 0;
+	size_t off = 0;
+
+	/* Their sizes were checked when they were taken. */
+	while (off < len) {
+		off += ((const struct rmt_record_header *)(p + off))->size;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * The last reference to the file is gone: so is its hold on capture, and
+ * the records it took and never delivered, which are counted.
+ */
 static int rmt_release(struct inode *inode, struct file *file)
 {
 	struct rmt_file *rf = file->private_data;
 
+	if (rf->pending_len && rf->pending_gen == rmt_buffer_generation()) {
+		const char *left = rf->pending + rf->pending_off;
+
+		rmt_buffer_discarded(rmt_count_records(left, rf->pending_len));
+	}
 	rmt_capture_unhold(&rf->hold);
 	kvfree(rf->pending);
 	mutex_destroy(&rf->read_lock);

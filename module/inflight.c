@@ -5,8 +5,10 @@
  * call running, so its id names the call. The enter claims a free slot with
  * cmpxchg; the exit of the same thread reads it and frees it with a release
  * store. A slot left behind by an exit that was never seen (capture turned
- * off during the call, exit records off) is the thread's own next time, and
- * the whole table is cleared whenever the probes attach.
+ * off during the call, the call no longer ours at exit) is freed by the
+ * thread's next enter, and the whole table is cleared whenever the probes
+ * attach; a thread id reused meanwhile finds a room for another vector,
+ * which the exit does not trust.
  */
 #include <linux/atomic.h>
 #include <linux/hash.h>
@@ -17,7 +19,7 @@
 
 #include "inflight.h"
 
-#define RMT_INFLIGHT_SLOTS	1024	/* calls blocked at once, roughly */
+#define RMT_INFLIGHT_SLOTS	512	/* calls blocked at once, roughly */
 #define RMT_INFLIGHT_PROBES	8	/* slots looked at per call */
 
 struct rmt_inflight_slot {
@@ -61,9 +63,20 @@ static struct rmt_inflight_slot *rmt_find(u32 tid)
 	return NULL;
 }
 
-void rmt_inflight_start(u32 tid, const struct rmt_msg_enter *msgs, unsigned int n)
+void rmt_inflight_forget(u32 tid)
 {
 	struct rmt_inflight_slot *s = rmt_find(tid);
+
+	if (!s)
+		return;
+	/* As at an exit: no read of the room may follow the slot's release. */
+	smp_store_release(&s->tid, 0);
+}
+
+void rmt_inflight_start(u32 tid, const struct rmt_call *call,
+			const struct rmt_msg_enter *msgs)
+{
+	struct rmt_inflight_slot *s = NULL;
 	unsigned int i;
 
 	for (i = 0; !s && i < RMT_INFLIGHT_PROBES; i++)
@@ -73,8 +86,13 @@ void rmt_inflight_start(u32 tid, const struct rmt_msg_enter *msgs, unsigned int 
 		return;
 	/* Only this thread reads the room, at its exit. */
 	memset(&s->room, 0, sizeof(s->room));
-	for (i = 0; i < n && i < RMT_SNAPLEN_MAX; i++)
-		s->room.bytes[i] = min_t(u32, msgs[i].namelen, RMT_NAME_BYTES);
+	s->room.mmsg = call->args[RMT_ARG_MMSG];
+	for (i = 0; i < call->nr_msgs && i < RMT_SNAPLEN_MAX; i++) {
+		s->room.name[i] = msgs[i].name;
+		/* Without a buffer the kernel writes no address. */
+		if (msgs[i].name)
+			s->room.bytes[i] = min_t(u32, msgs[i].namelen, RMT_NAME_BYTES);
+	}
 }
 
 bool rmt_inflight_finish(u32 tid, struct rmt_name_room *room)

@@ -13,9 +13,16 @@
 #include <linux/types.h>
 #include <linux/recvmmsg_trace.h>
 
-/* Bytes of each message's source address the exit may read. */
+/*
+ * What the enter saw of each message's address buffer. The exit trusts a
+ * room only for the same vector and the same msg_name: a call whose
+ * pointers changed under it (another thread, a socketcall argument block
+ * rewritten) gets none.
+ */
 struct rmt_name_room {
-	u8 bytes[RMT_SNAPLEN_MAX];
+	u32 mmsg;			/* the vector, user address */
+	u32 name[RMT_SNAPLEN_MAX];	/* each msg_name */
+	u8 bytes[RMT_SNAPLEN_MAX];	/* min(msg_namelen, 32); 0 without msg_name */
 };
 
 int rmt_inflight_init(void);
@@ -24,11 +31,15 @@ void rmt_inflight_exit(void);
 void rmt_inflight_clear(void);
 
 /*
- * Probe side: no locks, no sleep, any context. A call whose enter found
- * no free slot (or was never seen) has no room at exit: no address bytes
- * are read for it.
+ * Probe side: no locks, no sleep, any context. Every enter first forgets
+ * what its thread left behind (an exit that was never seen), then notes
+ * its call when an exit record will follow. A call whose enter found no
+ * free slot (or was never seen) has no room at exit: no address bytes are
+ * read for it.
  */
-void rmt_inflight_start(u32 tid, const struct rmt_msg_enter *msgs, unsigned int n);
+void rmt_inflight_forget(u32 tid);
+void rmt_inflight_start(u32 tid, const struct rmt_call *call,
+			const struct rmt_msg_enter *msgs);
 bool rmt_inflight_finish(u32 tid, struct rmt_name_room *room);
 
 #endif /* RMT_INFLIGHT_H */

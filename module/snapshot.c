@@ -208,7 +208,8 @@ unsigned int rmt_snap_exit_msgs(struct rmt_call *call,
 			break;
 		}
 		/* No more than the kernel wrote: the room the enter saw. */
-		if (room && mh.msg_hdr.msg_namelen > 0)
+		if (room && room->mmsg == call->args[RMT_ARG_MMSG] &&
+		    room->name[i] == mh.msg_hdr.msg_name && mh.msg_hdr.msg_namelen > 0)
 			take = min_t(u32, mh.msg_hdr.msg_namelen, room->bytes[i]);
 		if (take && mh.msg_hdr.msg_name &&
 		    !rmt_read_user(name, mh.msg_hdr.msg_name, take, may_fault)) {

@@ -282,6 +282,43 @@ TEST_F(dev, buffers_that_fault_anywhere_lose_and_corrupt_nothing)
 	munmap(map, 2 * page);
 }
 
+/* Records a faulting read left with its file: a reset drops them, a close counts them. */
+TEST_F(dev, records_left_with_a_file_go_with_a_reset_or_are_counted_at_close)
+{
+	char *argv[] = { "rmt_client32", "recv", NULL };
+	struct rmt_stats st = { .size = sizeof(st) };
+	long page = sysconf(_SC_PAGESIZE);
+	struct client_report rep;
+	char buf[RMT_RECORD_MAX_SIZE * 4] __attribute__((aligned(8)));
+	int other;
+	void *ro;
+
+	ro = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ro);
+	other = open(RMT_DEVICE_PATH, O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, other);
+
+	/* Taken by the other file, not delivered: a reset drops them. */
+	ASSERT_EQ(0, run_client(argv, &rep));
+	EXPECT_EQ(-1, read(other, ro, page));
+	EXPECT_EQ(EFAULT, errno);
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_RESET, 0));
+	EXPECT_EQ(-1, read(other, buf, sizeof(buf)));
+	EXPECT_EQ(EAGAIN, errno);
+
+	/* Taken, not delivered, then the file closed: counted. */
+	ASSERT_EQ(0, run_client(argv, &rep));
+	EXPECT_EQ(-1, read(other, ro, page));
+	EXPECT_EQ(EFAULT, errno);
+	close(other);
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_GET_STATS, &st));
+	EXPECT_EQ(2, st.discarded_records);
+	EXPECT_EQ(0, st.bad_records);
+	ASSERT_EQ(0, drain(self->fd, &rec));
+	EXPECT_EQ(0, rec.n_enter + rec.n_exit);
+	munmap(ro, page);
+}
+
 /* Read everything queued; the CPU of the first record, or -1. */
 static int first_cpu_of_a_read(int fd)
 {

@@ -220,6 +220,9 @@ int rmt_dev_print_stats(int fd, FILE *out)
 	if (st.bad_records)
 		fprintf(out, "%llu records had a header that cannot be right: the rest of their CPU's buffer was dropped (a module bug: please report it)\n",
 			(unsigned long long)st.bad_records);
+	if (st.discarded_records)
+		fprintf(out, "%llu records were taken by a read whose buffer faulted, and their file closed before another read\n",
+			(unsigned long long)st.discarded_records);
 	free(cpus);
 	return 0;
 }

@@ -12,13 +12,15 @@
  * queued. A buffer that faults part way gets the whole records copied
  * before the fault (or EFAULT when there are none); the records that did
  * not arrive whole stay with that open file, first in line for its next
- * read. read() of 0 bytes returns 0 at once.
+ * read (a RESET drops them; closing the file counts them in
+ * rmt_stats.discarded_records). read() of 0 bytes returns 0 at once.
  *
  * Records are kept per CPU. Within one CPU they are in time order (a LOST
- * record carries the time of the record it precedes); across CPUs the
- * reader orders them by rmt_record_header.time_ns. Each read() starts
- * draining one CPU further than the last, so that no CPU waits behind a
- * busy one.
+ * record carries the time of the record it precedes), as one open file
+ * reads them; when several files read, each gets part of the stream, and
+ * the reader orders what it gets by rmt_record_header.time_ns. Each read()
+ * starts draining one CPU further than the last, so that no CPU waits
+ * behind a busy one.
  */
 #ifndef _UAPI_LINUX_RECVMMSG_TRACE_H
 #define _UAPI_LINUX_RECVMMSG_TRACE_H
@@ -304,7 +306,9 @@ struct rmt_stats {
 	/*
 	 * in: bytes of each entry of cpus, the caller's
 	 * sizeof(struct rmt_cpu_stats), at least RMT_CPU_STATS_SIZE_VER0
-	 * (or 0 with no entries); out: bytes written to each.
+	 * (not looked at when nr_cpus is 0); out: bytes of counters the
+	 * module knows in each entry, the rest of an entry being zeroed.
+	 * Entry i is CPU i; a CPU that cannot exist has zeros.
 	 */
 	__u32 cpu_size;
 	__u32 reserved;		/* zero */
@@ -313,6 +317,11 @@ struct rmt_stats {
 	 * bug): the rest of that CPU's buffer was dropped. Never expected.
 	 */
 	__u64 bad_records;
+	/*
+	 * out: records a read took from the buffers whose copy to user space
+	 * then failed, and whose file was closed before a read delivered them.
+	 */
+	__u64 discarded_records;
 	struct rmt_cpu_stats total;	/* out: the sum over CPUs; last */
 };
 
