@@ -61,6 +61,37 @@ TEST(info_reports_abi_and_layout)
 	close(fd);
 }
 
+/*
+ * Readers of ABI 3 and before ask with the old number (type 0xBA): they
+ * learn the ABI the module speaks, so they can say so in one line.
+ */
+TEST(old_info_number_still_names_the_abi)
+{
+	struct rmt_info info = { .size = sizeof(info) };
+	int fd = open(RMT_DEVICE_PATH, O_RDONLY);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, RMT_IOC_GET_INFO_OLD, &info));
+	EXPECT_EQ(RMT_ABI_VERSION, info.abi_version);
+	/* Every other number of the old type is unknown now. */
+	EXPECT_EQ(-1, ioctl(fd, _IOR(0xBA, 0x05, struct rmt_filter), &info));
+	EXPECT_EQ(ENOTTY, errno);
+	close(fd);
+}
+
+/* The gets read the struct's size from the caller: read and write. */
+TEST(get_ioctls_are_iowr_of_our_own_type)
+{
+	unsigned int gets[] = { RMT_IOC_GET_INFO, RMT_IOC_GET_FILTER,
+				RMT_IOC_GET_CONFIG, RMT_IOC_GET_STATS };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(gets) / sizeof(gets[0]); i++) {
+		EXPECT_EQ(_IOC_READ | _IOC_WRITE, _IOC_DIR(gets[i]));
+		EXPECT_EQ(0xBC, _IOC_TYPE(gets[i]));
+	}
+}
+
 TEST(info_rejects_too_small_size)
 {
 	struct rmt_info info = { .size = 4 };
