@@ -9,11 +9,11 @@
 #            under /lib/modules/KVER/updates/dkms/, and loaded by kmod's
 #            modprobe after depmod. modules.builtin* next to VMLINUZ go along.
 #   BINDIR   static binaries copied to /rmt in the guest
-#   JOB      selftests | faults | demo | bench (tools/vm/job-JOB)
+#   JOB      selftests | faults | abi | demo | bench (tools/vm/job-JOB)
 # RMT_VM_MEM (MiB, default 1024) and RMT_VM_APPEND (more kernel command line;
 # NAME=VALUE words the kernel does not know reach /init as environment
 # variables) adapt the guest. The console goes to WORKDIR/console.log. For
-# the selftests and faults jobs, one line per result is printed:
+# the selftests, faults and abi jobs, one line per result is printed:
 # "PASS|FAIL|SKIP NAME/TEST [why]". Exit status 0 when the job passed, the
 # guest ended by itself, and its kernel log is clean.
 set -euo pipefail
@@ -80,7 +80,7 @@ fail() {
 }
 status=0
 
-if [ "$job" = selftests ] || [ "$job" = faults ]; then
+if [ "$job" = selftests ] || [ "$job" = faults ] || [ "$job" = abi ]; then
 	"$here/../tap-results.sh" "$name" <"$log"
 	grep -q '^not ok ' "$log" && status=1
 	grep -q '^ok ' "$log" || fail "$job" "no test result in $log"
