@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -517,6 +518,83 @@ TEST_F(dev, reader_stuck_in_its_copy_out_stalls_no_other_reader)
 	close(other_fd);
 	close(sp.uffd);
 	munmap(sp.addr, sp.size);
+}
+
+/* An ioctl in a thread, to be joined within 10 s. */
+struct ioctl_call {
+	int fd;
+	unsigned int cmd;
+	void *arg;
+	long ret;
+};
+
+static void *ioctl_once(void *arg)
+{
+	struct ioctl_call *c = arg;
+
+	c->ret = ioctl(c->fd, c->cmd, c->arg);
+	if (c->ret < 0)
+		c->ret = -errno;
+	return NULL;
+}
+
+/* Whether task @pid sleeps in a userfaultfd wait (its wchan says so). */
+static int waits_on_userfault(pid_t pid)
+{
+	char path[64], wchan[128] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (!fgets(wchan, sizeof(wchan), f))
+		wchan[0] = '\0';
+	fclose(f);
+	return strstr(wchan, "userfault") != NULL;
+}
+
+/*
+ * Where the probe may fault (7.x), a traced call can keep it waiting (here
+ * on a userfaultfd page nobody serves), and a detach then waits for it
+ * with the capture lock held. GET_INFO does not wait for that lock.
+ */
+TEST_F(dev, info_answers_while_a_detach_waits_for_a_stuck_probe)
+{
+	char *argv[] = { "rmt_client32", "recv", "bad=stuck", NULL };
+	struct rmt_info info_buf = { .size = sizeof(info_buf) };
+	struct ioctl_call disable = { .fd = self->fd, .cmd = RMT_IOC_DISABLE };
+	struct ioctl_call info = { .cmd = RMT_IOC_GET_INFO, .arg = &info_buf };
+	pthread_t disable_th, info_th;
+	pid_t client;
+	int i;
+
+	if (!probe_may_fault())
+		SKIP(return, "the probe cannot fault before 7.x: nothing can make it wait");
+	client = spawn_client(argv);
+	ASSERT_LT(0, client);
+	for (i = 0; i < 200 && !waits_on_userfault(client); i++)
+		usleep(100000);
+	ASSERT_TRUE(waits_on_userfault(client)) TH_LOG("the client never waited");
+
+	/* The detach waits for the stuck probe, holding the capture lock. */
+	ASSERT_EQ(0, pthread_create(&disable_th, NULL, ioctl_once, &disable));
+	usleep(500000);
+	EXPECT_EQ(EBUSY, pthread_tryjoin_np(disable_th, NULL));
+
+	info.fd = open(RMT_DEVICE_PATH, O_RDONLY);
+	ASSERT_LE(0, info.fd);
+	ASSERT_EQ(0, pthread_create(&info_th, NULL, ioctl_once, &info));
+	EXPECT_EQ(0, join_within_10s(info_th)) TH_LOG("GET_INFO waited for the detach");
+	EXPECT_EQ(0, info.ret);
+	EXPECT_EQ(RMT_ABI_VERSION, info_buf.abi_version);
+
+	/* Killed, the client lets the probe go, and the detach ends. */
+	kill(client, SIGKILL);
+	waitpid(client, NULL, 0);
+	ASSERT_EQ(0, join_within_10s(disable_th));
+	EXPECT_EQ(0, disable.ret);
+	close(info.fd);
 }
 
 TEST_HARNESS_MAIN

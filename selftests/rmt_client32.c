@@ -16,6 +16,8 @@
  *	  bad=mmsg|timeout   pass an unmapped address instead
  *	  bad=tail   only the first `queued` entries of the vector are
  *	             readable: the next ones are on an unmapped page
+ *	  bad=stuck  the vector is on a userfaultfd page that nobody serves:
+ *	             whoever reads it waits until the client is killed
  *	  lazy=1   the mmsghdr vector lives in a fresh file mapping that no one
  *	           has touched before the call (pages not yet mapped)
  *	  threads=N   N threads, each with its own socket, one call each
@@ -47,8 +49,10 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <linux/userfaultfd.h>
 #include <stddef.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -225,6 +229,24 @@ static struct mmsghdr *lazy_vector(const struct mmsghdr *init, size_t bytes)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+/* A page whose first touch waits for a userfaultfd that nobody serves. */
+static void *stuck_page(void)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	int uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	void *p;
+
+	if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api))
+		return NULL;
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	reg.range.start = (unsigned long)p;
+	reg.range.len = 4096;
+	return ioctl(uffd, UFFDIO_REGISTER, &reg) ? NULL : p;
+}
+
 static void *unmapped_address(void)
 {
 	void *p = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -276,6 +298,11 @@ static int prepare(struct call *c, int fd)
 	}
 	if (o.lazy) {
 		msgs = lazy_vector(msgs, MAX_VLEN * sizeof(*msgs));
+		if (!msgs)
+			return -1;
+	}
+	if (o.bad && !strcmp(o.bad, "stuck")) {
+		msgs = stuck_page();
 		if (!msgs)
 			return -1;
 	}
