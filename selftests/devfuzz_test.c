@@ -113,10 +113,11 @@ static void fuzz_read(struct fuzzer *z, int fd)
 	ssize_t n = read(fd, buf, len < room ? len : room);
 
 	if (n > 0) {
-		if (buf < z->map + z->page)	/* all of it readable */
-			check_records(z, buf, n);
+		/* Only the good page can take records. */
+		if (buf < z->map || buf >= z->map + z->page)
+			complain(z, "read into a bad buffer", n, 0);
 		else
-			z->records++;
+			check_records(z, buf, n);
 		return;
 	}
 	if (n == 0 && len != 0 && room != 0)
@@ -176,6 +177,10 @@ static void fuzz_ioctl(struct fuzzer *z, int fd)
 	ret = ioctl(fd, cmd, val);
 	if (ret == 0)
 		return;
+	if (ret != -1) {
+		complain(z, "ioctl", ret, 0);
+		return;
+	}
 	z->refused++;
 	switch (errno) {
 	case EINVAL: case E2BIG: case EFAULT: case ENOTTY: case EINTR:
@@ -234,14 +239,28 @@ static pid_t start_clients(void)
 
 FIXTURE(fuzz) {
 	struct fuzzer z[FUZZERS];
+	pid_t clients;
 };
 
 FIXTURE_SETUP(fuzz)
 {
+	self->clients = 0;
 }
 
+/* Whatever failed, no client and no state of ours outlives the test. */
 FIXTURE_TEARDOWN(fuzz)
 {
+	int fd = open(RMT_DEVICE_PATH, O_RDONLY);
+
+	if (self->clients > 0) {
+		kill(self->clients, SIGKILL);
+		waitpid(self->clients, NULL, 0);
+	}
+	if (fd >= 0) {
+		ioctl(fd, RMT_IOC_DISABLE, 0);
+		restore_defaults(fd);
+		close(fd);
+	}
 }
 
 TEST_F_TIMEOUT(fuzz, random_use_of_the_device_keeps_every_rule_and_record, 900)
@@ -255,7 +274,6 @@ TEST_F_TIMEOUT(fuzz, random_use_of_the_device_keeps_every_rule_and_record, 900)
 	struct rmt_cpu_stats total;
 	struct client_report rep;
 	pthread_t th[FUZZERS];
-	pid_t clients;
 	char *map;
 	int i, fd;
 
@@ -263,8 +281,6 @@ TEST_F_TIMEOUT(fuzz, random_use_of_the_device_keeps_every_rule_and_record, 900)
 	fd = open(RMT_DEVICE_PATH, O_RDONLY | O_NONBLOCK);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ioctl(fd, RMT_IOC_ENABLE, RMT_CAPTURE_HOLD));
-	clients = start_clients();
-	ASSERT_LT(0, clients);
 	for (i = 0; i < FUZZERS; i++) {
 		struct fuzzer *z = &self->z[i];
 
@@ -280,8 +296,11 @@ TEST_F_TIMEOUT(fuzz, random_use_of_the_device_keeps_every_rule_and_record, 900)
 		ASSERT_EQ(0, mprotect(map + 2 * page, page, PROT_READ));
 		z->page = page;
 		memset(z->fds, -1, sizeof(z->fds));
-		ASSERT_EQ(0, pthread_create(&th[i], NULL, fuzz_run, z));
 	}
+	self->clients = start_clients();
+	ASSERT_LT(0, self->clients);
+	for (i = 0; i < FUZZERS; i++)
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, fuzz_run, &self->z[i]));
 	for (i = 0; i < FUZZERS; i++) {
 		struct fuzzer *z = &self->z[i];
 
@@ -292,8 +311,9 @@ TEST_F_TIMEOUT(fuzz, random_use_of_the_device_keeps_every_rule_and_record, 900)
 		       z->ops, z->records, z->refused);
 		EXPECT_EQ(0, z->bad) TH_LOG("fuzzer %d: %s", i, z->why);
 	}
-	kill(clients, SIGKILL);
-	waitpid(clients, NULL, 0);
+	kill(self->clients, SIGKILL);
+	waitpid(self->clients, NULL, 0);
+	self->clients = 0;
 
 	/* Conservation: a clean session gets every record of known calls. */
 	ASSERT_EQ(0, ioctl(fd, RMT_IOC_DISABLE, 0));

@@ -419,6 +419,9 @@ static int cmd_recv(int argc, char **argv)
 			return usage();
 	if (o.threads < 1 || o.threads > MAX_THREADS || o.vlen > MAX_VLEN)
 		return usage();
+	/* The filter denies syscall 337 only. */
+	if (o.seccomp && strcmp(o.via, "syscall"))
+		return usage();
 	for (i = 0; i < o.threads; i++) {
 		if (prepare(&calls[i], o.threads == 1 ? o.fd : -1)) {
 			perror("rmt_client32: setup");

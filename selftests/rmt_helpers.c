@@ -213,6 +213,25 @@ void *read_blocking(void *arg)
 	return NULL;
 }
 
+int wait_in_syscall(pid_t pid, long nr)
+{
+	char path[64], line[256];
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
+	for (i = 0; i < 200; i++) {
+		FILE *f = fopen(path, "r");
+		char *got = f ? fgets(line, sizeof(line), f) : NULL;
+
+		if (f)
+			fclose(f);
+		if (got && strtol(line, NULL, 10) == nr && line[0] != '-')
+			return 0;
+		usleep(100000);
+	}
+	return -1;
+}
+
 int spawn_client(char *const argv[])
 {
 	pid_t pid;

@@ -9,6 +9,7 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <sys/types.h>
 #include <linux/recvmmsg_trace.h>
 
 #define MAX_KEPT	16
@@ -65,6 +66,8 @@ int probe_may_fault(void);
 int reload_module(const char *params);
 /* No filter, the default config, time64 off; 0 or -1. */
 int restore_defaults(int fd);
+/* Wait (up to 20 s) until process @pid is inside system call @nr; 0 or -1. */
+int wait_in_syscall(pid_t pid, long nr);
 /* Start rmt_client32 with @argv in the background, output discarded. */
 int spawn_client(char *const argv[]);
 /* A client setup hook: move the child into cgroup directory @dir. */

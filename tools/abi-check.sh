@@ -33,7 +33,10 @@ if ! gcc -static -std=c11 -O2 -I"$work/src/uapi" -DRMT_VERSION='"abi3"' \
 	echo "FAIL $name-abi3/reader-build see $work/build.log"
 	exit 1
 fi
-cp "$top/build/guest-bin/recvmmsg-trace" "$work/new-reader-bin/"
+if ! cp "$top/build/guest-bin/recvmmsg-trace" "$work/new-reader-bin/"; then
+	echo "FAIL $name-abi3/reader-copy this tree's guest reader is not built"
+	exit 1
+fi
 
 status=0
 # This reader, the module of ABI 3.

@@ -95,7 +95,8 @@ static void rmt_message(struct rmt_outbuf *w, const struct rmt_msg_view *v)
 		rmt_ob_lit(w, "null");
 	}
 	rmt_ob_lit(w, ",\"source\":");
-	if (out && rmt_format_source(source, sizeof(source), out->name, out->name_bytes))
+	if (out && rmt_format_source(source, sizeof(source), out->name,
+				     rmt_name_have(out->namelen, out->name_bytes)))
 		rmt_jw_str(w, source, strlen(source));
 	else
 		rmt_ob_lit(w, "null");

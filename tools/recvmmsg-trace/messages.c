@@ -84,9 +84,8 @@ static char *rmt_put_dec(char *p, unsigned int v)
 	return p + n;
 }
 
-int rmt_format_source(char *buf, size_t len, const uint8_t *name, uint32_t name_bytes)
+int rmt_format_source(char *buf, size_t len, const uint8_t *name, uint32_t have)
 {
-	uint32_t have = name_bytes < RMT_NAME_BYTES ? name_bytes : RMT_NAME_BYTES;
 	char addr[INET6_ADDRSTRLEN];
 	sa_family_t family;
 

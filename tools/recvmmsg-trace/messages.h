@@ -35,12 +35,23 @@ size_t rmt_pair_messages(const struct rmt_pair *pair, struct rmt_msg_view *views
 size_t rmt_fault_names(uint32_t faults, const char **names);
 
 /*
+ * Bytes of a source address that can be shown: what was read, never more
+ * than the address is long or the record holds.
+ */
+static inline uint32_t rmt_name_have(uint32_t namelen, uint32_t name_bytes)
+{
+	uint32_t have = name_bytes < namelen ? name_bytes : namelen;
+
+	return have < RMT_NAME_BYTES ? have : RMT_NAME_BYTES;
+}
+
+/*
  * A source address as one string: "127.0.0.1:5000", "[::1]:5000", a unix
- * path, "@name" for an abstract unix name, from the @name_bytes of it that
+ * path, "@name" for an abstract unix name, from the @have bytes of it that
  * were read. Returns 0 when there is none (unnamed socket, not read, too
  * short for its family, unknown family).
  */
-int rmt_format_source(char *buf, size_t len, const uint8_t *name, uint32_t name_bytes);
+int rmt_format_source(char *buf, size_t len, const uint8_t *name, uint32_t have);
 
 /*
  * @len bytes as text safe for one line of a terminal or a log: a backslash,

@@ -221,8 +221,7 @@ static void rmt_print_msg(struct rmt_outbuf *w, const struct rmt_msg_view *v)
 	if (out && out->namelen && out->name_bytes >= sizeof(sa_family_t)) {
 		rmt_ob_lit(w, "msg_name=");
 		rmt_print_sockaddr(w, out->name, out->namelen,
-				   out->name_bytes < RMT_NAME_BYTES ? out->name_bytes :
-				   RMT_NAME_BYTES);
+				   rmt_name_have(out->namelen, out->name_bytes));
 		rmt_ob_lit(w, ", ");
 	} else if (in && in->name && !out) {
 		rmt_ob_lit(w, "msg_name=");

@@ -431,15 +431,19 @@ TEST_F(utc, source_addresses_show_only_the_bytes_read)
 
 	put_call_read(&self->s, 1 * SEC, 42, "a", &sin, sizeof(sin), 0, 0);
 	put_call_read(&self->s, 2 * SEC, 43, "b", &sin, sizeof(sin), 8, 0);
+	/* A record claiming more bytes than the address has: shown no further. */
+	put_call_read(&self->s, 3 * SEC, 44, "c", &sin, 8, sizeof(sin), 0);
 	out = render(&self->s, 0, &self->nrec, &self->t);
 	EXPECT_NE(NULL, strstr(out, " 42/42 a recvmmsg_time32(3, [{msg_hdr={msg_namelen=16, "))
 		TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, " 43/43 b recvmmsg_time32(3, [{msg_hdr={msg_name={sa_family=AF_INET, ...}, msg_namelen=16, "))
 		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, " 44/44 c recvmmsg_time32(3, [{msg_hdr={msg_name={sa_family=AF_INET, ...}, msg_namelen=8, "))
+		TH_LOG("%s", out);
 	free(out);
 	out = render(&self->s, 1, &self->nrec, &self->t);
 	EXPECT_EQ(NULL, strstr(out, "127.0.0.1")) TH_LOG("%s", out);
-	EXPECT_EQ(2, count_of(out, "\"source\":null")) TH_LOG("%s", out);
+	EXPECT_EQ(3, count_of(out, "\"source\":null")) TH_LOG("%s", out);
 	free(out);
 }
 
