@@ -1,53 +1,49 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Per-CPU record buffers: the probe side pushes whole records, the device
- * side drains them. One writer per CPU (the probe, with the CPU pinned) and
- * one reader at a time (rmt_buffer_lock_readers()), which is the kfifo
- * lock-free rule.
+ * A session's per-CPU record buffers and counters (a "ring"): the probe
+ * side pushes whole records, the session's reader drains them. One writer
+ * per CPU (the probe, with the CPU pinned) and one reader at a time (the
+ * session's lock), which is the kfifo lock-free rule.
  */
 #ifndef RMT_BUFFER_H
 #define RMT_BUFFER_H
 
-#include <linux/poll.h>
+#include <linux/atomic.h>
+#include <linux/rcupdate.h>
 #include <linux/types.h>
 #include <linux/recvmmsg_trace.h>
 
-#define RMT_BUFFER_MIN_BYTES	8192U
-#define RMT_BUFFER_MAX_BYTES	(64U << 20)
+struct rmt_cpu_buffer;
 
-int rmt_buffer_init(unsigned int bytes_per_cpu);
-void rmt_buffer_exit(void);
-unsigned int rmt_buffer_bytes(void);
+struct rmt_ring {
+	struct rcu_head rcu;
+	unsigned int bytes;			/* of each CPU's buffer */
+	struct rmt_cpu_buffer __percpu *cpus;
+	struct rmt_cpu_stats __percpu *stats;	/* stats.h */
+	atomic64_t bad_records;			/* see rmt_ring_take() */
+	unsigned int drain_start;		/* CPU the next take starts at */
+};
+
+/* A power of two from RMT_BUFFER_MIN_BYTES to RMT_BUFFER_MAX_BYTES? */
+bool rmt_ring_size_ok(unsigned int bytes);
+/* Zeroed counters and empty buffers of @bytes per CPU; NULL on ENOMEM. */
+struct rmt_ring *rmt_ring_new(unsigned int bytes);
+/* Once no probe or reader can reach @ring any more. */
+void rmt_ring_free(struct rmt_ring *ring);
 
 /*
- * Probe side: may run preemptible; never sleeps, locks or allocates.
- * Returns false when the record did not fit (it is counted as lost).
+ * Probe side, preemption off: never sleeps, locks or allocates. Returns
+ * the bytes now queued on this CPU, or 0 when the record did not fit (it
+ * is counted as lost). The caller has set hdr->time_ns.
  */
-bool rmt_buffer_push(struct rmt_record_header *hdr);
+unsigned int rmt_ring_push(struct rmt_ring *ring, struct rmt_record_header *hdr);
 
-/* Control side, only while no probe can run. */
-void rmt_buffer_flush_lost(void);	/* emit pending LOST records */
-void rmt_buffer_reset(void);		/* empty every buffer, a new generation */
-void rmt_buffer_poll_start(void);	/* wake readers every 100 ms ... */
-void rmt_buffer_poll_stop(void);	/* ... until this */
+/* Control side, only while no probe writes to @ring. */
+void rmt_ring_flush_lost(struct rmt_ring *ring);	/* emit pending LOST records */
+void rmt_ring_reset(struct rmt_ring *ring);		/* and no reader either */
 
-/*
- * Reader side. Taking records needs the readers' lock, held only while
- * records move to kernel memory; with @nonblock it is never waited for
- * (-EAGAIN).
- */
-int rmt_buffer_lock_readers(bool nonblock);
-void rmt_buffer_unlock_readers(void);
-size_t rmt_buffer_take(void *dst, size_t room, bool *too_small, unsigned long *gen);
-bool rmt_buffer_has_data(void);
-/* Records taken before the last reset are of an older generation. */
-unsigned long rmt_buffer_generation(void);
-/* Records found with an impossible header (their CPU's buffer emptied). */
-u64 rmt_buffer_bad_records(void);
-/* Records a file took but never delivered: it was closed first. */
-void rmt_buffer_discarded(unsigned int records);
-u64 rmt_buffer_discarded_records(void);
-int rmt_buffer_wait(void);
-void rmt_buffer_poll_wait(struct file *file, poll_table *pt);
+/* Reader side, one reader at a time. */
+bool rmt_ring_has_data(struct rmt_ring *ring);
+size_t rmt_ring_take(struct rmt_ring *ring, void *dst, size_t room, bool *too_small);
 
 #endif /* RMT_BUFFER_H */

@@ -5,13 +5,15 @@
  * sys_enter and sys_exit fire for every system call of every task once a
  * probe is attached, so each probe first rejects, as cheaply as it can,
  * everything that is not recvmmsg from a compat task: compares of the
- * syscall number, then the compat check. Only calls that match and pass the
- * filter build a record, in a per-CPU scratch area, and hand it to the
- * per-CPU buffer.
+ * syscall number, then the compat check. A call that matches is offered
+ * to every enabled session (under RCU); when any of their filters keeps
+ * it, its record is built once, in a per-CPU scratch area, and pushed into
+ * the buffer of each session that keeps it.
  *
- * The probes are attached only while capture is enabled. Detaching waits
- * for every running probe to finish (tracepoint_synchronize_unregister), so
- * nothing a probe uses is freed under it.
+ * The probes are attached only while a session is enabled. Removing a
+ * session waits for every probe that may still see it (synchronize_rcu(),
+ * or tracepoint_synchronize_unregister() with the last one), so nothing a
+ * probe uses is freed under it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -25,6 +27,7 @@
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
+#include <linux/workqueue.h>
 #include <asm/syscall.h>
 
 #include "buffer.h"
@@ -32,6 +35,7 @@
 #include "filter.h"
 #include "inflight.h"
 #include "params.h"
+#include "session.h"
 #include "snapshot.h"
 #include "stats.h"
 
@@ -39,21 +43,14 @@ static struct tracepoint *rmt_tp_enter;
 static struct tracepoint *rmt_tp_exit;
 
 /*
- * Who wants capture on. Capture is on while it was enabled without a hold
- * (@rmt_standing) or any open file holds it (@rmt_holds). A hold is the
- * generation it was taken in; a full disable starts a new generation, so
- * that the holds it cancelled are not counted off a second time when their
- * files close. All of it, and @rmt_enabled, changes only under the lock;
- * rmt_capture_info() reads what was last published (@rmt_info_flags)
- * without it, so that asking never waits behind an attach or a detach.
+ * The enabled sessions, which the probes walk under RCU. Changed only
+ * under the lock, which also covers attaching and detaching: the probes
+ * are attached while the list is not empty.
  */
 static DEFINE_MUTEX(rmt_capture_lock);
-static bool rmt_enabled;
-static bool rmt_standing;
-static unsigned int rmt_holds;
-static u64 rmt_hold_gen = 1;
-/* RMT_INFO_* of the state above, published whole once each change is done. */
-static u32 rmt_info_flags;
+static LIST_HEAD(rmt_active);
+/* Read without the lock by GET_INFO, which never waits behind an attach. */
+static bool rmt_attached;
 
 /*
  * Open only while both probes are attached. Attaching or detaching one
@@ -63,9 +60,13 @@ static u32 rmt_info_flags;
  */
 static bool rmt_gate_open;
 
+/* Wakes readers of what stays below their wake-up threshold. */
+static struct delayed_work rmt_poll_work;
+#define RMT_POLL_INTERVAL	(HZ / 10)
+
 /*
  * Records are assembled in a per-CPU scratch area, too large for the stack,
- * with preemption disabled, before the kfifo is touched.
+ * with preemption disabled, before any kfifo is touched.
  */
 struct rmt_scratch {
 	u64 data[RMT_RECORD_MAX_SIZE / sizeof(u64)];
@@ -77,6 +78,8 @@ static struct rmt_scratch __percpu *rmt_scratch;
 static_assert(offsetof(struct rmt_exit_record, call) ==
 	      offsetof(struct rmt_enter_record, call));
 static_assert(sizeof(struct rmt_exit_record) == sizeof(struct rmt_enter_record));
+/* A session is one bit of a u64 while a call is offered to them. */
+static_assert(RMT_MAX_SESSIONS <= 64);
 
 /*
  * Is this call ours, and how was it made? @regs and the compat check are
@@ -113,42 +116,30 @@ static __always_inline bool rmt_classify(struct pt_regs *regs, long nr,
 	}
 }
 
-/*
- * Fill @buf with the whole record, its size included. Returns false, with
- * the record half made, when the call's fd does not pass filter @kf.
- */
-static bool rmt_build(void *buf, struct pt_regs *regs, const struct rmt_call *what,
-		      u16 type, long ret, const struct rmt_name_room *room,
-		      const struct rmt_kfilter *kf)
+/* Does @s take records of @type? Sessions without exits see none of them. */
+static bool rmt_takes(struct rmt_session *s, u16 type)
 {
-	struct rmt_enter_record *rec = buf;
-	struct rmt_call *call = &rec->call;
-	unsigned int snaplen = READ_ONCE(rmt_snaplen);
-	unsigned int n;
-
-	/* @buf is this CPU's scratch area: no other task may use it now. */
-	lockdep_assert_preemption_disabled();
-	memset(rec, 0, sizeof(*rec));
-	rec->hdr.type = type;
-	call->syscall_nr = what->syscall_nr;
-	call->via = what->via;
-	rmt_snap_args(call, regs, false);
-	if (!rmt_filter_fd(kf, call->args[RMT_ARG_FD]))
-		return false;
-	rmt_snap_task(&rec->task);
-	rmt_snap_timeout(call, false);
-	if (type == RMT_REC_ENTER) {
-		n = rmt_snap_enter_msgs(call, rec->msgs, snaplen, false);
-		rec->hdr.size = struct_size(rec, msgs, n);
-	} else {
-		struct rmt_exit_record *x = buf;
-
-		call->ret = ret;
-		n = rmt_snap_exit_msgs(call, x->msgs, room, snaplen, false);
-		rec->hdr.size = struct_size(x, msgs, n);
-	}
-	return true;
+	return type == RMT_REC_ENTER || !READ_ONCE(s->no_exit);
 }
+
+/* What the sessions made of a call, from the first walk over them. */
+struct rmt_offer {
+	u64 takers;		/* bits of the sessions that keep it */
+	unsigned int snaplen;	/* the largest of theirs */
+	bool exit_wanted;	/* one of them will want the exit too */
+};
+
+/*
+ * The record as the session with the largest snaplen gets it, and which
+ * of its messages had a part that could not be read: the others get the
+ * first messages of it, with their own flags and faults.
+ */
+struct rmt_built {
+	u16 flags;
+	u32 faults;
+	u32 nr_msgs;
+	u64 fault_msgs;
+};
 
 /*
  * Where the probe may sleep (faultable syscall tracepoints), first walk the
@@ -159,72 +150,167 @@ static bool rmt_build(void *buf, struct pt_regs *regs, const struct rmt_call *wh
 static void rmt_prefault(struct pt_regs *regs, const struct rmt_call *what,
 			 u16 type, long ret, const struct rmt_name_room *room)
 {
-	unsigned int snaplen = READ_ONCE(rmt_snaplen);
+	unsigned int snaplen = 0;
+	struct rmt_session *s;
 	struct rmt_call call = {
 		.syscall_nr = what->syscall_nr,
 		.via = what->via,
 		.ret = ret,
 	};
 
+	/* Only as far as the sessions that may keep the call will look. */
+	rcu_read_lock();
+	list_for_each_entry_rcu(s, &rmt_active, active)
+		if (rmt_takes(s, type) && rmt_filter_task(rcu_dereference(s->filter)))
+			snaplen = max(snaplen, READ_ONCE(s->snaplen));
+	rcu_read_unlock();
+	if (!snaplen)
+		return;
 	rmt_snap_args(&call, regs, true);
 	rmt_snap_timeout(&call, true);
 	if (type == RMT_REC_ENTER)
-		rmt_snap_enter_msgs(&call, NULL, snaplen, true);
+		rmt_snap_enter_msgs(&call, NULL, snaplen, NULL, true);
 	else
-		rmt_snap_exit_msgs(&call, NULL, room, snaplen, true);
-}
-
-static bool rmt_task_passes(void)
-{
-	bool pass;
-
-	rcu_read_lock();
-	pass = rmt_filter_task(rmt_filter_current());
-	rcu_read_unlock();
-	return pass;
+		rmt_snap_exit_msgs(&call, NULL, room, snaplen, NULL, true);
 }
 
 /*
- * Count the call as seen, then as filtered, written or dropped: exactly one
- * of them, decided with one filter read once under RCU.
+ * First walk: count the call as seen by every session that takes its type,
+ * and as filtered by those whose filter (each read once) leaves it out.
+ * The arguments are read, into @rec, only once a session needs the fd.
  */
-static void rmt_capture(struct pt_regs *regs, const struct rmt_call *what,
-			u16 type, long ret, const struct rmt_name_room *roomp)
+static void rmt_offer(struct rmt_enter_record *rec, struct pt_regs *regs,
+		      u16 type, struct rmt_offer *o)
 {
 	const struct rmt_kfilter *kf;
-	struct rmt_enter_record *rec;
+	struct rmt_session *s;
+	bool have_args = false, pass;
 
-	if (preemptible()) {
-		/* Skip the faulting walk for calls the filter leaves out. */
-		if (!rmt_task_passes()) {
-			/* Both on one CPU, so that each CPU's row adds up. */
-			preempt_disable();
-			rmt_count_inc(type, RMT_COUNT_SEEN);
-			rmt_count_inc(type, RMT_COUNT_FILTERED);
-			preempt_enable();
-			return;
+	memset(o, 0, sizeof(*o));
+	list_for_each_entry_rcu(s, &rmt_active, active) {
+		struct rmt_ring *ring = rcu_dereference(s->ring);
+
+		if (!rmt_takes(s, type))
+			continue;
+		rmt_count_inc(ring->stats, type, RMT_COUNT_SEEN);
+		kf = rcu_dereference(s->filter);
+		pass = rmt_filter_task(kf);
+		if (pass && !have_args) {
+			rmt_snap_args(&rec->call, regs, false);
+			have_args = true;
 		}
-		rmt_prefault(regs, what, type, ret, roomp);
+		if (!pass || !rmt_filter_fd(kf, rec->call.args[RMT_ARG_FD])) {
+			rmt_count_inc(ring->stats, type, RMT_COUNT_FILTERED);
+			continue;
+		}
+		o->takers |= BIT_ULL(s->slot);
+		o->snaplen = max(o->snaplen, READ_ONCE(s->snaplen));
+		if (!READ_ONCE(s->no_exit))
+			o->exit_wanted = true;
 	}
+}
+
+/* The rest of the record, for sessions of up to @snaplen messages. */
+static void rmt_build(struct rmt_enter_record *rec, u16 type, long ret,
+		      const struct rmt_name_room *room, unsigned int snaplen,
+		      struct rmt_built *b)
+{
+	struct rmt_call *call = &rec->call;
+
+	rmt_snap_task(&rec->task);
+	rmt_snap_timeout(call, false);
+	b->fault_msgs = 0;
+	if (type == RMT_REC_ENTER) {
+		rmt_snap_enter_msgs(call, rec->msgs, snaplen, &b->fault_msgs, false);
+	} else {
+		struct rmt_exit_record *x = (void *)rec;
+
+		call->ret = ret;
+		rmt_snap_exit_msgs(call, x->msgs, room, snaplen, &b->fault_msgs, false);
+	}
+	b->flags = call->flags;
+	b->faults = call->faults;
+	b->nr_msgs = call->nr_msgs;
+}
+
+/* Cut the record down to what a session of @snaplen messages keeps. */
+static void rmt_fit(struct rmt_enter_record *rec, u16 type, const struct rmt_built *b,
+		    unsigned int snaplen)
+{
+	struct rmt_call *call = &rec->call;
+	u64 count = type == RMT_REC_ENTER ? call->args[RMT_ARG_VLEN] : max(call->ret, 0LL);
+	unsigned int n = min(b->nr_msgs, snaplen);
+	u64 first_n = n >= 64 ? ~0ULL : BIT_ULL(n) - 1;
+	u32 per_msg = type == RMT_REC_ENTER ? RMT_FAULT_IOV : RMT_FAULT_NAME;
+
+	call->nr_msgs = n;
+	call->flags = b->flags & ~RMT_CALL_TRUNCATED;
+	if (count > snaplen)
+		call->flags |= RMT_CALL_TRUNCATED;
+	call->faults = b->faults & ~(RMT_FAULT_MMSG | per_msg);
+	/* A vector that could not be read stopped the walk at nr_msgs. */
+	if ((b->faults & RMT_FAULT_MMSG) && b->nr_msgs < snaplen)
+		call->faults |= RMT_FAULT_MMSG;
+	if (b->fault_msgs & first_n)
+		call->faults |= per_msg;
+	if (type == RMT_REC_ENTER)
+		rec->hdr.size = struct_size(rec, msgs, n);
+	else
+		rec->hdr.size = struct_size((struct rmt_exit_record *)rec, msgs, n);
+}
+
+/*
+ * Offer the call to every enabled session; build its record once, in this
+ * CPU's scratch area, for those that keep it, and push it into each of
+ * their buffers: every session counts it as filtered, written or dropped.
+ */
+static void rmt_capture(struct pt_regs *regs, const struct rmt_call *what,
+			u16 type, long ret, const struct rmt_name_room *room)
+{
+	struct rmt_enter_record *rec;
+	struct rmt_session *s;
+	struct rmt_offer o;
+	struct rmt_built b;
+	u64 now;
+
+	if (preemptible())
+		rmt_prefault(regs, what, type, ret, room);
 
 	preempt_disable();
 	rcu_read_lock();
-	rmt_count_inc(type, RMT_COUNT_SEEN);
-	kf = rmt_filter_current();
+	/* This CPU's scratch area: no other task may use it now. */
 	rec = (void *)this_cpu_ptr(rmt_scratch)->data;
-	if (!rmt_filter_task(kf) || !rmt_build(rec, regs, what, type, ret, roomp, kf)) {
-		rmt_count_inc(type, RMT_COUNT_FILTERED);
-	} else {
-		/* The exit will need the room of each address buffer. */
-		if (type == RMT_REC_ENTER && !READ_ONCE(rmt_no_exit))
-			rmt_inflight_start(current->pid, &rec->call, rec->msgs);
+	memset(rec, 0, sizeof(*rec));
+	rec->hdr.type = type;
+	rec->call.syscall_nr = what->syscall_nr;
+	rec->call.via = what->via;
+	rmt_offer(rec, regs, type, &o);
+	if (!o.takers)
+		goto out;
+	rmt_build(rec, type, ret, room, o.snaplen, &b);
+	/* The exit will need the room of each address buffer. */
+	if (type == RMT_REC_ENTER && o.exit_wanted)
+		rmt_inflight_start(current->pid, &rec->call, rec->msgs);
+	now = ktime_get_ns();
+	list_for_each_entry_rcu(s, &rmt_active, active) {
+		struct rmt_ring *ring = rcu_dereference(s->ring);
+		unsigned int queued;
+
+		if (!(o.takers & BIT_ULL(s->slot)))
+			continue;
+		rmt_fit(rec, type, &b, READ_ONCE(s->snaplen));
+		rec->hdr.time_ns = now;
 		if (rec->call.faults)
-			rmt_stat_inc(smp_processor_id(), RMT_STAT_FAULTS);
-		if (rmt_buffer_push(&rec->hdr))
-			rmt_count_inc(type, RMT_COUNT_WRITTEN);
-		else
-			rmt_count_inc(type, RMT_COUNT_DROPPED);
+			rmt_stat_inc(ring->stats, smp_processor_id(), RMT_STAT_FAULTS);
+		queued = rmt_ring_push(ring, &rec->hdr);
+		if (queued) {
+			rmt_count_inc(ring->stats, type, RMT_COUNT_WRITTEN);
+			rmt_session_wake(s, queued);
+		} else {
+			rmt_count_inc(ring->stats, type, RMT_COUNT_DROPPED);
+		}
 	}
+out:
 	rcu_read_unlock();
 	preempt_enable();
 }
@@ -254,8 +340,6 @@ static void rmt_probe_exit(void *data, struct pt_regs *regs, long ret)
 		return;
 	/* Whatever becomes of the exit, the call is no longer in flight. */
 	known = rmt_inflight_finish(current->pid, &room);
-	if (READ_ONCE(rmt_no_exit))
-		return;
 	rmt_capture(regs, &what, RMT_REC_EXIT, ret, known ? &room : NULL);
 }
 
@@ -267,6 +351,18 @@ static void rmt_find_tracepoint(struct tracepoint *tp, void *priv)
 		rmt_tp_exit = tp;
 }
 
+static void rmt_poll_fn(struct work_struct *work)
+{
+	struct rmt_session *s;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(s, &rmt_active, active)
+		rmt_session_poll(s);
+	rcu_read_unlock();
+	if (READ_ONCE(rmt_attached))
+		schedule_delayed_work(&rmt_poll_work, RMT_POLL_INTERVAL);
+}
+
 /* The syscall tracepoints are not exported to modules: look them up. */
 int rmt_capture_init(void)
 {
@@ -275,6 +371,7 @@ int rmt_capture_init(void)
 		pr_err("kernel has no sys_enter/sys_exit tracepoints (CONFIG_HAVE_SYSCALL_TRACEPOINTS)\n");
 		return -ENODEV;
 	}
+	INIT_DELAYED_WORK(&rmt_poll_work, rmt_poll_fn);
 	rmt_scratch = alloc_percpu(struct rmt_scratch);
 	if (!rmt_scratch)
 		return -ENOMEM;
@@ -286,9 +383,10 @@ int rmt_capture_init(void)
 	return 0;
 }
 
-/* Called once capture is disabled for good (module unload). */
+/* Called once every session is gone (module unload). */
 void rmt_capture_exit(void)
 {
+	WARN_ON_ONCE(!list_empty(&rmt_active));
 	rmt_inflight_exit();
 	free_percpu(rmt_scratch);
 	rmt_scratch = NULL;
@@ -298,6 +396,7 @@ static int rmt_attach(void)
 {
 	int err;
 
+	lockdep_assert_held(&rmt_capture_lock);
 	/* No probe runs: calls still in flight from before are forgotten. */
 	rmt_inflight_clear();
 	err = tracepoint_probe_register(rmt_tp_enter, rmt_probe_enter, NULL);
@@ -309,7 +408,8 @@ static int rmt_attach(void)
 		tracepoint_synchronize_unregister();
 		return err;
 	}
-	rmt_buffer_poll_start();
+	WRITE_ONCE(rmt_attached, true);
+	schedule_delayed_work(&rmt_poll_work, RMT_POLL_INTERVAL);
 	WRITE_ONCE(rmt_gate_open, true);
 	return 0;
 }
@@ -317,143 +417,59 @@ static int rmt_attach(void)
 /* Returns once no probe runs any more. */
 static void rmt_detach(void)
 {
+	lockdep_assert_held(&rmt_capture_lock);
 	WRITE_ONCE(rmt_gate_open, false);
 	tracepoint_probe_unregister(rmt_tp_enter, rmt_probe_enter, NULL);
 	tracepoint_probe_unregister(rmt_tp_exit, rmt_probe_exit, NULL);
 	tracepoint_synchronize_unregister();
-	rmt_buffer_poll_stop();
+	WRITE_ONCE(rmt_attached, false);
+	cancel_delayed_work_sync(&rmt_poll_work);
 }
 
-/* Make the state that the lock now holds the one GET_INFO reports. */
-static void rmt_publish(void)
-{
-	u32 flags = 0;
-
-	lockdep_assert_held(&rmt_capture_lock);
-	if (rmt_enabled)
-		flags |= RMT_INFO_ENABLED;
-	if (rmt_standing)
-		flags |= RMT_INFO_STANDING;
-	if (rmt_holds)
-		flags |= RMT_INFO_HELD;
-	WRITE_ONCE(rmt_info_flags, flags);
-}
-
-static int rmt_start(void)
+/* Offer calls to @s from now on; the first session attaches the probes. */
+int rmt_capture_add(struct rmt_session *s)
 {
 	int err = 0;
 
-	lockdep_assert_held(&rmt_capture_lock);
-	if (!rmt_enabled) {
-		err = rmt_attach();
-		if (!err)
-			WRITE_ONCE(rmt_enabled, true);
-	}
-	return err;
-}
-
-/* Nobody wants capture any more: every hold is void. */
-static void rmt_stop(void)
-{
-	lockdep_assert_held(&rmt_capture_lock);
-	rmt_standing = false;
-	rmt_holds = 0;
-	rmt_hold_gen++;
-	if (rmt_enabled) {
-		rmt_detach();
-		WRITE_ONCE(rmt_enabled, false);
-		/* No probe runs any more: drops still uncounted get a record. */
-		rmt_buffer_flush_lost();
-	}
-}
-
-/* On until rmt_capture_disable(), whoever holds it or not. */
-int rmt_capture_enable(void)
-{
-	int err;
-
 	mutex_lock(&rmt_capture_lock);
-	err = rmt_start();
+	if (list_empty(&rmt_active))
+		err = rmt_attach();
 	if (!err)
-		rmt_standing = true;
-	rmt_publish();
+		list_add_tail_rcu(&s->active, &rmt_active);
 	mutex_unlock(&rmt_capture_lock);
 	return err;
-}
-
-/* On at least until @hold is dropped; taking a hold twice is one hold. */
-int rmt_capture_hold(u64 *hold)
-{
-	int err = 0;
-
-	mutex_lock(&rmt_capture_lock);
-	if (*hold != rmt_hold_gen) {
-		err = rmt_start();
-		if (!err) {
-			*hold = rmt_hold_gen;
-			rmt_holds++;
-		}
-	}
-	rmt_publish();
-	mutex_unlock(&rmt_capture_lock);
-	return err;
-}
-
-/* Capture stops with the last hold unless it was enabled standing. */
-void rmt_capture_unhold(u64 *hold)
-{
-	mutex_lock(&rmt_capture_lock);
-	if (*hold == rmt_hold_gen) {
-		rmt_holds--;
-		if (!rmt_holds && !rmt_standing)
-			rmt_stop();
-	}
-	*hold = 0;
-	rmt_publish();
-	mutex_unlock(&rmt_capture_lock);
-}
-
-/* Off for everyone: the standing enable and every hold. */
-void rmt_capture_disable(void)
-{
-	mutex_lock(&rmt_capture_lock);
-	rmt_stop();
-	rmt_publish();
-	mutex_unlock(&rmt_capture_lock);
 }
 
 /*
- * Empty the buffers and zero the counters with no probe running: detach
- * for the time it takes when capture is on. Readers are kept out only
- * while the buffers are emptied (rmt_buffer_reset()).
+ * Offer no more calls to @s: when this returns, no probe is using it. The
+ * last session detaches the probes.
  */
-int rmt_capture_reset(void)
+void rmt_capture_remove(struct rmt_session *s)
 {
-	int err = 0;
-
 	mutex_lock(&rmt_capture_lock);
-	if (rmt_enabled)
+	list_del_rcu(&s->active);
+	if (list_empty(&rmt_active))
 		rmt_detach();
-	rmt_buffer_reset();
-	rmt_stats_zero();
-	if (rmt_enabled) {
-		err = rmt_attach();
-		if (err) {
-			/* Off, as after a disable: nothing is attached. */
-			WRITE_ONCE(rmt_enabled, false);
-			rmt_stop();
-		}
-	}
-	rmt_publish();
+	else
+		synchronize_rcu();
 	mutex_unlock(&rmt_capture_lock);
-	return err;
 }
 
 /*
- * RMT_INFO_* bits of the capture state, as last published: without the
- * lock, which an attach or a detach holds for long.
+ * @to takes @from's place, @from's ring already its own: a probe sees one
+ * or the other, never both and never neither, so no call is missed. When
+ * this returns, no probe is using @from.
  */
-u32 rmt_capture_info(void)
+void rmt_capture_replace(struct rmt_session *from, struct rmt_session *to)
 {
-	return READ_ONCE(rmt_info_flags);
+	mutex_lock(&rmt_capture_lock);
+	list_replace_rcu(&from->active, &to->active);
+	synchronize_rcu();
+	mutex_unlock(&rmt_capture_lock);
+}
+
+/* Are the probes attached? Without the lock, which an attach holds long. */
+bool rmt_capture_attached(void)
+{
+	return READ_ONCE(rmt_attached);
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /dev/recvmmsg_trace: a misc device that serves the record stream and takes
- * the control ioctls. Records leave the per-CPU buffers under the readers'
- * lock (buffer.c), so that two readers never split or duplicate records.
+ * /dev/recvmmsg_trace: a misc device whose every open file is a capture
+ * session (session.c). read() serves the session's records, the ioctls
+ * its filter, config and counters.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,10 +19,9 @@
 #include <linux/uaccess.h>
 
 #include "buffer.h"
-#include "capture.h"
 #include "device.h"
-#include "filter.h"
 #include "params.h"
+#include "session.h"
 #include "stats.h"
 
 /*
@@ -33,47 +32,35 @@
 #define RMT_FILTER_SIZE_VER0	offsetofend(struct rmt_filter, tgids)
 #define RMT_CONFIG_SIZE_VER0	offsetofend(struct rmt_config, wakeup_bytes)
 #define RMT_STATS_SIZE_VER0	(offsetof(struct rmt_stats, total) + RMT_CPU_STATS_SIZE_VER0)
+#define RMT_SESSIONS_SIZE_VER0	offsetofend(struct rmt_sessions, total)
 /* Sizes past this are refused outright rather than scanned for zeros. */
 #define RMT_IOC_SIZE_MAX	PAGE_SIZE
 
+static_assert(sizeof(struct rmt_session_info) == RMT_SESSION_INFO_SIZE_VER0);
+
 /*
- * A read moves records from the per-CPU buffers into its file's bounce
- * buffer with the readers' lock held, then copies them to user space with
- * only the file's own lock: a buffer that faults, or blocks for as long as
- * its owner likes (userfaultfd, FUSE), holds up no other file's readers.
- * Records that could not be copied stay pending in the file, in order, for
- * its next read.
+ * A read moves records from the session's per-CPU buffers into its bounce
+ * buffer, kernel memory, then copies them to user space: a buffer that
+ * faults part way gets whole records only, and the records that could not
+ * be copied stay pending, in order, for the next read.
  */
 #define RMT_READ_CHUNK		(64 * 1024)
 static_assert(RMT_READ_CHUNK >= RMT_RECORD_MAX_SIZE);
-
-/* What the device keeps for each open file. */
-struct rmt_file {
-	u64 hold;		/* capture hold (capture.c), 0 for none */
-	struct mutex read_lock;	/* this file's readers, and what follows */
-	char *pending;		/* RMT_READ_CHUNK bytes, from the first read */
-	size_t pending_off;	/* first record not yet delivered */
-	size_t pending_len;	/* bytes of whole records from there */
-	unsigned long pending_gen;	/* buffer generation they came from */
-};
-
-/* Serializes the set ioctls, so that a get sees one whole config. */
-static DEFINE_MUTEX(rmt_config_lock);
 
 /*
  * Copy the whole pending records that fit in @count to @buf. Only records
  * that arrived whole count as delivered; the rest stay pending.
  */
-static ssize_t rmt_deliver(struct rmt_file *rf, char __user *buf, size_t count)
+static ssize_t rmt_deliver(struct rmt_session *s, char __user *buf, size_t count)
 {
-	const char *p = rf->pending + rf->pending_off;
+	const char *p = s->pending + s->pending_off;
 	const struct rmt_record_header *h;
 	size_t len = 0, done = 0, arrived;
 
-	lockdep_assert_held(&rf->read_lock);
-	while (len < rf->pending_len) {
+	lockdep_assert_held(&s->lock);
+	while (len < s->pending_len) {
 		h = (const void *)(p + len);
-		if (h->size > count - len || h->size > rf->pending_len - len)
+		if (h->size > count - len || h->size > s->pending_len - len)
 			break;
 		len += h->size;
 	}
@@ -86,47 +73,42 @@ static ssize_t rmt_deliver(struct rmt_file *rf, char __user *buf, size_t count)
 			break;
 		done += h->size;
 	}
-	rf->pending_off += done;
-	WRITE_ONCE(rf->pending_len, rf->pending_len - done);
+	s->pending_off += done;
+	WRITE_ONCE(s->pending_len, s->pending_len - done);
 	return done ? done : -EFAULT;
 }
 
 /* One attempt: pending records first, else what the buffers hold now. */
-static ssize_t rmt_read_once(struct rmt_file *rf, char __user *buf, size_t count,
-			     bool nonblock)
+static ssize_t rmt_read_once(struct rmt_session *s, char __user *buf, size_t count)
 {
+	struct rmt_ring *ring;
 	bool too_small;
 	size_t taken;
-	int err;
 
-	lockdep_assert_held(&rf->read_lock);
-	if (!rf->pending) {
-		rf->pending = kvmalloc(RMT_READ_CHUNK, GFP_KERNEL);
-		if (!rf->pending)
+	lockdep_assert_held(&s->lock);
+	if (!s->pending) {
+		s->pending = kvmalloc(RMT_READ_CHUNK, GFP_KERNEL);
+		if (!s->pending)
 			return -ENOMEM;
 	}
-	/* A reset since they were taken: they go, like the buffers' records. */
-	if (rf->pending_len && rf->pending_gen != rmt_buffer_generation())
-		WRITE_ONCE(rf->pending_len, 0);
-	if (!rf->pending_len) {
-		err = rmt_buffer_lock_readers(nonblock);
-		if (err)
-			return err;
-		taken = rmt_buffer_take(rf->pending, min_t(size_t, count, RMT_READ_CHUNK),
-					&too_small, &rf->pending_gen);
-		rmt_buffer_unlock_readers();
+	if (!s->pending_len) {
+		ring = rcu_dereference_protected(s->ring, lockdep_is_held(&s->lock));
+		if (!ring)
+			return 0;
+		taken = rmt_ring_take(ring, s->pending, min_t(size_t, count, RMT_READ_CHUNK),
+				      &too_small);
 		if (!taken)
 			return too_small ? -EINVAL : 0;
-		rf->pending_off = 0;
-		WRITE_ONCE(rf->pending_len, taken);
+		s->pending_off = 0;
+		WRITE_ONCE(s->pending_len, taken);
 	}
-	return rmt_deliver(rf, buf, count);
+	return rmt_deliver(s, buf, count);
 }
 
 static ssize_t rmt_read(struct file *file, char __user *buf, size_t count,
 			loff_t *ppos)
 {
-	struct rmt_file *rf = file->private_data;
+	struct rmt_session *s = file->private_data;
 	bool nonblock = file->f_flags & O_NONBLOCK;
 	ssize_t ret;
 
@@ -134,21 +116,21 @@ static ssize_t rmt_read(struct file *file, char __user *buf, size_t count,
 		return 0;
 	for (;;) {
 		if (nonblock) {
-			if (!mutex_trylock(&rf->read_lock))
+			if (!mutex_trylock(&s->lock))
 				return -EAGAIN;
-		} else if (mutex_lock_interruptible(&rf->read_lock)) {
+		} else if (mutex_lock_interruptible(&s->lock)) {
 			return -ERESTARTSYS;
 		}
-		ret = rmt_read_once(rf, buf, count, nonblock);
-		mutex_unlock(&rf->read_lock);
+		ret = rmt_read_once(s, buf, count);
+		mutex_unlock(&s->lock);
 		if (ret)
 			return ret;
 		if (nonblock)
 			return -EAGAIN;
-		ret = rmt_buffer_wait();
+		ret = wait_event_interruptible(s->readers, rmt_session_has_data(s));
 		if (ret)
 			return ret;
-		/* Another file's reader may have taken what woke us. */
+		/* Another thread reading the same file may have taken them. */
 		if (signal_pending(current))
 			return -ERESTARTSYS;
 		cond_resched();
@@ -157,10 +139,12 @@ static ssize_t rmt_read(struct file *file, char __user *buf, size_t count,
 
 static __poll_t rmt_poll(struct file *file, poll_table *pt)
 {
-	struct rmt_file *rf = file->private_data;
+	struct rmt_session *s = file->private_data;
 
-	rmt_buffer_poll_wait(file, pt);
-	if (READ_ONCE(rf->pending_len) || rmt_buffer_has_data())
+	poll_wait(file, &s->readers, pt);
+	/* Pairs with wq_has_sleeper() in the probe: see rmt_session_wake(). */
+	smp_mb();
+	if (READ_ONCE(s->pending_len) || rmt_session_has_data(s))
 		return EPOLLIN | EPOLLRDNORM;
 	return 0;
 }
@@ -200,81 +184,64 @@ static int rmt_copy_out(void __user *uarg, void *src, size_t ksize, u32 min)
 	return copy_to_user(uarg, src, *(u32 *)src) ? -EFAULT : 0;
 }
 
-static long rmt_ioctl_get_info(void __user *uarg)
+static long rmt_ioctl_get_info(struct rmt_session *s, void __user *uarg)
 {
 	struct rmt_info info;
 
 	memset(&info, 0, sizeof(info));
 	info.abi_version = RMT_ABI_VERSION;
 	info.nr_cpus = nr_cpu_ids;
-	info.buffer_bytes = rmt_buffer_bytes();
+	info.buffer_bytes = rmt_session_buffer_bytes(s);
 	info.enter_size = sizeof(struct rmt_enter_record);
 	info.exit_size = sizeof(struct rmt_exit_record);
 	info.lost_size = sizeof(struct rmt_lost_record);
 	info.max_record_size = RMT_RECORD_MAX_SIZE;
-	info.flags = rmt_capture_info();
+	info.flags = rmt_session_info_flags(s);
 	strscpy(info.version, RMT_VERSION, sizeof(info.version));
+	info.nr_sessions = rmt_session_count();
+	info.max_sessions = rmt_session_max();
 	return rmt_copy_out(uarg, &info, sizeof(info), RMT_INFO_SIZE_VER0);
 }
 
-static long rmt_ioctl_set_filter(void __user *uarg)
+static long rmt_ioctl_set_filter(struct rmt_session *s, void __user *uarg)
 {
 	struct rmt_filter f;
 	int err = rmt_copy_in(&f, sizeof(f), uarg, RMT_FILTER_SIZE_VER0);
 
-	return err ? err : rmt_filter_set(&f);
+	return err ? err : rmt_session_set_filter(s, &f);
 }
 
-static long rmt_ioctl_get_filter(void __user *uarg)
+static long rmt_ioctl_get_filter(struct rmt_session *s, void __user *uarg)
 {
 	struct rmt_filter f;
 
-	rmt_filter_get(&f);
+	rmt_session_get_filter(s, &f);
 	return rmt_copy_out(uarg, &f, sizeof(f), RMT_FILTER_SIZE_VER0);
 }
 
-static long rmt_ioctl_set_config(void __user *uarg)
+static long rmt_ioctl_set_config(struct rmt_session *s, void __user *uarg)
 {
 	struct rmt_config c;
 	int err = rmt_copy_in(&c, sizeof(c), uarg, RMT_CONFIG_SIZE_VER0);
 
 	if (err)
 		return err;
+	/* The sizes are checked against the session's buffers there. */
 	if ((c.flags & ~RMT_CONFIG_ALL) || c.snaplen < RMT_SNAPLEN_MIN ||
-	    c.snaplen > RMT_SNAPLEN_MAX || c.wakeup_bytes > rmt_buffer_bytes())
+	    c.snaplen > RMT_SNAPLEN_MAX || c.reserved)
 		return -EINVAL;
-	mutex_lock(&rmt_config_lock);
-	WRITE_ONCE(rmt_snaplen, c.snaplen);
-	WRITE_ONCE(rmt_no_exit, !!(c.flags & RMT_CONFIG_NO_EXIT));
-	WRITE_ONCE(rmt_wakeup_bytes, c.wakeup_bytes);
-	mutex_unlock(&rmt_config_lock);
-	return 0;
+	return rmt_session_set_config(s, &c);
 }
 
-static long rmt_ioctl_get_config(void __user *uarg)
+static long rmt_ioctl_get_config(struct rmt_session *s, void __user *uarg)
 {
 	struct rmt_config c;
 
-	memset(&c, 0, sizeof(c));
-	mutex_lock(&rmt_config_lock);
-	c.snaplen = READ_ONCE(rmt_snaplen);
-	c.flags = READ_ONCE(rmt_no_exit) ? RMT_CONFIG_NO_EXIT : 0;
-	c.wakeup_bytes = READ_ONCE(rmt_wakeup_bytes);
-	mutex_unlock(&rmt_config_lock);
+	rmt_session_get_config(s, &c);
 	return rmt_copy_out(uarg, &c, sizeof(c), RMT_CONFIG_SIZE_VER0);
 }
 
-static void rmt_stats_add(struct rmt_cpu_stats *sum, const struct rmt_cpu_stats *one)
-{
-	u64 *dst = (u64 *)sum;
-	const u64 *src = (const u64 *)one;
-	size_t i;
-
-	for (i = 0; i < sizeof(*sum) / sizeof(u64); i++)
-		dst[i] += src[i];
-}
-
-static long rmt_ioctl_get_stats(void __user *uarg)
+static long rmt_ioctl_get_stats(struct rmt_session *s, void __user *uarg)
 {
 	void __user *ucpus;
 	struct rmt_cpu_stats one;
@@ -299,7 +266,7 @@ static long rmt_ioctl_get_stats(void __user *uarg)
 		/* A CPU that cannot exist has an entry of zeros. */
 		memset(&one, 0, sizeof(one));
 		if (cpu_possible(cpu)) {
-			rmt_stats_read(cpu, &one);
+			rmt_session_stats(s, cpu, &one);
 			rmt_stats_add(&st.total, &one);
 		}
 		if (cpu < room) {
@@ -313,45 +280,53 @@ static long rmt_ioctl_get_stats(void __user *uarg)
 	}
 	st.nr_cpus = filled;
 	st.cpu_size = filled ? each : 0;
-	st.bad_records = rmt_buffer_bad_records();
-	st.discarded_records = rmt_buffer_discarded_records();
+	st.bad_records = rmt_session_bad_records(s);
 	return rmt_copy_out(uarg, &st, sizeof(st), RMT_STATS_SIZE_VER0);
 }
 
-static long rmt_ioctl_enable(struct rmt_file *rf, unsigned long arg)
-{
-	switch (arg) {
-	case 0:
-		return rmt_capture_enable();
-	case RMT_CAPTURE_HOLD:
-		return rmt_capture_hold(&rf->hold);
-	default:
-		return -EINVAL;
-	}
-}
-
-static long rmt_ioctl_disable(struct rmt_file *rf, unsigned long arg)
-{
-	switch (arg) {
-	case 0:
-		rmt_capture_disable();
-		return 0;
-	case RMT_CAPTURE_HOLD:
-		rmt_capture_unhold(&rf->hold);
-		return 0;
-	default:
-		return -EINVAL;
-	}
-}
-
 /*
- * The buffers are emptied with readers kept out only for that (buffer.c);
- * records that any file took and has not delivered are dropped at its next
- * read (a new buffer generation).
+ * The list is made in kernel memory first: user memory may fault or block
+ * for as long as its owner likes, and no lock of the module waits on it.
  */
-static long rmt_ioctl_reset(void)
+static long rmt_ioctl_get_sessions(struct rmt_session *s, void __user *uarg)
 {
-	return rmt_capture_reset();
+	struct rmt_session_info *infos = NULL;
+	void __user *uentries;
+	struct rmt_sessions sl;
+	u32 room, each, n, i;
+	int err;
+
+	err = rmt_copy_in(&sl, sizeof(sl), uarg, RMT_SESSIONS_SIZE_VER0);
+	if (err)
+		return err;
+	uentries = u64_to_user_ptr(sl.sessions);
+	if (sl.total)
+		return -EINVAL;
+	if (sl.nr_sessions && (!uentries || sl.session_size < RMT_SESSION_INFO_SIZE_VER0 ||
+			       sl.session_size > RMT_IOC_SIZE_MAX))
+		return -EINVAL;
+	/* No more than exist; the list may grow meanwhile, and is then cut. */
+	room = min(sl.nr_sessions, rmt_session_count());
+	if (room) {
+		infos = kvcalloc(room, sizeof(*infos), GFP_KERNEL);
+		if (!infos)
+			return -ENOMEM;
+	}
+	n = rmt_session_list(s, infos, room, &sl.total);
+	each = min_t(u32, sl.session_size, sizeof(*infos));
+	for (i = 0; i < n; i++) {
+		void __user *entry = uentries + (size_t)i * sl.session_size;
+
+		if (copy_to_user(entry, &infos[i], each) ||
+		    clear_user(entry + each, sl.session_size - each)) {
+			kvfree(infos);
+			return -EFAULT;
+		}
+	}
+	kvfree(infos);
+	sl.nr_sessions = n;
+	sl.session_size = n ? each : 0;
+	return rmt_copy_out(uarg, &sl, sizeof(sl), RMT_SESSIONS_SIZE_VER0);
 }
 
 /* The size bits of our ioctl numbers are not part of the match. */
@@ -366,6 +341,7 @@ static bool rmt_ioctl_changes_state(unsigned int cmd)
 	case RMT_IOC_MATCH(RMT_IOC_SET_FILTER):
 	case RMT_IOC_MATCH(RMT_IOC_SET_CONFIG):
 	case RMT_IOC_MATCH(RMT_IOC_RESET):
+	case RMT_IOC_MATCH(RMT_IOC_ADOPT_BOOT):
 		return true;
 	default:
 		return false;
@@ -374,11 +350,12 @@ static bool rmt_ioctl_changes_state(unsigned int cmd)
 
 static long rmt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
+	struct rmt_session *s = file->private_data;
 	void __user *uarg = (void __user *)arg;
 
 	/* Readers of older ABIs learn which one the module speaks. */
 	if (cmd == RMT_IOC_GET_INFO_OLD)
-		return rmt_ioctl_get_info(uarg);
+		return rmt_ioctl_get_info(s, uarg);
 	if (_IOC_TYPE(cmd) != RMT_IOC_MAGIC)
 		return -ENOTTY;
 	/* A descriptor passed on to an unprivileged process reads, no more. */
@@ -387,23 +364,27 @@ static long rmt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 	switch (RMT_IOC_MATCH(cmd)) {
 	case RMT_IOC_MATCH(RMT_IOC_GET_INFO):
-		return rmt_ioctl_get_info(uarg);
+		return rmt_ioctl_get_info(s, uarg);
 	case RMT_IOC_MATCH(RMT_IOC_ENABLE):
-		return rmt_ioctl_enable(file->private_data, arg);
+		return arg ? -EINVAL : rmt_session_enable(s);
 	case RMT_IOC_MATCH(RMT_IOC_DISABLE):
-		return rmt_ioctl_disable(file->private_data, arg);
+		return arg ? -EINVAL : rmt_session_disable(s);
 	case RMT_IOC_MATCH(RMT_IOC_SET_FILTER):
-		return rmt_ioctl_set_filter(uarg);
+		return rmt_ioctl_set_filter(s, uarg);
 	case RMT_IOC_MATCH(RMT_IOC_GET_FILTER):
-		return rmt_ioctl_get_filter(uarg);
+		return rmt_ioctl_get_filter(s, uarg);
 	case RMT_IOC_MATCH(RMT_IOC_SET_CONFIG):
-		return rmt_ioctl_set_config(uarg);
+		return rmt_ioctl_set_config(s, uarg);
 	case RMT_IOC_MATCH(RMT_IOC_GET_CONFIG):
-		return rmt_ioctl_get_config(uarg);
+		return rmt_ioctl_get_config(s, uarg);
 	case RMT_IOC_MATCH(RMT_IOC_GET_STATS):
-		return rmt_ioctl_get_stats(uarg);
+		return rmt_ioctl_get_stats(s, uarg);
 	case RMT_IOC_MATCH(RMT_IOC_RESET):
-		return arg ? -EINVAL : rmt_ioctl_reset();
+		return arg ? -EINVAL : rmt_session_reset(s);
+	case RMT_IOC_MATCH(RMT_IOC_GET_SESSIONS):
+		return rmt_ioctl_get_sessions(s, uarg);
+	case RMT_IOC_MATCH(RMT_IOC_ADOPT_BOOT):
+		return arg ? -EINVAL : rmt_session_adopt_boot(s);
 	default:
 		return -ENOTTY;
 	}
@@ -411,7 +392,7 @@ static long rmt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 static int rmt_open(struct inode *inode, struct file *file)
 {
-	struct rmt_file *rf;
+	struct rmt_session *s;
 	int err;
 
 	if (!perfmon_capable())
@@ -419,45 +400,17 @@ static int rmt_open(struct inode *inode, struct file *file)
 	err = nonseekable_open(inode, file);
 	if (err)
 		return err;
-	rf = kzalloc(sizeof(*rf), GFP_KERNEL);
-	if (!rf)
+	s = rmt_session_new();
+	if (!s)
 		return -ENOMEM;
-	mutex_init(&rf->read_lock);
-	file->private_data = rf;
+	file->private_data = s;
 	return 0;
 }
 
-/* Whole records in @len bytes at @p. */
-static unsigned int rmt_count_records(const char *p, size_t len)
-{
-	unsigned int n = 0;
-	size_t off = 0;
-
-	/* Their sizes were checked when they were taken. */
-	while (off < len) {
-		off += ((const struct rmt_record_header *)(p + off))->size;
-		n++;
-	}
-	return n;
-}
-
-/*
- * The last reference to the file is gone: so is its hold on capture, and
- * the records it took and never delivered, which are counted.
- */
+/* The last reference to the file is gone: so is its session. */
 static int rmt_release(struct inode *inode, struct file *file)
 {
-	struct rmt_file *rf = file->private_data;
-
-	if (rf->pending_len && rf->pending_gen == rmt_buffer_generation()) {
-		const char *left = rf->pending + rf->pending_off;
-
-		rmt_buffer_discarded(rmt_count_records(left, rf->pending_len));
-	}
-	rmt_capture_unhold(&rf->hold);
-	kvfree(rf->pending);
-	mutex_destroy(&rf->read_lock);
-	kfree(rf);
+	rmt_session_release(file->private_data);
 	return 0;
 }
 

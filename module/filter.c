@@ -20,8 +20,7 @@ struct rmt_kfilter {
 	struct rmt_filter f;		/* validated; tgids[] sorted */
 };
 
-static struct rmt_kfilter __rcu *rmt_filter_cur;
-/* Serializes writers of @rmt_filter_cur. */
+/* Serializes the writers of every session's filter pointer. */
 static DEFINE_MUTEX(rmt_filter_lock);
 
 static int rmt_u32_cmp(const void *a, const void *b)
@@ -71,7 +70,7 @@ static int rmt_filter_check(const struct rmt_filter *f)
 	return 0;
 }
 
-int rmt_filter_set(const struct rmt_filter *f)
+int rmt_filter_set(struct rmt_kfilter __rcu **cur, const struct rmt_filter *f)
 {
 	struct rmt_kfilter *kf = NULL, *old;
 	int err = rmt_filter_check(f);
@@ -87,38 +86,43 @@ int rmt_filter_set(const struct rmt_filter *f)
 		sort(kf->f.tgids, kf->f.nr_tgids, sizeof(u32), rmt_u32_cmp, NULL);
 	}
 	mutex_lock(&rmt_filter_lock);
-	old = rcu_replace_pointer(rmt_filter_cur, kf, lockdep_is_held(&rmt_filter_lock));
+	old = rcu_replace_pointer(*cur, kf, lockdep_is_held(&rmt_filter_lock));
 	mutex_unlock(&rmt_filter_lock);
 	if (old)
 		kfree_rcu(old, rcu);
 	return 0;
 }
 
-void rmt_filter_get(struct rmt_filter *f)
+void rmt_filter_get(struct rmt_kfilter __rcu **cur, struct rmt_filter *f)
 {
 	const struct rmt_kfilter *kf;
 
 	memset(f, 0, sizeof(*f));
 	rcu_read_lock();
-	kf = rcu_dereference(rmt_filter_cur);
+	kf = rcu_dereference(*cur);
 	if (kf)
 		*f = kf->f;
 	rcu_read_unlock();
 	f->size = sizeof(*f);
 }
 
-/* At unload, once no probe can run. */
-void rmt_filter_exit(void)
+/* Once no probe can see @cur any more. */
+void rmt_filter_free(struct rmt_kfilter __rcu **cur)
 {
-	struct rmt_kfilter *kf = rcu_replace_pointer(rmt_filter_cur, NULL, true);
-
-	synchronize_rcu();
-	kfree(kf);
+	kfree(rcu_replace_pointer(*cur, NULL, true));
 }
 
-const struct rmt_kfilter *rmt_filter_current(void)
+/* Take over @from's filter; the caller keeps probes from both. */
+void rmt_filter_move(struct rmt_kfilter __rcu **to, struct rmt_kfilter __rcu **from)
 {
-	return rcu_dereference(rmt_filter_cur);
+	struct rmt_kfilter *kf;
+
+	mutex_lock(&rmt_filter_lock);
+	kf = rcu_replace_pointer(*from, NULL, lockdep_is_held(&rmt_filter_lock));
+	kf = rcu_replace_pointer(*to, kf, lockdep_is_held(&rmt_filter_lock));
+	mutex_unlock(&rmt_filter_lock);
+	if (kf)
+		kfree_rcu(kf, rcu);
 }
 
 /* Is the task's cgroup @id, or (with @tree) below the cgroup @id? */

@@ -15,13 +15,29 @@
 #include "buffer.h"
 #include "capture.h"
 #include "device.h"
-#include "filter.h"
 #include "params.h"
+#include "session.h"
 
 static unsigned int buffer_size = 256 * 1024;
 module_param(buffer_size, uint, 0444);
 MODULE_PARM_DESC(buffer_size,
-		 "Record buffer bytes per CPU: a power of two from 8192 to 67108864 (default 262144)");
+		 "Record buffer bytes per CPU of each session: a power of two from 8192 to 67108864 (default 262144)");
+
+static unsigned int max_sessions = 8;
+
+static int rmt_set_max_sessions(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, RMT_MAX_SESSIONS);
+}
+
+static const struct kernel_param_ops rmt_max_sessions_ops = {
+	.set = rmt_set_max_sessions,
+	.get = param_get_uint,
+};
+
+module_param_cb(max_sessions, &rmt_max_sessions_ops, &max_sessions, 0444);
+MODULE_PARM_DESC(max_sessions,
+		 "Sessions (readers) with buffers at once, 1 to 64 (default 8)");
 
 unsigned int rmt_snaplen = 8;
 
@@ -36,7 +52,7 @@ static const struct kernel_param_ops rmt_snaplen_ops = {
 };
 
 module_param_cb(snaplen, &rmt_snaplen_ops, &rmt_snaplen, 0644);
-MODULE_PARM_DESC(snaplen, "Messages captured per call, 1 to 64 (default 8)");
+MODULE_PARM_DESC(snaplen, "Messages captured per call by new sessions, 1 to 64 (default 8)");
 
 bool rmt_time64;
 module_param_named(time64, rmt_time64, bool, 0644);
@@ -45,19 +61,14 @@ MODULE_PARM_DESC(time64,
 
 static bool enable;
 module_param(enable, bool, 0444);
-MODULE_PARM_DESC(enable, "Start capturing at load, before any reader (default off)");
-
-/* Set by RMT_IOC_SET_CONFIG only. */
-bool rmt_no_exit;
-unsigned int rmt_wakeup_bytes;
+MODULE_PARM_DESC(enable,
+		 "Capture from load, before any reader, in a boot session that recvmmsg-trace --boot takes over (default off)");
 
 static int __init rmt_init(void)
 {
 	int err;
 
-	if (buffer_size < RMT_BUFFER_MIN_BYTES ||
-	    buffer_size > RMT_BUFFER_MAX_BYTES ||
-	    !is_power_of_2(buffer_size)) {
+	if (!rmt_ring_size_ok(buffer_size)) {
 		pr_err("buffer_size=%u is not a power of two from %u to %u\n",
 		       buffer_size, RMT_BUFFER_MIN_BYTES, RMT_BUFFER_MAX_BYTES);
 		return -EINVAL;
@@ -66,27 +77,19 @@ static int __init rmt_init(void)
 	err = rmt_capture_init();
 	if (err)
 		return err;
-	err = rmt_buffer_init(buffer_size);
-	if (err)
+	err = rmt_session_init(max_sessions, buffer_size, enable);
+	if (err) {
+		pr_err("enable=1: cannot start the boot session (%d)\n", err);
 		goto out_capture;
-	if (enable) {
-		err = rmt_capture_enable();
-		if (err) {
-			pr_err("enable=1: cannot attach to the syscall tracepoints (%d)\n", err);
-			goto out_buffer;
-		}
 	}
 	/* Last: once the device is there, anyone may use all of the above. */
 	err = rmt_device_init();
 	if (err)
-		goto out_disable;
+		goto out_session;
 	return 0;
 
-out_disable:
-	rmt_capture_disable();
-	rmt_filter_exit();
-out_buffer:
-	rmt_buffer_exit();
+out_session:
+	rmt_session_exit();
 out_capture:
 	rmt_capture_exit();
 	return err;
@@ -96,10 +99,8 @@ static void __exit rmt_exit(void)
 {
 	/* No descriptor is open (the device holds a module reference). */
 	rmt_device_exit();
-	rmt_capture_disable();
-	rmt_filter_exit();
+	rmt_session_exit();
 	rmt_capture_exit();
-	rmt_buffer_exit();
 }
 
 module_init(rmt_init);

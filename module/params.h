@@ -6,9 +6,7 @@
 #include <linux/compiler.h>
 #include <linux/types.h>
 
-extern unsigned int rmt_snaplen;	/* messages captured per call */
+extern unsigned int rmt_snaplen;	/* messages per call of new sessions */
 extern bool rmt_time64;			/* also capture recvmmsg_time64 */
-extern bool rmt_no_exit;		/* make no exit records */
-extern unsigned int rmt_wakeup_bytes;	/* wake readers past this; 0: always */
 
 #endif /* RMT_PARAMS_H */

@@ -4,6 +4,7 @@
  * Runs in the syscall probes: no locks, no allocation, and no sleep unless
  * the caller says the probe may fault.
  */
+#include <linux/bits.h>
 #include <linux/cgroup.h>
 #include <linux/compat.h>
 #include <linux/cred.h>
@@ -127,6 +128,13 @@ void rmt_snap_timeout(struct rmt_call *call, bool may_fault)
 	}
 }
 
+/* Note that a part of message @i could not be read. */
+static void rmt_fault_at(u64 *fault_msgs, unsigned int i)
+{
+	if (fault_msgs && i < 64)
+		*fault_msgs |= BIT_ULL(i);
+}
+
 static bool rmt_read_mmsghdr(struct compat_mmsghdr *mh, const struct rmt_call *call,
 			     unsigned int i, bool may_fault)
 {
@@ -137,7 +145,8 @@ static bool rmt_read_mmsghdr(struct compat_mmsghdr *mh, const struct rmt_call *c
 
 unsigned int rmt_snap_enter_msgs(struct rmt_call *call,
 				 struct rmt_msg_enter *msgs,
-				 unsigned int snaplen, bool may_fault)
+				 unsigned int snaplen, u64 *fault_msgs,
+				 bool may_fault)
 {
 	u32 vlen = call->args[RMT_ARG_VLEN];
 	unsigned int n = min(vlen, snaplen), i;
@@ -172,6 +181,7 @@ iovecs:
 		if (!rmt_read_user(iov, mh.msg_hdr.msg_iov, nr_iov * sizeof(iov[0]),
 				   may_fault)) {
 			call->faults |= RMT_FAULT_IOV;
+			rmt_fault_at(fault_msgs, i);
 			continue;
 		}
 		if (!m)
@@ -189,7 +199,8 @@ iovecs:
 unsigned int rmt_snap_exit_msgs(struct rmt_call *call,
 				struct rmt_msg_exit *msgs,
 				const struct rmt_name_room *room,
-				unsigned int snaplen, bool may_fault)
+				unsigned int snaplen, u64 *fault_msgs,
+				bool may_fault)
 {
 	unsigned int n, i;
 
@@ -214,6 +225,7 @@ unsigned int rmt_snap_exit_msgs(struct rmt_call *call,
 		if (take && mh.msg_hdr.msg_name &&
 		    !rmt_read_user(name, mh.msg_hdr.msg_name, take, may_fault)) {
 			call->faults |= RMT_FAULT_NAME;
+			rmt_fault_at(fault_msgs, i);
 			memset(name, 0, sizeof(name));
 			take = 0;
 		}

@@ -19,13 +19,19 @@
 void rmt_snap_task(struct rmt_task *task);
 void rmt_snap_args(struct rmt_call *call, struct pt_regs *regs, bool may_fault);
 void rmt_snap_timeout(struct rmt_call *call, bool may_fault);
+/*
+ * @fault_msgs, when not NULL, gets bit i set for each message i below 64
+ * whose iovecs (enter) or source address (exit) could not be read.
+ */
 unsigned int rmt_snap_enter_msgs(struct rmt_call *call,
 				 struct rmt_msg_enter *msgs,
-				 unsigned int snaplen, bool may_fault);
+				 unsigned int snaplen, u64 *fault_msgs,
+				 bool may_fault);
 /* @room: what the enter saw of each address buffer, or NULL: read none. */
 unsigned int rmt_snap_exit_msgs(struct rmt_call *call,
 				struct rmt_msg_exit *msgs,
 				const struct rmt_name_room *room,
-				unsigned int snaplen, bool may_fault);
+				unsigned int snaplen, u64 *fault_msgs,
+				bool may_fault);
 
 #endif /* RMT_SNAPSHOT_H */

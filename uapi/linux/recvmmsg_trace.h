@@ -4,23 +4,35 @@
  * programs that read /dev/recvmmsg_trace. This header is the only place the
  * ABI is defined; the module and the tools both include it.
  *
- * The device serves a stream of records. Every record starts with a
+ * Every open file of the device is its own capture session: its filter,
+ * its config, its per-CPU record buffers and its counters belong to it
+ * alone, so that two readers never see each other's settings or split a
+ * stream between them. A session captures while it is enabled
+ * (RMT_IOC_ENABLE); the probes are attached while any session is enabled,
+ * and a call that several sessions keep is recorded once and copied into
+ * each. Closing the file (exit, SIGKILL, the OOM killer) ends its session
+ * and frees its memory. At most max_sessions (module parameter, default 8)
+ * sessions have buffers at once: RMT_IOC_ENABLE of one more gets EBUSY.
+ *
+ * A session serves a stream of records. Every record starts with a
  * struct rmt_record_header whose size field covers the whole record, so a
  * reader skips record types it does not know. read() returns whole records
  * only: as many as fit in the caller's buffer (at most 64 KiB per call). A
  * buffer too small for the next record gets EINVAL and the record stays
  * queued. A buffer that faults part way gets the whole records copied
  * before the fault (or EFAULT when there are none); the records that did
- * not arrive whole stay with that open file, first in line for its next
- * read (a RESET drops them; closing the file counts them in
- * rmt_stats.discarded_records). read() of 0 bytes returns 0 at once.
+ * not arrive whole stay first in line for the next read (RMT_IOC_RESET
+ * drops them). read() of 0 bytes returns 0 at once.
  *
  * Records are kept per CPU. Within one CPU they are in time order (a LOST
- * record carries the time of the record it precedes), as one open file
- * reads them; when several files read, each gets part of the stream, and
- * the reader orders what it gets by rmt_record_header.time_ns. Each read()
- * starts draining one CPU further than the last, so that no CPU waits
- * behind a busy one.
+ * record carries the time of the record it precedes); the reader merges
+ * the CPUs by rmt_record_header.time_ns. Each read() starts draining one
+ * CPU further than the last, so that no CPU waits behind a busy one.
+ *
+ * With the module parameter enable=1, a session made at load captures
+ * from then on, before any reader: the boot session. It has no file; the
+ * first file to call RMT_IOC_ADOPT_BOOT takes it over, records, counters
+ * and all, and from then on it is that file's session like any other.
  */
 #ifndef _UAPI_LINUX_RECVMMSG_TRACE_H
 #define _UAPI_LINUX_RECVMMSG_TRACE_H
@@ -35,8 +47,14 @@
  *    the gets are _IOWR, struct rmt_stats gives the size of each per-CPU
  *    entry and counts records with an impossible header, and
  *    rmt_msg_exit.name_bytes says how much of a source address was read.
+ * 5: a session per open file: filter, config, buffers and stats are the
+ *    file's; RMT_IOC_ENABLE/DISABLE take 0 only (capture holds are gone);
+ *    RMT_INFO_* describe the caller's session; struct rmt_info counts the
+ *    sessions; struct rmt_config sets the session's buffer size;
+ *    RMT_IOC_GET_SESSIONS lists the sessions, RMT_IOC_ADOPT_BOOT takes
+ *    over the boot session of enable=1.
  */
-#define RMT_ABI_VERSION		4
+#define RMT_ABI_VERSION		5
 
 #define RMT_DEVICE_NAME		"recvmmsg_trace"
 #define RMT_DEVICE_PATH		"/dev/" RMT_DEVICE_NAME
@@ -218,15 +236,15 @@ struct rmt_lost_record {
  */
 #define RMT_IOC_MAGIC		0xBC
 
-#define RMT_INFO_ENABLED	_BITUL(0)	/* capture is on */
-#define RMT_INFO_STANDING	_BITUL(1)	/* enabled without a hold */
-#define RMT_INFO_HELD		_BITUL(2)	/* an open file holds capture */
+#define RMT_INFO_ENABLED	_BITUL(0)	/* the caller's session captures */
+#define RMT_INFO_ATTACHED	_BITUL(1)	/* the probes are attached */
+#define RMT_INFO_BOOT		_BITUL(2)	/* a boot session waits (enable=1) */
 
 struct rmt_info {
 	__u32 size;		/* in: caller's sizeof; out: bytes written */
 	__u32 abi_version;	/* RMT_ABI_VERSION of the module */
 	__u32 nr_cpus;		/* CPU numbers in records are below this */
-	__u32 buffer_bytes;	/* buffer size of each CPU */
+	__u32 buffer_bytes;	/* buffer size of each CPU, this session */
 	__u16 enter_size;	/* sizeof(struct rmt_enter_record), no msgs */
 	__u16 exit_size;	/* sizeof(struct rmt_exit_record), no msgs */
 	__u16 lost_size;	/* sizeof(struct rmt_lost_record) */
@@ -234,6 +252,9 @@ struct rmt_info {
 	__u32 flags;		/* RMT_INFO_* */
 	__u32 reserved;		/* zero */
 	char version[32];	/* module version, NUL-terminated */
+	/* Since ABI 5. */
+	__u32 nr_sessions;	/* sessions that exist now, the boot one too */
+	__u32 max_sessions;	/* sessions that may have buffers at once */
 };
 
 /*
@@ -268,6 +289,10 @@ struct rmt_filter {
 #define RMT_CONFIG_NO_EXIT	_BITUL(0)	/* make no exit records */
 #define RMT_CONFIG_ALL		RMT_CONFIG_NO_EXIT
 
+/* Bounds of rmt_config.buffer_bytes and of the buffer_size parameter. */
+#define RMT_BUFFER_MIN_BYTES	8192U
+#define RMT_BUFFER_MAX_BYTES	(64U << 20)
+
 struct rmt_config {
 	__u32 size;		/* in: caller's sizeof; out (get): bytes written */
 	__u32 flags;		/* RMT_CONFIG_* */
@@ -278,6 +303,16 @@ struct rmt_config {
 	 * still delivered within 100 ms. At most the buffer size.
 	 */
 	__u32 wakeup_bytes;
+	/*
+	 * Since ABI 5. Bytes of each CPU's buffer of this session: a power
+	 * of two from RMT_BUFFER_MIN_BYTES to RMT_BUFFER_MAX_BYTES; 0 (or a
+	 * caller that does not know the field) keeps the size it has, which
+	 * starts as the buffer_size parameter. A new size empties the
+	 * buffers, and only a session that is not enabled may change it
+	 * (EBUSY otherwise).
+	 */
+	__u32 buffer_bytes;
+	__u32 reserved;		/* zero */
 };
 
 /* Counts of one kind of record (enter or exit) on one CPU. */
@@ -318,8 +353,9 @@ struct rmt_stats {
 	 */
 	__u64 bad_records;
 	/*
-	 * out: records a read took from the buffers whose copy to user space
-	 * then failed, and whose file was closed before a read delivered them.
+	 * out: 0. Until ABI 4, records one file took from the buffers that
+	 * all files shared and closed without delivering; a session's
+	 * undelivered records now end with it.
 	 */
 	__u64 discarded_records;
 	struct rmt_cpu_stats total;	/* out: the sum over CPUs; last */
@@ -334,21 +370,12 @@ struct rmt_stats {
  */
 #define RMT_IOC_GET_INFO_OLD	_IOR(0xBA, 0x01, struct rmt_info)
 /*
- * RMT_IOC_ENABLE and RMT_IOC_DISABLE take 0 or RMT_CAPTURE_HOLD.
- *
- * ENABLE with 0 starts capture until a DISABLE with 0 ("standing"). With
- * RMT_CAPTURE_HOLD this open file holds capture on instead: it stays on
- * while any file holds it or it is standing, and a file's hold goes when
- * the file is released, so a reader that is killed (SIGKILL, the OOM
- * killer) does not leave every system call of the machine paying for
- * capture. A second hold by the same file is no new hold.
- *
- * DISABLE with RMT_CAPTURE_HOLD drops this file's hold only; with 0 it
- * stops capture for everyone and drops every hold. Records already queued
- * stay readable either way.
+ * RMT_IOC_ENABLE (argument 0) starts the caller's session capturing, and
+ * attaches the probes if no other session had; enabling it again is no
+ * change. RMT_IOC_DISABLE (argument 0) stops it, and detaches the probes
+ * with the last session enabled; records already queued stay readable.
+ * Closing the file disables its session.
  */
-#define RMT_CAPTURE_HOLD	_BITUL(0)
-
 #define RMT_IOC_ENABLE		_IO(RMT_IOC_MAGIC, 0x02)
 #define RMT_IOC_DISABLE		_IO(RMT_IOC_MAGIC, 0x03)
 /* Replace the filter, atomically for the probes. */
@@ -358,7 +385,54 @@ struct rmt_stats {
 #define RMT_IOC_GET_CONFIG	_IOWR(RMT_IOC_MAGIC, 0x07, struct rmt_config)
 /* Fill a struct rmt_stats (and its per-CPU array). */
 #define RMT_IOC_GET_STATS	_IOWR(RMT_IOC_MAGIC, 0x08, struct rmt_stats)
-/* Empty every buffer and zero the stats (argument must be 0). */
+/* Empty this session's buffers and zero its stats (argument must be 0). */
 #define RMT_IOC_RESET		_IO(RMT_IOC_MAGIC, 0x09)
+
+/* What RMT_IOC_GET_SESSIONS tells of each session. */
+#define RMT_SESSION_ENABLED	_BITUL(0)	/* it captures */
+#define RMT_SESSION_SELF	_BITUL(1)	/* the caller's own */
+#define RMT_SESSION_BOOT	_BITUL(2)	/* enable=1's, not adopted yet */
+
+struct rmt_session_info {
+	__u32 id;		/* unique since the module was loaded */
+	__u32 owner_tgid;	/* host pid that opened the file; 0: boot */
+	char owner_comm[RMT_COMM_LEN];	/* its comm then, NUL-terminated */
+	__u32 flags;		/* RMT_SESSION_* */
+	__u32 buffer_bytes;	/* each CPU's; 0 while it has no buffers */
+	struct rmt_config config;
+	struct rmt_filter filter;
+	struct rmt_cpu_stats total;	/* its counters, summed over CPUs */
+};
+
+/*
+ * The first size of struct rmt_session_info; later ones grow at the end,
+ * as struct rmt_cpu_stats entries do in struct rmt_stats.
+ */
+#define RMT_SESSION_INFO_SIZE_VER0	440
+
+struct rmt_sessions {
+	__u32 size;		/* in: caller's sizeof; out: bytes written */
+	__u32 nr_sessions;	/* in: room in sessions; out: entries filled */
+	__u64 sessions;		/* user address of nr_sessions entries, or 0 */
+	/*
+	 * in: bytes of each entry, the caller's sizeof(struct
+	 * rmt_session_info), at least RMT_SESSION_INFO_SIZE_VER0 (not looked
+	 * at when nr_sessions is 0); out: bytes the module filled in each,
+	 * the rest of an entry being zeroed.
+	 */
+	__u32 session_size;
+	__u32 total;		/* out: sessions that exist (may exceed room) */
+};
+
+/* Every session, oldest first. */
+#define RMT_IOC_GET_SESSIONS	_IOWR(RMT_IOC_MAGIC, 0x0A, struct rmt_sessions)
+/*
+ * Make the boot session (enable=1) the caller's: argument 0. ENOENT when
+ * there is none (no enable=1, or already adopted); EBUSY when the caller's
+ * own session has buffers (it was enabled): adopt first. The caller's
+ * filter and config are replaced by the boot session's (no filter, the
+ * load-time parameters); change them after as with any session.
+ */
+#define RMT_IOC_ADOPT_BOOT	_IO(RMT_IOC_MAGIC, 0x0B)
 
 #endif /* _UAPI_LINUX_RECVMMSG_TRACE_H */
