@@ -74,10 +74,9 @@ struct rmt_scratch {
 
 static struct rmt_scratch __percpu *rmt_scratch;
 
-/* Enter and exit records share their layout up to the messages. */
-static_assert(offsetof(struct rmt_exit_record, call) ==
-	      offsetof(struct rmt_enter_record, call));
-static_assert(sizeof(struct rmt_exit_record) == sizeof(struct rmt_enter_record));
+/* An exit record fits wherever an enter record of as many messages does. */
+static_assert(sizeof(struct rmt_exit_record) <= sizeof(struct rmt_enter_record));
+static_assert(sizeof(struct rmt_msg_exit) <= sizeof(struct rmt_msg_enter));
 /* A session is one bit of a u64 while a call is offered to them. */
 static_assert(RMT_MAX_SESSIONS <= 64);
 
@@ -177,10 +176,10 @@ static void rmt_prefault(struct pt_regs *regs, const struct rmt_call *what,
 /*
  * First walk: count the call as seen by every session that takes its type,
  * and as filtered by those whose filter (each read once) leaves it out.
- * The arguments are read, into @rec, only once a session needs the fd.
+ * The arguments are read, into @call, only once a session needs the fd.
  */
-static void rmt_offer(struct rmt_enter_record *rec, struct pt_regs *regs,
-		      u16 type, struct rmt_offer *o)
+static void rmt_offer(struct rmt_call *call, struct pt_regs *regs, u16 type,
+		      struct rmt_offer *o)
 {
 	const struct rmt_kfilter *kf;
 	struct rmt_session *s;
@@ -196,10 +195,10 @@ static void rmt_offer(struct rmt_enter_record *rec, struct pt_regs *regs,
 		kf = rcu_dereference(s->filter);
 		pass = rmt_filter_task(kf);
 		if (pass && !have_args) {
-			rmt_snap_args(&rec->call, regs, false);
+			rmt_snap_args(call, regs, false);
 			have_args = true;
 		}
-		if (!pass || !rmt_filter_fd(kf, rec->call.args[RMT_ARG_FD])) {
+		if (!pass || !rmt_filter_fd(kf, call->args[RMT_ARG_FD])) {
 			rmt_count_inc(ring->stats, type, RMT_COUNT_FILTERED);
 			continue;
 		}
@@ -210,23 +209,38 @@ static void rmt_offer(struct rmt_enter_record *rec, struct pt_regs *regs,
 	}
 }
 
+/*
+ * A record of either type being made in the scratch area: enter and exit
+ * records differ in what comes before their struct rmt_call.
+ */
+union rmt_rec {
+	struct rmt_record_header hdr;
+	struct rmt_enter_record enter;
+	struct rmt_exit_record exit;
+};
+
+static struct rmt_call *rmt_rec_call(union rmt_rec *rec, u16 type)
+{
+	return type == RMT_REC_ENTER ? &rec->enter.call : &rec->exit.call;
+}
+
 /* The rest of the record, for sessions of up to @snaplen messages. */
-static void rmt_build(struct rmt_enter_record *rec, u16 type, long ret,
+static void rmt_build(union rmt_rec *rec, u16 type, long ret,
 		      const struct rmt_name_room *room, unsigned int snaplen,
 		      struct rmt_built *b)
 {
-	struct rmt_call *call = &rec->call;
+	struct rmt_call *call = rmt_rec_call(rec, type);
 
-	rmt_snap_task(&rec->task);
 	rmt_snap_timeout(call, false);
 	b->fault_msgs = 0;
 	if (type == RMT_REC_ENTER) {
-		rmt_snap_enter_msgs(call, rec->msgs, snaplen, &b->fault_msgs, false);
+		rmt_snap_task(&rec->enter.task);
+		rmt_snap_enter_msgs(call, rec->enter.msgs, snaplen, &b->fault_msgs, false);
 	} else {
-		struct rmt_exit_record *x = (void *)rec;
-
+		/* The enter record has the rest of the task. */
+		rmt_snap_exit_task(&rec->exit.task);
 		call->ret = ret;
-		rmt_snap_exit_msgs(call, x->msgs, room, snaplen, &b->fault_msgs, false);
+		rmt_snap_exit_msgs(call, rec->exit.msgs, room, snaplen, &b->fault_msgs, false);
 	}
 	b->flags = call->flags;
 	b->faults = call->faults;
@@ -234,10 +248,10 @@ static void rmt_build(struct rmt_enter_record *rec, u16 type, long ret,
 }
 
 /* Cut the record down to what a session of @snaplen messages keeps. */
-static void rmt_fit(struct rmt_enter_record *rec, u16 type, const struct rmt_built *b,
+static void rmt_fit(union rmt_rec *rec, u16 type, const struct rmt_built *b,
 		    unsigned int snaplen)
 {
-	struct rmt_call *call = &rec->call;
+	struct rmt_call *call = rmt_rec_call(rec, type);
 	u64 count = type == RMT_REC_ENTER ? call->args[RMT_ARG_VLEN] : max(call->ret, 0LL);
 	unsigned int n = min(b->nr_msgs, snaplen);
 	u64 first_n = n >= 64 ? ~0ULL : BIT_ULL(n) - 1;
@@ -254,9 +268,9 @@ static void rmt_fit(struct rmt_enter_record *rec, u16 type, const struct rmt_bui
 	if (b->fault_msgs & first_n)
 		call->faults |= per_msg;
 	if (type == RMT_REC_ENTER)
-		rec->hdr.size = struct_size(rec, msgs, n);
+		rec->hdr.size = struct_size(&rec->enter, msgs, n);
 	else
-		rec->hdr.size = struct_size((struct rmt_exit_record *)rec, msgs, n);
+		rec->hdr.size = struct_size(&rec->exit, msgs, n);
 }
 
 /*
@@ -267,10 +281,11 @@ static void rmt_fit(struct rmt_enter_record *rec, u16 type, const struct rmt_bui
 static void rmt_capture(struct pt_regs *regs, const struct rmt_call *what,
 			u16 type, long ret, const struct rmt_name_room *room)
 {
-	struct rmt_enter_record *rec;
 	struct rmt_session *s;
 	struct rmt_offer o;
 	struct rmt_built b;
+	union rmt_rec *rec;
+	struct rmt_call *call;
 	u64 now;
 
 	if (preemptible())
@@ -282,15 +297,16 @@ static void rmt_capture(struct pt_regs *regs, const struct rmt_call *what,
 	rec = (void *)this_cpu_ptr(rmt_scratch)->data;
 	memset(rec, 0, sizeof(*rec));
 	rec->hdr.type = type;
-	rec->call.syscall_nr = what->syscall_nr;
-	rec->call.via = what->via;
-	rmt_offer(rec, regs, type, &o);
+	call = rmt_rec_call(rec, type);
+	call->syscall_nr = what->syscall_nr;
+	call->via = what->via;
+	rmt_offer(call, regs, type, &o);
 	if (!o.takers)
 		goto out;
 	rmt_build(rec, type, ret, room, o.snaplen, &b);
 	/* The exit will need the room of each address buffer. */
 	if (type == RMT_REC_ENTER && o.exit_wanted)
-		rmt_inflight_start(current->pid, &rec->call, rec->msgs);
+		rmt_inflight_start(current->pid, call, rec->enter.msgs);
 	now = ktime_get_ns();
 	list_for_each_entry_rcu(s, &rmt_active, active) {
 		struct rmt_ring *ring = rcu_dereference(s->ring);
@@ -300,7 +316,7 @@ static void rmt_capture(struct pt_regs *regs, const struct rmt_call *what,
 			continue;
 		rmt_fit(rec, type, &b, READ_ONCE(s->snaplen));
 		rec->hdr.time_ns = now;
-		if (rec->call.faults)
+		if (call->faults)
 			rmt_stat_inc(ring->stats, smp_processor_id(), RMT_STAT_FAULTS);
 		queued = rmt_ring_push(ring, &rec->hdr);
 		if (queued) {

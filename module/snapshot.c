@@ -80,6 +80,13 @@ void rmt_snap_task(struct rmt_task *task)
 	strscpy_pad(task->comm, tsk->comm, sizeof(task->comm));
 }
 
+void rmt_snap_exit_task(struct rmt_exit_task *task)
+{
+	task->tgid = task_tgid_nr(current);
+	task->tid = task_pid_nr(current);
+	strscpy_pad(task->comm, current->comm, sizeof(task->comm));
+}
+
 /* From the saved user registers, or the block socketcall points to. */
 void rmt_snap_args(struct rmt_call *call, struct pt_regs *regs, bool may_fault)
 {
@@ -231,10 +238,16 @@ unsigned int rmt_snap_exit_msgs(struct rmt_call *call,
 		}
 		if (!msgs)
 			continue;
+		memset(&msgs[i], 0, sizeof(msgs[i]));
 		msgs[i].len = mh.msg_len;
 		msgs[i].flags = mh.msg_hdr.msg_flags;
 		msgs[i].namelen = mh.msg_hdr.msg_namelen;
 		msgs[i].name_bytes = mh.msg_hdr.msg_name ? take : 0;
+		msgs[i].ptrs.name = mh.msg_hdr.msg_name;
+		msgs[i].ptrs.iov = mh.msg_hdr.msg_iov;
+		msgs[i].ptrs.iovlen = mh.msg_hdr.msg_iovlen;
+		msgs[i].ptrs.control = mh.msg_hdr.msg_control;
+		msgs[i].ptrs.controllen = mh.msg_hdr.msg_controllen;
 		memcpy(msgs[i].name, name, sizeof(name));
 	}
 	call->nr_msgs = i;

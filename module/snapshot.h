@@ -17,6 +17,8 @@
 #include "inflight.h"
 
 void rmt_snap_task(struct rmt_task *task);
+/* What an exit record says of its task: ids and comm, cheap to read. */
+void rmt_snap_exit_task(struct rmt_exit_task *task);
 void rmt_snap_args(struct rmt_call *call, struct pt_regs *regs, bool may_fault);
 void rmt_snap_timeout(struct rmt_call *call, bool may_fault);
 /*

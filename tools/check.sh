@@ -78,12 +78,12 @@ for k in $kernels; do
 		selftests "$B/vm/$k" | record
 done
 
-# Reader and module of different ABIs (the real ones of ABI 3), both ways.
+# Reader and module of different ABIs (the real ones of ABI 4), both ways.
 ko=$(ls "$B/dkms/6.12/"recvmmsg_trace.ko* 2>/dev/null)
 if [ -n "${info[6.12]:-}" ] && [ -n "$ko" ]; then
 	read -r kver vmlinuz kdir root <<<"${info[6.12]}"
-	stage "abi: this reader and module against those of ABI 3"
-	tools/abi-check.sh 6.12 "$vmlinuz" "$kver" "$kdir" "$ko" "$B/abi3" | record
+	stage "abi: this reader and module against those of ABI 4"
+	tools/abi-check.sh 6.12 "$vmlinuz" "$kver" "$kdir" "$ko" "$B/abi-old" | record
 fi
 
 # The debug kernel (KASAN, lockdep, kmemleak, fault injection): "debug" in

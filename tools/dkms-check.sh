@@ -42,7 +42,7 @@ check_modinfo() {	# NAME KO
 	[ -n "$(modinfo -F description "$ko")" ] || problems+=" description"
 	[ -n "$(modinfo -F author "$ko")" ] || problems+=" author"
 	[ "$(modinfo -F version "$ko")" = "$version" ] || problems+=" version"
-	for p in buffer_size snaplen time64; do
+	for p in buffer_size snaplen time64 max_sessions; do
 		modinfo -F parm "$ko" | grep -Eq "^$p:[^(]+\\(" || problems+=" parm:$p"
 	done
 	if [ -z "$problems" ]; then

@@ -10,7 +10,7 @@
 #include "device.h"
 #include "messages.h"
 
-int rmt_dev_open(const char *path, bool *was_enabled, uint32_t *nr_cpus)
+int rmt_dev_open(const char *path, uint32_t *nr_cpus)
 {
 	struct rmt_info info = { .size = sizeof(info) };
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -46,27 +46,28 @@ int rmt_dev_open(const char *path, bool *was_enabled, uint32_t *nr_cpus)
 		close(fd);
 		return -1;
 	}
-	*was_enabled = info.flags & RMT_INFO_ENABLED;
 	*nr_cpus = info.nr_cpus;
 	return fd;
 }
 
 /*
- * The config the session wants, from the one in force (saved in @old):
- * worked out and checked before anything changes. -1 with a message.
+ * The config the session wants, from the one it has: worked out and checked
+ * before anything changes. -1 with a message.
  */
 static int rmt_session_config(int fd, const struct rmt_session_opts *o,
-			      struct rmt_config *old, struct rmt_config *c)
+			      struct rmt_config *c)
 {
 	struct rmt_info info = { .size = sizeof(info) };
 
-	old->size = sizeof(*old);
-	if (ioctl(fd, RMT_IOC_GET_INFO, &info) || ioctl(fd, RMT_IOC_GET_CONFIG, old)) {
+	c->size = sizeof(*c);
+	if (ioctl(fd, RMT_IOC_GET_INFO, &info) || ioctl(fd, RMT_IOC_GET_CONFIG, c)) {
 		fprintf(stderr, "recvmmsg-trace: cannot read the config: %s\n",
 			strerror(errno));
 		return -1;
 	}
-	*c = *old;
+	c->size = sizeof(*c);
+	/* 0 keeps the buffers: a new size would empty an adopted boot session's. */
+	c->buffer_bytes = 0;
 	if (o->snaplen)
 		c->snaplen = o->snaplen;
 	/* Set either way: the pairing of records depends on it. */
@@ -123,56 +124,68 @@ static void rmt_print_filter(FILE *out, const struct rmt_filter *f)
 		fputs("none", out);
 }
 
-int rmt_dev_apply(int fd, const struct rmt_session_opts *o, struct rmt_saved *saved)
+/* Make the boot session ours: what it captured since load is read here. */
+static int rmt_adopt_boot(int fd)
 {
+	if (!ioctl(fd, RMT_IOC_ADOPT_BOOT, 0))
+		return 0;
+	if (errno == ENOENT)
+		fputs("recvmmsg-trace: no boot session to adopt (load the module with enable=1; another reader may have adopted it)\n",
+		      stderr);
+	else
+		fprintf(stderr, "recvmmsg-trace: cannot adopt the boot session: %s\n",
+			strerror(errno));
+	return -1;
+}
+
+int rmt_dev_apply(int fd, const struct rmt_session_opts *o)
+{
+	struct rmt_filter f = o->filter;
 	struct rmt_config c;
 
-	memset(saved, 0, sizeof(*saved));
-	if (rmt_session_config(fd, o, &saved->config, &c))
+	/* First: adopting replaces the session's filter and config. */
+	if (o->boot && rmt_adopt_boot(fd))
 		return -1;
-	saved->filter.size = sizeof(saved->filter);
-	if (ioctl(fd, RMT_IOC_GET_FILTER, &saved->filter)) {
-		fprintf(stderr, "recvmmsg-trace: cannot read the filter: %s\n",
+	if (rmt_session_config(fd, o, &c))
+		return -1;
+	f.size = sizeof(f);
+	if (ioctl(fd, RMT_IOC_SET_FILTER, &f)) {
+		fprintf(stderr, "recvmmsg-trace: cannot set the filter: %s\n",
 			strerror(errno));
 		return -1;
-	}
-	if (o->filter.flags || o->all) {
-		struct rmt_filter f = o->filter;
-
-		f.size = sizeof(f);
-		if (ioctl(fd, RMT_IOC_SET_FILTER, &f)) {
-			fprintf(stderr, "recvmmsg-trace: cannot set the filter: %s\n",
-				strerror(errno));
-			return -1;
-		}
-		saved->filter_set = true;
-	} else if (saved->filter.flags) {
-		/* Left by another session (or one killed): say so, or calls just go missing. */
-		fputs("recvmmsg-trace: note: a filter set before this session is in force: ",
-		      stderr);
-		rmt_print_filter(stderr, &saved->filter);
-		fputs("; --all records every call instead\n", stderr);
 	}
 	if (ioctl(fd, RMT_IOC_SET_CONFIG, &c)) {
 		fprintf(stderr, "recvmmsg-trace: cannot set the config: %s\n",
 			strerror(errno));
 		return -1;
 	}
-	saved->config_set = true;
 	return 0;
 }
 
-void rmt_dev_restore(int fd, const struct rmt_saved *saved)
+int rmt_dev_enable(int fd)
 {
-	struct rmt_filter f = saved->filter;
-	struct rmt_config c = saved->config;
+	struct rmt_info info = { .size = sizeof(info) };
+	int err;
 
-	if (saved->filter_set && ioctl(fd, RMT_IOC_SET_FILTER, &f))
-		fprintf(stderr, "recvmmsg-trace: cannot restore the filter: %s\n",
-			strerror(errno));
-	if (saved->config_set && ioctl(fd, RMT_IOC_SET_CONFIG, &c))
-		fprintf(stderr, "recvmmsg-trace: cannot restore the config: %s\n",
-			strerror(errno));
+	if (!ioctl(fd, RMT_IOC_ENABLE, 0))
+		return 0;
+	err = errno;
+	/* A cap on sessions with buffers bounds memory: name it, and who holds them. */
+	if (err == EBUSY && !ioctl(fd, RMT_IOC_GET_INFO, &info))
+		fprintf(stderr, "recvmmsg-trace: cannot enable capture: all %u sessions the module allows are in use (max_sessions=%u); recvmmsg-trace --status lists them\n",
+			info.max_sessions, info.max_sessions);
+	else
+		fprintf(stderr, "recvmmsg-trace: cannot enable capture: %s\n",
+			strerror(err));
+	return -1;
+}
+
+int rmt_dev_disable(int fd)
+{
+	if (!ioctl(fd, RMT_IOC_DISABLE, 0))
+		return 0;
+	fprintf(stderr, "recvmmsg-trace: cannot disable capture: %s\n", strerror(errno));
+	return -1;
 }
 
 static void rmt_print_stats_row(FILE *out, const char *label,
@@ -185,6 +198,13 @@ static void rmt_print_stats_row(FILE *out, const char *label,
 		(unsigned long long)s->exit.seen, (unsigned long long)s->exit.filtered,
 		(unsigned long long)s->exit.written, (unsigned long long)s->exit.dropped,
 		(unsigned long long)s->faults, (unsigned long long)s->lost_records);
+}
+
+static void rmt_print_stats_header(FILE *out)
+{
+	fprintf(out, "%-6s %10s %10s %10s %10s %10s %10s %10s %10s %8s %6s\n", "cpu",
+		"enter", "filtered", "written", "dropped", "exit", "filtered",
+		"written", "dropped", "faults", "lost");
 }
 
 int rmt_dev_print_stats(int fd, FILE *out)
@@ -209,9 +229,7 @@ int rmt_dev_print_stats(int fd, FILE *out)
 		free(cpus);
 		return -1;
 	}
-	fprintf(out, "%-6s %10s %10s %10s %10s %10s %10s %10s %10s %8s %6s\n", "cpu",
-		"enter", "filtered", "written", "dropped", "exit", "filtered",
-		"written", "dropped", "faults", "lost");
+	rmt_print_stats_header(out);
 	for (i = 0; i < st.nr_cpus; i++) {
 		snprintf(label, sizeof(label), "%u", i);
 		rmt_print_stats_row(out, label, &cpus[i]);
@@ -220,48 +238,122 @@ int rmt_dev_print_stats(int fd, FILE *out)
 	if (st.bad_records)
 		fprintf(out, "%llu records had a header that cannot be right: the rest of their CPU's buffer was dropped (a module bug: please report it)\n",
 			(unsigned long long)st.bad_records);
-	if (st.discarded_records)
-		fprintf(out, "%llu records were taken by a read whose buffer faulted, and their file closed before another read\n",
-			(unsigned long long)st.discarded_records);
 	free(cpus);
 	return 0;
 }
 
-/* What capture is doing and why, in the words of the reader's options. */
-static const char *rmt_capture_words(__u32 flags)
+/* "snaplen 8, entry and exit records, reader woken at 65536 bytes queued" */
+static void rmt_print_config(FILE *out, const struct rmt_config *c)
 {
-	if (!(flags & RMT_INFO_ENABLED))
-		return "off";
-	if ((flags & RMT_INFO_STANDING) && (flags & RMT_INFO_HELD))
-		return "on, until disabled (--disable), and held by an open reader";
-	if (flags & RMT_INFO_STANDING)
-		return "on, until disabled (--disable)";
-	return "on while a reader holds it open";
+	fprintf(out, "snaplen %u, %s, ", c->snaplen,
+		c->flags & RMT_CONFIG_NO_EXIT ? "entry records only" : "entry and exit records");
+	if (c->wakeup_bytes)
+		fprintf(out, "reader woken at %u bytes queued", c->wakeup_bytes);
+	else
+		fputs("reader woken for every record", out);
+}
+
+/*
+ * Every session, oldest first: a calloc()ed array in *@list (free it) and
+ * its length in *@n. -1 with errno set on failure.
+ */
+static int rmt_get_sessions(int fd, struct rmt_session_info **list, __u32 *n)
+{
+	struct rmt_session_info *s = NULL;
+	__u32 room = 0;
+	int tries;
+
+	/* Readers may open between two asks: ask again until the room sufficed. */
+	for (tries = 0; tries < 8; tries++) {
+		struct rmt_sessions q = {
+			.size = sizeof(q),
+			.nr_sessions = room,
+			.sessions = (unsigned long)s,
+			.session_size = sizeof(*s),
+		};
+
+		if (ioctl(fd, RMT_IOC_GET_SESSIONS, &q))
+			break;
+		if (q.total <= room) {
+			*list = s;
+			*n = q.nr_sessions;
+			return 0;
+		}
+		free(s);
+		room = q.total + 4;
+		s = calloc(room, sizeof(*s));
+		if (!s)
+			break;
+	}
+	if (tries == 8)
+		errno = EAGAIN;
+	free(s);
+	return -1;
+}
+
+static const char *rmt_plural(unsigned int n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* One session of --status: who owns it, its filter, config and counters. */
+static void rmt_print_session(FILE *out, const struct rmt_session_info *s)
+{
+	char comm[RMT_ESCAPED_SIZE(RMT_COMM_LEN)];
+	bool boot = s->flags & RMT_SESSION_BOOT;
+
+	fprintf(out, "session  %u, ", s->id);
+	if (boot)
+		fputs("boot session (enable=1), ", out);
+	else
+		fprintf(out, "pid %u (%s), ", s->owner_tgid,
+			rmt_escape(comm, (const uint8_t *)s->owner_comm,
+				   strnlen(s->owner_comm, sizeof(s->owner_comm))));
+	fputs(s->flags & RMT_SESSION_ENABLED ? "enabled, " : "not enabled, ", out);
+	if (s->buffer_bytes)
+		fprintf(out, "%u bytes of buffer per CPU", s->buffer_bytes);
+	else
+		fputs("no buffers yet", out);
+	fputs(boot ? "; recvmmsg-trace --boot reads it\nfilter   " : "\nfilter   ", out);
+	rmt_print_filter(out, &s->filter);
+	fputs("\nconfig   ", out);
+	rmt_print_config(out, &s->config);
+	fputc('\n', out);
+	rmt_print_stats_header(out);
+	rmt_print_stats_row(out, "total", &s->total);
 }
 
 int rmt_dev_print_status(int fd, FILE *out)
 {
 	struct rmt_info info = { .size = sizeof(info) };
-	struct rmt_filter f = { .size = sizeof(f) };
-	struct rmt_config c = { .size = sizeof(c) };
+	struct rmt_session_info *list = NULL;
+	unsigned int enabled = 0;
+	__u32 n = 0, i;
 
-	if (ioctl(fd, RMT_IOC_GET_INFO, &info) || ioctl(fd, RMT_IOC_GET_FILTER, &f) ||
-	    ioctl(fd, RMT_IOC_GET_CONFIG, &c)) {
+	if (ioctl(fd, RMT_IOC_GET_INFO, &info) || rmt_get_sessions(fd, &list, &n)) {
 		fprintf(stderr, "recvmmsg-trace: cannot read the module's state: %s\n",
 			strerror(errno));
 		return -1;
 	}
-	fprintf(out, "module   recvmmsg_trace %.*s, ABI %u, %u CPUs, %u bytes of buffer per CPU\n",
+	for (i = 0; i < n; i++)
+		if ((list[i].flags & (RMT_SESSION_ENABLED | RMT_SESSION_SELF)) ==
+		    RMT_SESSION_ENABLED)
+			enabled++;
+	fprintf(out, "module   recvmmsg_trace %.*s, ABI %u, %u CPUs, at most %u session%s with buffers\n",
 		(int)sizeof(info.version), info.version, info.abi_version, info.nr_cpus,
-		info.buffer_bytes);
-	fprintf(out, "capture  %s\n", rmt_capture_words(info.flags));
-	fputs("filter   ", out);
-	rmt_print_filter(out, &f);
-	fprintf(out, "\nconfig   snaplen %u, %s, ", c.snaplen,
-		c.flags & RMT_CONFIG_NO_EXIT ? "entry records only" : "entry and exit records");
-	if (c.wakeup_bytes)
-		fprintf(out, "reader woken at %u bytes queued\n\n", c.wakeup_bytes);
+		info.max_sessions, rmt_plural(info.max_sessions));
+	if (enabled)
+		fprintf(out, "capture  on: %u session%s enabled\n", enabled,
+			rmt_plural(enabled));
 	else
-		fputs("reader woken for every record\n\n", out);
-	return rmt_dev_print_stats(fd, out);
+		fputs("capture  off: no session enabled\n", out);
+	/* This --status's own session is no one's capture: left out. */
+	for (i = 0; i < n; i++) {
+		if (list[i].flags & RMT_SESSION_SELF)
+			continue;
+		fputc('\n', out);
+		rmt_print_session(out, &list[i]);
+	}
+	free(list);
+	return 0;
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The reader's side of /dev/recvmmsg_trace's control: opening and checking
- * the device, putting the user's filter and config in force for the
- * session and restoring what was there before, and the stats.
+ * the device, setting up the reader's own capture session (every open file
+ * is one: its filter, config, buffers and counters are its alone), and
+ * showing the counters and the other sessions.
  */
 #ifndef RMT_DEVICE_H
 #define RMT_DEVICE_H
@@ -14,8 +15,8 @@
 
 /* What the command line asks of the module for this session. */
 struct rmt_session_opts {
-	struct rmt_filter filter;	/* flags 0: no filter of our own */
-	bool all;			/* no filter, whatever is in force */
+	bool boot;			/* take over the boot session (enable=1) */
+	struct rmt_filter filter;	/* flags 0: every call */
 	unsigned int snaplen;		/* 0: leave as it is */
 	bool no_exit;
 	/* Wake-up threshold in bytes; RMT_WAKEUP_DEFAULT: a share of the buffer. */
@@ -30,21 +31,23 @@ struct rmt_session_opts {
  */
 #define RMT_WAKEUP_SHARE	4
 
-/* The state a session replaced, to put back at its end. */
-struct rmt_saved {
-	bool filter_set, config_set;
-	struct rmt_filter filter;
-	struct rmt_config config;
-};
-
-/* Open and check the device; -1 with a message on stderr. */
-int rmt_dev_open(const char *path, bool *was_enabled, uint32_t *nr_cpus);
-/* Put @o in force, remembering what it replaced; -1 with a message. */
-int rmt_dev_apply(int fd, const struct rmt_session_opts *o, struct rmt_saved *saved);
-void rmt_dev_restore(int fd, const struct rmt_saved *saved);
-/* The module's counters, total and per CPU, as a table; -1 on error. */
+/* Open and check the device, a new session; -1 with a message on stderr. */
+int rmt_dev_open(const char *path, uint32_t *nr_cpus);
+/*
+ * Set up the session as @o asks (adopting the boot session first when
+ * asked), without enabling it; -1 with a message.
+ */
+int rmt_dev_apply(int fd, const struct rmt_session_opts *o);
+/* Start and stop the session's capture; -1 with a message. */
+int rmt_dev_enable(int fd);
+int rmt_dev_disable(int fd);
+/* The session's counters, total and per CPU, as a table; -1 on error. */
 int rmt_dev_print_stats(int fd, FILE *out);
-/* Version, capture state, filter, config, then the counters; -1 on error. */
+/*
+ * The module (version, CPUs, session cap, whether anything captures), then
+ * every session but the caller's: owner, filter, config, counters. -1 on
+ * error.
+ */
 int rmt_dev_print_status(int fd, FILE *out);
 
 #endif /* RMT_DEVICE_H */

@@ -2,8 +2,9 @@
 /*
  * recvmmsg-trace: read /dev/recvmmsg_trace and print one line per call.
  *
- * This file holds the command line and the device session: open, check the
- * ABI, enable capture, read records until stopped, disable, drain.
+ * This file holds the command line and the run on the device: open (a
+ * capture session of its own), set the session up and enable it, read
+ * records until stopped, then disable, drain and close.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -12,13 +13,11 @@
 #include <poll.h>
 #include <limits.h>
 #include <stdint.h>
-#include <inttypes.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,15 +40,13 @@ struct rmt_opts {
 	const char *device;
 	unsigned long long max_calls;	/* 0: no limit */
 	bool json;
-	bool stats;			/* print the module's counters at the end */
+	bool stats;			/* print the session's counters at the end */
 	bool summary;			/* per-process table instead of calls */
 	double duration;		/* -d: stop after this many seconds; 0: no */
 	const char *write_path;		/* -w: also save the raw records */
 	const char *read_path;		/* -r: decode a capture file instead */
 	struct rmt_session_opts session;
-	bool status;			/* --status: show the module's state */
-	bool disable;			/* --disable: capture off for everyone */
-	unsigned int session_args;	/* options other than -D and those two */
+	bool status;			/* --status: show the other sessions */
 };
 
 static volatile sig_atomic_t rmt_stop;
@@ -79,34 +76,35 @@ static void rmt_usage(FILE *f)
 		"  -w, --write=FILE     also save the raw records to capture file FILE\n"
 		"  -r, --read=FILE      decode capture file FILE (no device, no module)\n"
 		"\n"
-		"Filter (in the kernel; all given must match; the previous filter and\n"
-		"config come back when the reader ends):\n"
+		"Filter and capture (for this reader's own session only; the filter runs\n"
+		"in the kernel, and all given must match):\n"
 		"  -p, --pid=PID        only process PID (host id); repeat for up to %d\n"
 		"  -u, --uid=UID        only calls by real uid UID\n"
 		"  -G, --cgroup=PATH    only processes in cgroup v2 directory PATH or below\n"
 		"  -f, --fd=FD          only calls on file descriptor FD\n"
 		"  -c, --comm=NAME      only processes whose command name is exactly NAME\n"
-		"      --all            no filter: every call, even with a filter in force\n"
-		"                       that this session did not set\n"
 		"  -s, --snaplen=N      capture the first N message headers of each call (1-%d)\n"
 		"      --no-exit        record calls at entry only (no results, less load)\n"
 		"      --wakeup=BYTES   wake up to read once a CPU has BYTES of records\n"
 		"                       queued (0: for every record; default a quarter of\n"
 		"                       the buffer); fewer remain queued at most 0.1 s\n"
-		"      --stats          at the end, print the module's counters per CPU\n"
+		"      --boot           take over the session the module started at load\n"
+		"                       (enable=1): print the calls captured since then,\n"
+		"                       then go on; filter and capture options apply from\n"
+		"                       then on\n"
+		"      --stats          at the end, print this session's counters per CPU\n"
 		"\n"
 		"Module:\n"
-		"      --status         show the module's version, whether capture is on and\n"
-		"                       why, the filter and config in force, the counters\n"
-		"      --disable        turn capture off for everyone, whoever turned it on\n"
-		"                       (the module's enable=1, readers still running)\n"
+		"      --status         show the module and every other capture session (the\n"
+		"                       boot session too): owner, filter, config, counters\n"
 		"\n"
 		"  -h, --help           show this help and exit\n"
 		"  -V, --version        show the version and exit\n"
 		"\n"
 		"Stop with Ctrl-C (SIGINT), SIGTERM or SIGHUP, or by closing the output\n"
-		"(| head): capture stops unless something else keeps it on, and a summary\n"
-		"of calls and lost records goes to standard error.\n",
+		"(| head): the session stops capturing, what it had queued is printed,\n"
+		"and a summary of calls and lost records goes to standard error. Other\n"
+		"readers' sessions are never touched.\n",
 		RMT_DEVICE_PATH, RMT_FILTER_MAX_TGIDS, RMT_SNAPLEN_MAX);
 }
 
@@ -140,178 +138,246 @@ static bool rmt_parse_seconds(const char *arg, double *out)
 	return true;
 }
 
-static int rmt_parse_opts(int argc, char **argv, struct rmt_opts *o)
+/* The reader's three ways of running, and so where each option applies. */
+enum rmt_mode {
+	RMT_MODE_CAPTURE	= 1 << 0,	/* read the device (the default) */
+	RMT_MODE_READ		= 1 << 1,	/* -r: decode a capture file */
+	RMT_MODE_STATUS		= 1 << 2,	/* --status: show the sessions */
+};
+#define RMT_MODES_DECODE	(RMT_MODE_CAPTURE | RMT_MODE_READ)
+#define RMT_MODES_ALL		(RMT_MODES_DECODE | RMT_MODE_STATUS)
+
+enum {
+	OPT_JSON = 256, OPT_NO_EXIT, OPT_STATS, OPT_SUMMARY, OPT_WAKEUP,
+	OPT_STATUS, OPT_BOOT,
+};
+
+/*
+ * Every option, once: getopt's tables are made from this one, and an
+ * option given where it does not apply is refused from its modes.
+ */
+static const struct rmt_optdef {
+	const char *name;
+	int has_arg;
+	int code;		/* its short letter, or an OPT_* */
+	unsigned int modes;	/* enum rmt_mode: where it may be given */
+} rmt_optdefs[] = {
+	{ "count", required_argument, 'n', RMT_MODES_DECODE },
+	{ "duration", required_argument, 'd', RMT_MODE_CAPTURE },
+	{ "summary", no_argument, OPT_SUMMARY, RMT_MODES_DECODE },
+	{ "output", required_argument, 'o', RMT_MODES_DECODE },
+	{ "json", no_argument, OPT_JSON, RMT_MODES_DECODE },
+	/* -r has always let it pass unused. */
+	{ "device", required_argument, 'D', RMT_MODES_ALL },
+	{ "write", required_argument, 'w', RMT_MODE_CAPTURE },
+	{ "read", required_argument, 'r', RMT_MODE_READ },
+	{ "pid", required_argument, 'p', RMT_MODE_CAPTURE },
+	{ "uid", required_argument, 'u', RMT_MODE_CAPTURE },
+	{ "cgroup", required_argument, 'G', RMT_MODE_CAPTURE },
+	{ "fd", required_argument, 'f', RMT_MODE_CAPTURE },
+	{ "comm", required_argument, 'c', RMT_MODE_CAPTURE },
+	{ "snaplen", required_argument, 's', RMT_MODE_CAPTURE },
+	{ "no-exit", no_argument, OPT_NO_EXIT, RMT_MODE_CAPTURE },
+	{ "wakeup", required_argument, OPT_WAKEUP, RMT_MODE_CAPTURE },
+	{ "boot", no_argument, OPT_BOOT, RMT_MODE_CAPTURE },
+	{ "stats", no_argument, OPT_STATS, RMT_MODE_CAPTURE },
+	{ "status", no_argument, OPT_STATUS, RMT_MODE_STATUS },
+	{ "help", no_argument, 'h', RMT_MODES_ALL },
+	{ "version", no_argument, 'V', RMT_MODES_ALL },
+};
+
+#define RMT_NR_OPTS	(sizeof(rmt_optdefs) / sizeof(rmt_optdefs[0]))
+
+/* getopt_long()'s two tables, from rmt_optdefs. */
+static void rmt_getopt_tables(struct option *longopts, char *shortopts)
 {
-	enum {
-		OPT_JSON = 256, OPT_NO_EXIT, OPT_STATS, OPT_SUMMARY, OPT_WAKEUP, OPT_ALL,
-		OPT_STATUS, OPT_DISABLE,
-	};
-	static const struct option longopts[] = {
-		{ "count", required_argument, NULL, 'n' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "summary", no_argument, NULL, OPT_SUMMARY },
-		{ "output", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "device", required_argument, NULL, 'D' },
-		{ "write", required_argument, NULL, 'w' },
-		{ "read", required_argument, NULL, 'r' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "uid", required_argument, NULL, 'u' },
-		{ "cgroup", required_argument, NULL, 'G' },
-		{ "fd", required_argument, NULL, 'f' },
-		{ "comm", required_argument, NULL, 'c' },
-		{ "all", no_argument, NULL, OPT_ALL },
-		{ "snaplen", required_argument, NULL, 's' },
-		{ "no-exit", no_argument, NULL, OPT_NO_EXIT },
-		{ "wakeup", required_argument, NULL, OPT_WAKEUP },
-		{ "stats", no_argument, NULL, OPT_STATS },
-		{ "status", no_argument, NULL, OPT_STATUS },
-		{ "disable", no_argument, NULL, OPT_DISABLE },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
+	size_t i;
+
+	for (i = 0; i < RMT_NR_OPTS; i++) {
+		const struct rmt_optdef *d = &rmt_optdefs[i];
+
+		longopts[i] = (struct option){ d->name, d->has_arg, NULL, d->code };
+		if (d->code < 256) {
+			*shortopts++ = (char)d->code;
+			if (d->has_arg == required_argument)
+				*shortopts++ = ':';
+		}
+	}
+	longopts[RMT_NR_OPTS] = (struct option){ NULL, 0, NULL, 0 };
+	*shortopts = '\0';
+}
+
+/* The entry of rmt_optdefs for getopt's @code, or -1. */
+static int rmt_optdef_index(int code)
+{
+	size_t i;
+
+	for (i = 0; i < RMT_NR_OPTS; i++)
+		if (rmt_optdefs[i].code == code)
+			return (int)i;
+	return -1;
+}
+
+/* Each option given must apply to the way the reader runs; 2 with a message if not. */
+static int rmt_check_modes(const struct rmt_opts *o, const bool *given)
+{
+	unsigned int mode = o->status ? RMT_MODE_STATUS :
+			    o->read_path ? RMT_MODE_READ : RMT_MODE_CAPTURE;
+	size_t i;
+
+	for (i = 0; i < RMT_NR_OPTS; i++) {
+		if (!given[i] || (rmt_optdefs[i].modes & mode))
+			continue;
+		if (mode == RMT_MODE_STATUS)
+			fprintf(stderr, "recvmmsg-trace: --status takes no other option but -D (given --%s)\n",
+				rmt_optdefs[i].name);
+		else
+			fprintf(stderr, "recvmmsg-trace: -r decodes a file: capture options do not apply (given --%s)\n",
+				rmt_optdefs[i].name);
+		return 2;
+	}
+	return 0;
+}
+
+/* One option's value into @o; 2 with a message when it is bad. */
+static int rmt_parse_opt(int c, const char *arg, struct rmt_opts *o)
+{
 	struct rmt_filter *f = &o->session.filter;
 	unsigned long long v;
 	struct stat st;
-	int c;
 
-	o->device = RMT_DEVICE_PATH;
-	o->session.wakeup_bytes = RMT_WAKEUP_DEFAULT;
-	while ((c = getopt_long(argc, argv, "n:d:o:D:w:r:p:u:G:f:c:s:hV", longopts, NULL)) != -1) {
-		if (c != 'D' && c != OPT_STATUS && c != OPT_DISABLE)
-			o->session_args++;
-		switch (c) {
-		case 'n':
-			if (!rmt_parse_num("count", optarg, 1, ULLONG_MAX, &o->max_calls))
-				return 2;
-			break;
-		case 'd':
-			if (!rmt_parse_seconds(optarg, &o->duration))
-				return 2;
-			break;
-		case OPT_SUMMARY:
-			o->summary = true;
-			break;
-		case 'o':
-			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
-				fprintf(stderr, "recvmmsg-trace: bad output format '%s' (text or json)\n",
-					optarg);
-				return 2;
-			}
-			o->json = !strcmp(optarg, "json");
-			break;
-		case OPT_JSON:
-			o->json = true;
-			break;
-		case 'D':
-			o->device = optarg;
-			break;
-		case 'w':
-			o->write_path = optarg;
-			break;
-		case 'r':
-			o->read_path = optarg;
-			break;
-		case 'p':
-			if (!rmt_parse_num("pid", optarg, 1, INT32_MAX, &v))
-				return 2;
-			if (f->nr_tgids == RMT_FILTER_MAX_TGIDS) {
-				fprintf(stderr, "recvmmsg-trace: at most %d pids\n",
-					RMT_FILTER_MAX_TGIDS);
-				return 2;
-			}
-			f->flags |= RMT_FILTER_TGIDS;
-			f->tgids[f->nr_tgids++] = (__u32)v;
-			break;
-		case 'u':
-			if (!rmt_parse_num("uid", optarg, 0, UINT32_MAX - 1, &v))
-				return 2;
-			f->flags |= RMT_FILTER_UID;
-			f->uid = (__u32)v;
-			break;
-		case 'G':
-			if (stat(optarg, &st) || !S_ISDIR(st.st_mode)) {
-				fprintf(stderr, "recvmmsg-trace: bad cgroup directory '%s'\n", optarg);
-				return 2;
-			}
-			/* A cgroup v2 id is the inode number of its directory. */
-			f->flags |= RMT_FILTER_CGROUP | RMT_FILTER_CGROUP_TREE;
-			f->cgroup_id = st.st_ino;
-			break;
-		case 'f':
-			if (!rmt_parse_num("fd", optarg, 0, INT32_MAX, &v))
-				return 2;
-			f->flags |= RMT_FILTER_FD;
-			f->fd = (__s32)v;
-			break;
-		case 'c':
-			if (!*optarg || strlen(optarg) >= sizeof(f->comm)) {
-				fprintf(stderr, "recvmmsg-trace: bad comm '%s' (1 to %zu bytes)\n",
-					optarg, sizeof(f->comm) - 1);
-				return 2;
-			}
-			f->flags |= RMT_FILTER_COMM;
-			strncpy(f->comm, optarg, sizeof(f->comm) - 1);
-			break;
-		case OPT_ALL:
-			o->session.all = true;
-			break;
-		case OPT_STATUS:
-			o->status = true;
-			break;
-		case OPT_DISABLE:
-			o->disable = true;
-			break;
-		case 's':
-			if (!rmt_parse_num("snaplen", optarg, RMT_SNAPLEN_MIN,
-					   RMT_SNAPLEN_MAX, &v))
-				return 2;
-			o->session.snaplen = (unsigned int)v;
-			break;
-		case OPT_NO_EXIT:
-			o->session.no_exit = true;
-			break;
-		case OPT_WAKEUP:
-			if (!rmt_parse_num("wake-up threshold", optarg, 0, UINT32_MAX, &v))
-				return 2;
-			o->session.wakeup_bytes = (long long)v;
-			break;
-		case OPT_STATS:
-			o->stats = true;
-			break;
-		case 'h':
-			rmt_usage(stdout);
-			exit(0);
-		case 'V':
-			printf("recvmmsg-trace %s (ABI %d)\n", RMT_VERSION,
-			       RMT_ABI_VERSION);
-			exit(0);
-		default:
-			rmt_usage(stderr);
+	switch (c) {
+	case 'n':
+		if (!rmt_parse_num("count", arg, 1, ULLONG_MAX, &o->max_calls))
+			return 2;
+		break;
+	case 'd':
+		if (!rmt_parse_seconds(arg, &o->duration))
+			return 2;
+		break;
+	case OPT_SUMMARY:
+		o->summary = true;
+		break;
+	case 'o':
+		if (strcmp(arg, "text") && strcmp(arg, "json")) {
+			fprintf(stderr, "recvmmsg-trace: bad output format '%s' (text or json)\n",
+				arg);
 			return 2;
 		}
+		o->json = !strcmp(arg, "json");
+		break;
+	case OPT_JSON:
+		o->json = true;
+		break;
+	case 'D':
+		o->device = arg;
+		break;
+	case 'w':
+		o->write_path = arg;
+		break;
+	case 'r':
+		o->read_path = arg;
+		break;
+	case 'p':
+		if (!rmt_parse_num("pid", arg, 1, INT32_MAX, &v))
+			return 2;
+		if (f->nr_tgids == RMT_FILTER_MAX_TGIDS) {
+			fprintf(stderr, "recvmmsg-trace: at most %d pids\n",
+				RMT_FILTER_MAX_TGIDS);
+			return 2;
+		}
+		f->flags |= RMT_FILTER_TGIDS;
+		f->tgids[f->nr_tgids++] = (__u32)v;
+		break;
+	case 'u':
+		if (!rmt_parse_num("uid", arg, 0, UINT32_MAX - 1, &v))
+			return 2;
+		f->flags |= RMT_FILTER_UID;
+		f->uid = (__u32)v;
+		break;
+	case 'G':
+		if (stat(arg, &st) || !S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "recvmmsg-trace: bad cgroup directory '%s'\n", arg);
+			return 2;
+		}
+		/* A cgroup v2 id is the inode number of its directory. */
+		f->flags |= RMT_FILTER_CGROUP | RMT_FILTER_CGROUP_TREE;
+		f->cgroup_id = st.st_ino;
+		break;
+	case 'f':
+		if (!rmt_parse_num("fd", arg, 0, INT32_MAX, &v))
+			return 2;
+		f->flags |= RMT_FILTER_FD;
+		f->fd = (__s32)v;
+		break;
+	case 'c':
+		if (!*arg || strlen(arg) >= sizeof(f->comm)) {
+			fprintf(stderr, "recvmmsg-trace: bad comm '%s' (1 to %zu bytes)\n",
+				arg, sizeof(f->comm) - 1);
+			return 2;
+		}
+		f->flags |= RMT_FILTER_COMM;
+		strncpy(f->comm, arg, sizeof(f->comm) - 1);
+		break;
+	case 's':
+		if (!rmt_parse_num("snaplen", arg, RMT_SNAPLEN_MIN, RMT_SNAPLEN_MAX, &v))
+			return 2;
+		o->session.snaplen = (unsigned int)v;
+		break;
+	case OPT_NO_EXIT:
+		o->session.no_exit = true;
+		break;
+	case OPT_WAKEUP:
+		if (!rmt_parse_num("wake-up threshold", arg, 0, UINT32_MAX, &v))
+			return 2;
+		o->session.wakeup_bytes = (long long)v;
+		break;
+	case OPT_BOOT:
+		o->session.boot = true;
+		break;
+	case OPT_STATS:
+		o->stats = true;
+		break;
+	case OPT_STATUS:
+		o->status = true;
+		break;
+	case 'h':
+		rmt_usage(stdout);
+		exit(0);
+	case 'V':
+		printf("recvmmsg-trace %s (ABI %d)\n", RMT_VERSION, RMT_ABI_VERSION);
+		exit(0);
+	default:
+		rmt_usage(stderr);
+		return 2;
+	}
+	return 0;
+}
+
+static int rmt_parse_opts(int argc, char **argv, struct rmt_opts *o)
+{
+	struct option longopts[RMT_NR_OPTS + 1];
+	char shortopts[2 * RMT_NR_OPTS + 1];
+	bool given[RMT_NR_OPTS] = { false };
+	int c, i, err;
+
+	rmt_getopt_tables(longopts, shortopts);
+	o->device = RMT_DEVICE_PATH;
+	o->session.wakeup_bytes = RMT_WAKEUP_DEFAULT;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		err = rmt_parse_opt(c, optarg, o);
+		if (err)
+			return err;
+		i = rmt_optdef_index(c);
+		if (i >= 0)
+			given[i] = true;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "recvmmsg-trace: unexpected argument '%s'\n",
 			argv[optind]);
 		return 2;
 	}
-	if ((o->status || o->disable) && (o->session_args || (o->status && o->disable))) {
-		fprintf(stderr, "recvmmsg-trace: --status and --disable take no other option but -D\n");
-		return 2;
-	}
-	if (o->session.all && f->flags) {
-		fprintf(stderr, "recvmmsg-trace: --all and a filter option contradict each other\n");
-		return 2;
-	}
-	if (o->read_path && (o->write_path || f->flags || o->session.all ||
-			     o->session.snaplen || o->session.no_exit || o->stats ||
-			     o->duration || o->session.wakeup_bytes != RMT_WAKEUP_DEFAULT)) {
-		fprintf(stderr, "recvmmsg-trace: -r decodes a file: capture options do not apply\n");
-		return 2;
-	}
-	return 0;
+	return rmt_check_modes(o, given);
 }
 
 static int64_t rmt_epoch_offset(void)
@@ -322,29 +388,6 @@ static int64_t rmt_epoch_offset(void)
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	return ((int64_t)rt.tv_sec - mono.tv_sec) * 1000000000 +
 	       (rt.tv_nsec - mono.tv_nsec);
-}
-
-/*
- * Records queued while capture was off belong to an earlier session: drop
- * them so that this session prints only what it captured. (While capture is
- * on, another reader's session is running and nothing is dropped.)
- */
-static void rmt_discard_stale(int fd, char *buf, size_t len,
-			      struct rmt_record *recs, size_t max)
-{
-	int flags = fcntl(fd, F_GETFL);
-	size_t skipped = 0, bad;
-	long records = 0;
-	ssize_t n;
-
-	fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-	while ((n = read(fd, buf, len)) > 0)
-		records += rmt_records_decode(buf, (size_t)n, recs, max,
-					      &skipped, &bad);
-	fcntl(fd, F_SETFL, flags);
-	if (records > 0)
-		fprintf(stderr, "recvmmsg-trace: dropped %ld records left from an earlier capture\n",
-			records);
 }
 
 /*
@@ -427,161 +470,195 @@ static bool rmt_output_ok(struct rmt_output *out, int *status)
 	return false;
 }
 
-static int rmt_run(const struct rmt_opts *opts)
-{
-	struct rmt_output out = { .out = stdout, .epoch_offset_ns = rmt_epoch_offset() };
-	size_t max_recs = RMT_READ_BYTES / sizeof(struct rmt_record_header);
-	struct sigaction sa = { .sa_handler = rmt_on_signal };
-	double deadline = opts->duration ? rmt_now() + opts->duration : 0;
-	struct timespec left, *timeout;
+/* A run on the device: all it holds, so that one function lets go of it all. */
+struct rmt_run {
+	const struct rmt_opts *opts;
+	int fd;				/* the device, our session; -1: not open */
+	FILE *capture;			/* -w's file, or NULL */
+	char *buf;			/* one read()'s worth of records */
+	struct rmt_record *recs;	/* the records decoded from buf */
+	size_t max_recs;
+	sigset_t wait_mask;		/* what ppoll() lets through: stop signals */
+	struct rmt_output out;
 	struct rmt_summary summary;
 	struct rmt_tracker tracker;
-	struct rmt_record *recs;
-	sigset_t stop_signals, wait_mask;
-	struct rmt_saved saved;
 	struct rmt_sink sink;
-	int fd, status = 0;
-	FILE *capture = NULL;
-	bool was_enabled, held, output_gone = false;
-	uint32_t nr_cpus;
-	char *buf;
+	bool capturing;			/* enabled: disable, drain, report at the end */
+	bool output_gone;		/* standard output's reader went away */
+	int status;			/* the exit status so far */
+};
 
-	fd = rmt_dev_open(opts->device, &was_enabled, &nr_cpus);
-	if (fd < 0)
-		return 1;
+/*
+ * SIGINT, SIGTERM and SIGHUP (the terminal or ssh session went away) end
+ * the run: capture off, what was queued printed. They are blocked except
+ * while waiting in ppoll(): a signal ends the wait, and never cuts a write
+ * to stdout short. SIGPIPE is ignored: the failed write ends the run
+ * instead, with the same clean end.
+ */
+static void rmt_catch_stop_signals(sigset_t *wait_mask)
+{
+	struct sigaction sa = { .sa_handler = rmt_on_signal };
+	static const int stop[] = { SIGINT, SIGTERM, SIGHUP };
+	sigset_t stop_signals;
+	size_t i;
+
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&stop_signals);
+	for (i = 0; i < sizeof(stop) / sizeof(stop[0]); i++) {
+		sigaction(stop[i], &sa, NULL);
+		sigaddset(&stop_signals, stop[i]);
+	}
+	signal(SIGPIPE, SIG_IGN);
+	sigprocmask(SIG_BLOCK, &stop_signals, wait_mask);
+	for (i = 0; i < sizeof(stop) / sizeof(stop[0]); i++)
+		sigdelset(wait_mask, stop[i]);
+}
+
+/*
+ * Open the device (a session of our own), the capture file and buffers,
+ * set the session up and enable it. -1 with a message; rmt_run_close()
+ * then lets go of whatever was taken.
+ */
+static int rmt_run_open(struct rmt_run *r, const struct rmt_opts *opts)
+{
+	uint32_t nr_cpus;
+
+	memset(r, 0, sizeof(*r));
+	r->opts = opts;
+	r->out = (struct rmt_output){ .out = stdout, .epoch_offset_ns = rmt_epoch_offset() };
+	r->max_recs = RMT_READ_BYTES / sizeof(struct rmt_record_header);
+	r->fd = rmt_dev_open(opts->device, &nr_cpus);
+	if (r->fd < 0)
+		return -1;
 	if (opts->write_path) {
-		capture = fopen(opts->write_path, "wb");
-		if (!capture || rmt_capfile_write_header(capture, nr_cpus,
-							 out.epoch_offset_ns)) {
+		r->capture = fopen(opts->write_path, "wb");
+		if (!r->capture || rmt_capfile_write_header(r->capture, nr_cpus,
+							    r->out.epoch_offset_ns)) {
 			fprintf(stderr, "recvmmsg-trace: %s: %s\n", opts->write_path,
 				strerror(errno));
-			return 1;
+			if (r->capture)
+				fclose(r->capture);
+			r->capture = NULL;
+			return -1;
 		}
 	}
-	buf = malloc(RMT_READ_BYTES);
-	recs = calloc(max_recs, sizeof(*recs));
-	if (!buf || !recs) {
+	r->buf = malloc(RMT_READ_BYTES);
+	r->recs = calloc(r->max_recs, sizeof(*r->recs));
+	if (!r->buf || !r->recs) {
 		fprintf(stderr, "recvmmsg-trace: out of memory\n");
-		return 1;
+		return -1;
 	}
-	rmt_pick_sink(opts, &sink, &out, &summary);
-	rmt_tracker_init(&tracker, &sink);
-	tracker.enter_only = opts->session.no_exit;
-	out.enter_only = opts->session.no_exit;
-	if (!was_enabled)
-		rmt_discard_stale(fd, buf, RMT_READ_BYTES, recs, max_recs);
+	rmt_pick_sink(opts, &r->sink, &r->out, &r->summary);
+	rmt_tracker_init(&r->tracker, &r->sink);
+	r->tracker.enter_only = opts->session.no_exit;
+	r->out.enter_only = opts->session.no_exit;
+	rmt_catch_stop_signals(&r->wait_mask);
+	fcntl(r->fd, F_SETFL, fcntl(r->fd, F_GETFL) | O_NONBLOCK);
+	if (rmt_dev_apply(r->fd, &opts->session) || rmt_dev_enable(r->fd))
+		return -1;
+	r->capturing = true;
+	return 0;
+}
 
-	/*
-	 * SIGINT, SIGTERM and SIGHUP (the terminal or ssh session went away)
-	 * end the session: capture back off, filter and config put back. They
-	 * are blocked except while waiting in ppoll(): a signal ends the wait,
-	 * and never cuts a write to stdout short. SIGPIPE would kill the reader
-	 * with capture left on: it is ignored, and the failed write ends the
-	 * session instead.
-	 */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&stop_signals);
-	sigaddset(&stop_signals, SIGINT);
-	sigaddset(&stop_signals, SIGTERM);
-	sigaddset(&stop_signals, SIGHUP);
-	sigprocmask(SIG_BLOCK, &stop_signals, &wait_mask);
-	sigdelset(&wait_mask, SIGINT);
-	sigdelset(&wait_mask, SIGTERM);
-	sigdelset(&wait_mask, SIGHUP);
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+/* Read, save and print records until a stop: a signal, -n, -d, an error. */
+static void rmt_run_loop(struct rmt_run *r)
+{
+	const struct rmt_opts *opts = r->opts;
+	double deadline = opts->duration ? rmt_now() + opts->duration : 0;
+	struct timespec left, *timeout;
 
-	if (rmt_dev_apply(fd, &opts->session, &saved)) {
-		rmt_dev_restore(fd, &saved);
-		return 1;
-	}
-	/*
-	 * The session holds capture on: should the reader be killed outright,
-	 * closing its descriptor ends the hold. A module without holds takes
-	 * a standing enable, put back off at the end as before.
-	 */
-	held = !ioctl(fd, RMT_IOC_ENABLE, RMT_CAPTURE_HOLD);
-	if (!held && (errno != EINVAL || ioctl(fd, RMT_IOC_ENABLE, 0) < 0)) {
-		fprintf(stderr, "recvmmsg-trace: cannot enable capture: %s\n",
-			strerror(errno));
-		rmt_dev_restore(fd, &saved);
-		return 1;
-	}
-	while (!rmt_stop && (!opts->max_calls || tracker.calls < opts->max_calls) &&
+	while (!rmt_stop && (!opts->max_calls || r->tracker.calls < opts->max_calls) &&
 	       rmt_time_left(deadline, &left, &timeout)) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		ssize_t n = read(fd, buf, RMT_READ_BYTES);
+		struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+		ssize_t n = read(r->fd, r->buf, RMT_READ_BYTES);
 
 		if (n < 0 && errno == EAGAIN) {
-			ppoll(&pfd, 1, timeout, &wait_mask);
+			ppoll(&pfd, 1, timeout, &r->wait_mask);
 			continue;
 		}
 		if (n < 0) {
 			fprintf(stderr, "recvmmsg-trace: read: %s\n", strerror(errno));
-			status = 1;
-			break;
+			r->status = 1;
+			return;
 		}
-		if (capture && fwrite(buf, 1, (size_t)n, capture) != (size_t)n) {
+		if (r->capture && fwrite(r->buf, 1, (size_t)n, r->capture) != (size_t)n) {
 			fprintf(stderr, "recvmmsg-trace: %s: %s\n", opts->write_path,
 				strerror(errno));
-			status = 1;
-			break;
+			r->status = 1;
+			return;
 		}
-		if (rmt_consume(&tracker, buf, (size_t)n, recs, max_recs,
+		if (rmt_consume(&r->tracker, r->buf, (size_t)n, r->recs, r->max_recs,
 				opts->max_calls, opts->device, 0)) {
-			status = 1;
-			break;
+			r->status = 1;
+			return;
 		}
-		if (!rmt_output_ok(&out, &status)) {
-			output_gone = true;
-			break;
+		if (!rmt_output_ok(&r->out, &r->status)) {
+			r->output_gone = true;
+			return;
 		}
 	}
+}
 
-	/*
-	 * Capture on before this session (enable=1, another reader) stays on:
-	 * dropping the hold stops only what nobody else wants.
-	 */
-	if (held ? ioctl(fd, RMT_IOC_DISABLE, RMT_CAPTURE_HOLD) < 0 :
-	    !was_enabled && ioctl(fd, RMT_IOC_DISABLE, 0) < 0) {
-		fprintf(stderr, "recvmmsg-trace: cannot disable capture: %s\n",
-			strerror(errno));
-		status = 1;
-	}
-	/* What was queued before capture stopped still counts. */
-	if (!opts->max_calls && !status && !output_gone) {
-		ssize_t n;
+/*
+ * Capture off, then what the session still holds: records queued before
+ * it stopped, and the LOST records of what it had to drop.
+ */
+static void rmt_run_stop(struct rmt_run *r)
+{
+	const struct rmt_opts *opts = r->opts;
+	ssize_t n;
 
-		while ((n = read(fd, buf, RMT_READ_BYTES)) > 0) {
-			if (capture && fwrite(buf, 1, (size_t)n, capture) != (size_t)n)
-				status = 1;
-			if (rmt_consume(&tracker, buf, (size_t)n, recs, max_recs, 0,
-					opts->device, 0))
+	if (rmt_dev_disable(r->fd))
+		r->status = 1;
+	if (!opts->max_calls && !r->status && !r->output_gone) {
+		while ((n = read(r->fd, r->buf, RMT_READ_BYTES)) > 0) {
+			if (r->capture &&
+			    fwrite(r->buf, 1, (size_t)n, r->capture) != (size_t)n)
+				r->status = 1;
+			if (rmt_consume(&r->tracker, r->buf, (size_t)n, r->recs,
+					r->max_recs, 0, opts->device, 0))
 				break;
 		}
-		rmt_tracker_finish(&tracker);
+		rmt_tracker_finish(&r->tracker);
 	}
-	if (opts->summary && !output_gone)
-		rmt_summary_finish(&summary, stdout, opts->json);
-	if (!output_gone)
-		rmt_output_ok(&out, &status);
-	rmt_dev_restore(fd, &saved);
-	if (opts->stats && rmt_dev_print_stats(fd, stderr))
-		status = 1;
-	if (capture && fclose(capture)) {
-		fprintf(stderr, "recvmmsg-trace: %s: %s\n", opts->write_path,
+	if (opts->summary && !r->output_gone)
+		rmt_summary_finish(&r->summary, stdout, opts->json);
+	if (!r->output_gone)
+		rmt_output_ok(&r->out, &r->status);
+	if (opts->stats && rmt_dev_print_stats(r->fd, stderr))
+		r->status = 1;
+}
+
+/* The one way out of a run, however far rmt_run_open() got. */
+static int rmt_run_close(struct rmt_run *r)
+{
+	if (r->capturing)
+		rmt_run_stop(r);
+	if (r->capture && fclose(r->capture)) {
+		fprintf(stderr, "recvmmsg-trace: %s: %s\n", r->opts->write_path,
 			strerror(errno));
-		status = 1;
+		r->status = 1;
 	}
-	fprintf(stderr, "recvmmsg-trace: %llu calls, %llu records lost\n",
-		tracker.calls, tracker.lost);
-	close(fd);
-	free(recs);
-	free(buf);
-	return status;
+	if (r->capturing)
+		fprintf(stderr, "recvmmsg-trace: %llu calls, %llu records lost\n",
+			r->tracker.calls, r->tracker.lost);
+	/* Closing ends the session: its buffers go, nothing else is touched. */
+	if (r->fd >= 0)
+		close(r->fd);
+	free(r->recs);
+	free(r->buf);
+	return r->status;
+}
+
+static int rmt_run(const struct rmt_opts *opts)
+{
+	struct rmt_run r;
+
+	if (rmt_run_open(&r, opts))
+		r.status = 1;
+	else
+		rmt_run_loop(&r);
+	return rmt_run_close(&r);
 }
 
 /* -r: decode a capture file, in blocks, with no device. Status 2 on bad input. */
@@ -633,26 +710,16 @@ static int rmt_replay(const struct rmt_opts *opts)
 	return status;
 }
 
-/* --status and --disable: the module's state, no session. */
-static int rmt_module_command(const struct rmt_opts *opts)
+/* --status: the module and the sessions; this one only looks. */
+static int rmt_status(const struct rmt_opts *opts)
 {
-	bool was_enabled;
 	uint32_t nr_cpus;
-	int fd = rmt_dev_open(opts->device, &was_enabled, &nr_cpus), status = 0;
+	int fd = rmt_dev_open(opts->device, &nr_cpus), status = 0;
 
 	if (fd < 0)
 		return 1;
-	if (opts->status) {
-		if (rmt_dev_print_status(fd, stdout) || fflush(stdout))
-			status = 1;
-	} else if (ioctl(fd, RMT_IOC_DISABLE, 0)) {
-		fprintf(stderr, "recvmmsg-trace: cannot disable capture: %s\n",
-			strerror(errno));
+	if (rmt_dev_print_status(fd, stdout) || fflush(stdout))
 		status = 1;
-	} else {
-		fprintf(stderr, "recvmmsg-trace: capture is off%s\n",
-			was_enabled ? "; running readers get no more calls" : " (it was)");
-	}
 	close(fd);
 	return status;
 }
@@ -668,7 +735,7 @@ int main(int argc, char **argv)
 
 	if (err)
 		return err;
-	if (opts.status || opts.disable)
-		return rmt_module_command(&opts);
+	if (opts.status)
+		return rmt_status(&opts);
 	return opts.read_path ? rmt_replay(&opts) : rmt_run(&opts);
 }

@@ -15,13 +15,19 @@ const struct rmt_call *rmt_pair_call(const struct rmt_pair *pair)
 }
 
 const struct rmt_record_header *rmt_pair_header(const struct rmt_pair *pair,
-						const struct rmt_task **task)
+						struct rmt_who *who)
 {
 	if (pair->enter) {
-		*task = &pair->enter->task;
+		const struct rmt_task *t = &pair->enter->task;
+
+		*who = (struct rmt_who){ .tgid = t->tgid, .tid = t->tid, .comm = t->comm };
 		return &pair->enter->hdr;
 	}
-	*task = &pair->exit->task;
+	*who = (struct rmt_who){
+		.tgid = pair->exit->task.tgid,
+		.tid = pair->exit->task.tid,
+		.comm = pair->exit->task.comm,
+	};
 	return &pair->exit->hdr;
 }
 

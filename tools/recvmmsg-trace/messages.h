@@ -19,9 +19,16 @@ struct rmt_msg_view {
 
 /* The call's arguments: from the enter record, else from the exit. */
 const struct rmt_call *rmt_pair_call(const struct rmt_pair *pair);
+/* Who made a call, as both record types name it. */
+struct rmt_who {
+	uint32_t tgid;
+	uint32_t tid;
+	const char *comm;	/* RMT_COMM_LEN bytes, NUL-padded */
+};
+
 /* The record that names the task: the enter record, else the exit. */
 const struct rmt_record_header *rmt_pair_header(const struct rmt_pair *pair,
-						const struct rmt_task **task);
+						struct rmt_who *who);
 
 /*
  * The messages to show: the received ones when the call returned more than

@@ -21,6 +21,7 @@ const char *rmt_syscall_name(unsigned int nr)
 static size_t rmt_expected_size(const struct rmt_record_header *hdr)
 {
 	const struct rmt_enter_record *e = (const void *)hdr;
+	const struct rmt_exit_record *x = (const void *)hdr;
 	size_t size;
 	__u32 i;
 
@@ -37,11 +38,9 @@ static size_t rmt_expected_size(const struct rmt_record_header *hdr)
 				return 0;
 		return size;
 	case RMT_REC_EXIT:
-		if (hdr->size < sizeof(struct rmt_exit_record) ||
-		    e->call.nr_msgs > RMT_SNAPLEN_MAX)
+		if (hdr->size < sizeof(*x) || x->call.nr_msgs > RMT_SNAPLEN_MAX)
 			return 0;
-		return sizeof(struct rmt_exit_record) +
-		       e->call.nr_msgs * sizeof(struct rmt_msg_exit);
+		return sizeof(*x) + x->call.nr_msgs * sizeof(struct rmt_msg_exit);
 	case RMT_REC_LOST:
 		return sizeof(struct rmt_lost_record);
 	default:

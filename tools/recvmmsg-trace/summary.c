@@ -50,7 +50,7 @@ static int rmt_proc_cmp(const void *a, const void *b)
 }
 
 static struct rmt_proc_stats *rmt_proc_get(struct rmt_summary *s,
-					   const struct rmt_task *task)
+					   const struct rmt_who *task)
 {
 	struct rmt_proc_stats key = { .tgid = task->tgid }, *p, **found;
 
@@ -70,11 +70,11 @@ static struct rmt_proc_stats *rmt_proc_get(struct rmt_summary *s,
 static bool rmt_summary_call(void *ctx, const struct rmt_pair *pair)
 {
 	struct rmt_summary *s = ctx;
-	const struct rmt_task *task;
+	struct rmt_who task;
 	struct rmt_proc_stats *p;
 
 	rmt_pair_header(pair, &task);
-	p = rmt_proc_get(s, task);
+	p = rmt_proc_get(s, &task);
 	p->calls++;
 	if (pair->exit) {
 		const struct rmt_exit_record *x = pair->exit;

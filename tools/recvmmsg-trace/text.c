@@ -96,7 +96,7 @@ static void rmt_print_hms(struct rmt_outbuf *w, time_t sec)
 
 static void rmt_print_prefix(struct rmt_outbuf *w, const struct rmt_output *o,
 			     const struct rmt_record_header *hdr,
-			     const struct rmt_task *task)
+			     const struct rmt_who *task)
 {
 	int64_t ns = (int64_t)hdr->time_ns + o->epoch_offset_ns;
 	char comm[RMT_ESCAPED_SIZE(RMT_COMM_LEN)];
@@ -320,12 +320,12 @@ static bool rmt_text_call(void *ctx, const struct rmt_pair *pair)
 {
 	struct rmt_output *o = ctx;
 	const struct rmt_call *call = rmt_pair_call(pair);
-	const struct rmt_task *task;
+	struct rmt_who task;
 	const struct rmt_record_header *hdr = rmt_pair_header(pair, &task);
 	const char *name = rmt_syscall_name(call->syscall_nr);
 	struct rmt_outbuf *w = &o->buf;
 
-	rmt_print_prefix(w, o, hdr, task);
+	rmt_print_prefix(w, o, hdr, &task);
 	if (!pair->enter) {
 		rmt_ob_lit(w, "<... ");
 		rmt_ob_str(w, name);

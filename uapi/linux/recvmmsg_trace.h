@@ -52,7 +52,9 @@
  *    RMT_INFO_* describe the caller's session; struct rmt_info counts the
  *    sessions; struct rmt_config sets the session's buffer size;
  *    RMT_IOC_GET_SESSIONS lists the sessions, RMT_IOC_ADOPT_BOOT takes
- *    over the boot session of enable=1.
+ *    over the boot session of enable=1; the exit record names its task
+ *    with struct rmt_exit_task instead of a second struct rmt_task, and
+ *    each of its messages carries the msg_hdr pointers found at exit.
  */
 #define RMT_ABI_VERSION		5
 
@@ -169,6 +171,21 @@ struct rmt_msg_enter {
 #define RMT_NAME_BYTES		32
 
 /*
+ * The pointer and length fields of a compat_mmsghdr's msg_hdr. The kernel
+ * writes none of them but msg_controllen (the control bytes it wrote), so
+ * at exit the others are as the caller passed them unless something
+ * changed them while the call ran: compare them with the enter record.
+ */
+struct rmt_msg_ptrs {
+	__u32 name;		/* msg_name, user address */
+	__u32 iov;		/* msg_iov, user address */
+	__u32 iovlen;		/* msg_iovlen */
+	__u32 control;		/* msg_control, user address */
+	__u32 controllen;	/* msg_controllen */
+	__u32 reserved;		/* zero */
+};
+
+/*
  * One received message, as the kernel left its compat_mmsghdr at exit. The
  * kernel sets msg_namelen to the real length of the source address but
  * writes only as much of it as the caller's buffer held (msg_namelen as
@@ -180,6 +197,7 @@ struct rmt_msg_exit {
 	__u32 flags;		/* msg_flags, MSG_* */
 	__u32 namelen;		/* msg_namelen: real source address length */
 	__u32 name_bytes;	/* bytes of name[] read, at most 32 */
+	struct rmt_msg_ptrs ptrs;	/* as found at exit */
 	__u8 name[RMT_NAME_BYTES];	/* the source address, zero-padded */
 };
 
@@ -195,13 +213,25 @@ struct rmt_enter_record {
 };
 
 /*
- * Made at sys_exit of a call that matched at enter: the return value and,
- * for the first call.nr_msgs = min(ret, snaplen) messages, what was
- * received. The arguments are read again from the saved user registers.
+ * Who made the call, as much as an exit record needs: the thread to pair
+ * it with its enter record, which has the rest, and a name for a call
+ * whose enter was not seen.
+ */
+struct rmt_exit_task {
+	__u32 tgid;		/* host process id */
+	__u32 tid;		/* host thread id */
+	char comm[RMT_COMM_LEN];	/* NUL-terminated, NUL-padded */
+};
+
+/*
+ * Made at sys_exit of a call that matched at enter: the return value, the
+ * timeout as the kernel left it and, for the first call.nr_msgs =
+ * min(ret, snaplen) messages, what was received. The arguments are read
+ * again from the saved user registers.
  */
 struct rmt_exit_record {
 	struct rmt_record_header hdr;
-	struct rmt_task task;
+	struct rmt_exit_task task;
 	struct rmt_call call;
 	struct rmt_msg_exit msgs[];
 };
@@ -219,7 +249,10 @@ struct rmt_lost_record {
 #define RMT_SNAPLEN_MIN		1
 #define RMT_SNAPLEN_MAX		64
 
-/* Upper bound of rmt_record_header.size for every type of this ABI. */
+/*
+ * Upper bound of rmt_record_header.size for every type of this ABI: an
+ * exit record is never larger than an enter record of as many messages.
+ */
 #define RMT_RECORD_MAX_SIZE	(sizeof(struct rmt_enter_record) + \
 				 RMT_SNAPLEN_MAX * sizeof(struct rmt_msg_enter))
 

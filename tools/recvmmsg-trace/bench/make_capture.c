@@ -42,6 +42,13 @@ static void fill_task(struct rmt_task *t, __u32 tid)
 	memcpy(t->comm, "udpd\"bench\\", 11);
 }
 
+static void fill_exit_task(struct rmt_exit_task *t, __u32 tid)
+{
+	t->tgid = 4000;
+	t->tid = tid;
+	memcpy(t->comm, "udpd\"bench\\", 11);
+}
+
 static void fill_call(struct rmt_call *c, __s64 ret)
 {
 	c->syscall_nr = RMT_NR_IA32_RECVMMSG_TIME32;
@@ -99,7 +106,7 @@ int main(int argc, char **argv)
 		__u32 tid = 4000 + (__u32)(i % THREADS), cpu = (__u32)(i % 2);
 
 		fill_task(&e.r.task, tid);
-		fill_task(&x.r.task, tid);
+		fill_exit_task(&x.r.task, tid);
 		e.r.hdr.cpu = cpu;
 		e.r.hdr.time_ns = t;
 		x.r.hdr.cpu = cpu;

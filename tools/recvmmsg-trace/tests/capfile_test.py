@@ -40,8 +40,12 @@ def enter(cpu, t, tid, comm="udpd"):
     return record(1, cpu, t, task(tid, comm) + call())
 
 
+def exit_task(tid, comm):
+    return struct.pack("<II16s", tid, tid, comm.encode())
+
+
 def exit_(cpu, t, tid, ret, comm="udpd"):
-    return record(2, cpu, t, task(tid, comm) + call(ret=ret))
+    return record(2, cpu, t, exit_task(tid, comm) + call(ret=ret))
 
 
 def lost(cpu, t, count):

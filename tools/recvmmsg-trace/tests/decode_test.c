@@ -50,6 +50,12 @@ static void fill_task(struct rmt_task *task, __u32 tid, const char *comm)
 	strncpy(task->comm, comm, sizeof(task->comm) - 1);
 }
 
+static void fill_exit_task(struct rmt_exit_task *task, __u32 tid, const char *comm)
+{
+	task->tgid = task->tid = tid;
+	strncpy(task->comm, comm, sizeof(task->comm) - 1);
+}
+
 /* An enter record with @nr messages of one 1500-byte iovec each. */
 static void put_enter(struct stream *s, unsigned int cpu, __u64 t, __u32 tid,
 		      const char *comm, __u32 fd, __u32 vlen, __u32 flags,
@@ -97,7 +103,7 @@ static void put_exit(struct stream *s, unsigned int cpu, __u64 t, __u32 tid,
 
 	x->hdr = (struct rmt_record_header){ RMT_REC_EXIT,
 		sizeof(*x) + nr * sizeof(x->msgs[0]), cpu, t };
-	fill_task(&x->task, tid, comm);
+	fill_exit_task(&x->task, tid, comm);
 	x->call.syscall_nr = RMT_NR_IA32_RECVMMSG_TIME32;
 	x->call.nr_msgs = nr;
 	x->call.ret = ret;
@@ -381,7 +387,7 @@ static void put_call_read(struct stream *s, __u64 t, __u32 tid, const char *comm
 	put_enter(s, 0, t, tid, comm, 3, 1, 0, 0, 1);
 	x->hdr = (struct rmt_record_header){ RMT_REC_EXIT,
 		sizeof(*x) + sizeof(x->msgs[0]), 0, t + 1000 };
-	fill_task(&x->task, tid, comm);
+	fill_exit_task(&x->task, tid, comm);
 	x->call.syscall_nr = RMT_NR_IA32_RECVMMSG_TIME32;
 	x->call.nr_msgs = 1;
 	x->call.ret = 1;
