@@ -44,7 +44,7 @@ static_assert(sizeof(struct rmt_session_info) == RMT_SESSION_INFO_SIZE_VER0);
  * faults part way gets whole records only, and the records that could not
  * be copied stay pending, in order, for the next read.
  */
-#define RMT_READ_CHUNK		(64 * 1024)
+#define RMT_READ_CHUNK		RMT_READ_MAX_BYTES
 static_assert(RMT_READ_CHUNK >= RMT_RECORD_MAX_SIZE);
 
 /*

@@ -26,6 +26,7 @@
 #include "calls.h"
 #include "capfile.h"
 #include "device.h"
+#include "order.h"
 #include "output.h"
 #include "records.h"
 #include "summary.h"
@@ -390,16 +391,21 @@ static int64_t rmt_epoch_offset(void)
 	       (rt.tv_nsec - mono.tv_nsec);
 }
 
+/* Waiting records past this are fed at once, ordered or not (overload). */
+#define RMT_ORDER_MAX_QUEUED	(1U << 16)
+
 /*
- * Decode one read()'s (or one file block's) worth of records, in time
- * order, into the tracker. @where names the source in messages; @base is
- * the stream offset of @buf.
+ * Decode one read()'s (or one file block's) worth of records into the
+ * ordering queue; at each round (capture files) feed the tracker what it
+ * covers. @where names the source in messages; @base is the stream offset
+ * of @buf.
  */
-static int rmt_consume(struct rmt_tracker *t, const void *buf, size_t len,
-		       struct rmt_record *recs, size_t max, unsigned long long limit,
-		       const char *where, unsigned long long base)
+static int rmt_consume(struct rmt_order *o, struct rmt_tracker *t, const void *buf,
+		       size_t len, struct rmt_record *recs, size_t max,
+		       unsigned long long limit, const char *where,
+		       unsigned long long base)
 {
-	size_t skipped = 0, bad = 0, i;
+	size_t skipped = 0, bad = 0, start = 0, i;
 	long n = rmt_records_decode(buf, len, recs, max, &skipped, &bad);
 
 	if (n < 0) {
@@ -410,10 +416,19 @@ static int rmt_consume(struct rmt_tracker *t, const void *buf, size_t len,
 	if (skipped)
 		fprintf(stderr, "recvmmsg-trace: %s: skipped %zu record(s) of a type this reader does not know\n",
 			where, skipped);
-	rmt_records_sort(recs, (size_t)n);
-	for (i = 0; i < (size_t)n && (!limit || t->calls < limit); i++)
-		rmt_tracker_feed(t, &recs[i]);
-	rmt_tracker_keep(t);
+	for (i = 0; i <= (size_t)n; i++) {
+		if (i < (size_t)n && recs[i].type != RMT_REC_ROUND)
+			continue;
+		if (rmt_order_add(o, recs + start, i - start)) {
+			fprintf(stderr, "recvmmsg-trace: out of memory\n");
+			return -1;
+		}
+		if (i < (size_t)n)
+			rmt_order_flush(o, recs[i].u.hdr->time_ns, t, limit);
+		start = i + 1;
+	}
+	if (rmt_order_queued(o) > RMT_ORDER_MAX_QUEUED)
+		rmt_order_flush(o, UINT64_MAX, t, limit);
 	return 0;
 }
 
@@ -435,6 +450,15 @@ static double rmt_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* CLOCK_MONOTONIC in nanoseconds, the records' clock. */
+static uint64_t rmt_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
 }
 
 /* ppoll()'s timeout until @deadline (NULL: none); false once it has passed. */
@@ -481,6 +505,9 @@ struct rmt_run {
 	sigset_t wait_mask;		/* what ppoll() lets through: stop signals */
 	struct rmt_output out;
 	struct rmt_summary summary;
+	struct rmt_order order;
+	/* Start of the last read that drained every CPU, 0 before the first. */
+	uint64_t round;
 	struct rmt_tracker tracker;
 	struct rmt_sink sink;
 	bool capturing;			/* enabled: disable, drain, report at the end */
@@ -550,6 +577,7 @@ static int rmt_run_open(struct rmt_run *r, const struct rmt_opts *opts)
 	}
 	rmt_pick_sink(opts, &r->sink, &r->out, &r->summary);
 	rmt_tracker_init(&r->tracker, &r->sink);
+	rmt_order_init(&r->order);
 	r->tracker.enter_only = opts->session.no_exit;
 	r->out.enter_only = opts->session.no_exit;
 	rmt_catch_stop_signals(&r->wait_mask);
@@ -560,6 +588,48 @@ static int rmt_run_open(struct rmt_run *r, const struct rmt_opts *opts)
 	return 0;
 }
 
+/* The records of one read(): to the capture file, then to be ordered. */
+static int rmt_run_take(struct rmt_run *r, size_t n)
+{
+	const struct rmt_opts *opts = r->opts;
+
+	if (r->capture && fwrite(r->buf, 1, n, r->capture) != n) {
+		fprintf(stderr, "recvmmsg-trace: %s: %s\n", opts->write_path, strerror(errno));
+		return -1;
+	}
+	return rmt_consume(&r->order, &r->tracker, r->buf, n, r->recs, r->max_recs,
+			   opts->max_calls, opts->device, 0);
+}
+
+/*
+ * A read that started at @start drained every CPU: whatever is older than
+ * the previous such read was read by now, however the CPUs' records
+ * interleaved (a record is stamped a moment before it is queued, so the
+ * round trails by one read). The capture file keeps the round for -r.
+ */
+static int rmt_run_round(struct rmt_run *r, uint64_t start)
+{
+	struct rmt_record_header round = {
+		.type = RMT_REC_ROUND,
+		.size = sizeof(round),
+		.time_ns = r->round,
+	};
+
+	if (r->round) {
+		rmt_order_flush(&r->order, r->round, &r->tracker, r->opts->max_calls);
+		if (r->capture && fwrite(&round, sizeof(round), 1, r->capture) != 1) {
+			fprintf(stderr, "recvmmsg-trace: %s: %s\n", r->opts->write_path,
+				strerror(errno));
+			return -1;
+		}
+	}
+	r->round = start;
+	return 0;
+}
+
+/* Until then, a quiet session still lets its last records out. */
+#define RMT_ROUND_INTERVAL_NS	100000000
+
 /* Read, save and print records until a stop: a signal, -n, -d, an error. */
 static void rmt_run_loop(struct rmt_run *r)
 {
@@ -569,32 +639,39 @@ static void rmt_run_loop(struct rmt_run *r)
 
 	while (!rmt_stop && (!opts->max_calls || r->tracker.calls < opts->max_calls) &&
 	       rmt_time_left(deadline, &left, &timeout)) {
+		struct timespec round_wait = { 0, RMT_ROUND_INTERVAL_NS };
 		struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+		uint64_t start = rmt_now_ns();
 		ssize_t n = read(r->fd, r->buf, RMT_READ_BYTES);
+		bool drained = n < 0 && errno == EAGAIN;
 
-		if (n < 0 && errno == EAGAIN) {
-			ppoll(&pfd, 1, timeout, &r->wait_mask);
-			continue;
-		}
-		if (n < 0) {
+		if (n < 0 && !drained) {
 			fprintf(stderr, "recvmmsg-trace: read: %s\n", strerror(errno));
 			r->status = 1;
 			return;
 		}
-		if (r->capture && fwrite(r->buf, 1, (size_t)n, r->capture) != (size_t)n) {
-			fprintf(stderr, "recvmmsg-trace: %s: %s\n", opts->write_path,
-				strerror(errno));
-			r->status = 1;
-			return;
+		if (n > 0) {
+			if (rmt_run_take(r, (size_t)n)) {
+				r->status = 1;
+				return;
+			}
+			drained = (size_t)n + RMT_RECORD_MAX_SIZE <= RMT_READ_MAX_BYTES;
 		}
-		if (rmt_consume(&r->tracker, r->buf, (size_t)n, r->recs, r->max_recs,
-				opts->max_calls, opts->device, 0)) {
+		if (drained && rmt_run_round(r, start)) {
 			r->status = 1;
 			return;
 		}
 		if (!rmt_output_ok(&r->out, &r->status)) {
 			r->output_gone = true;
 			return;
+		}
+		if (n < 0) {
+			/* Records still waiting to be ordered: come back for them. */
+			if (rmt_order_queued(&r->order) &&
+			    (!timeout || timeout->tv_sec > 0 ||
+			     timeout->tv_nsec > round_wait.tv_nsec))
+				timeout = &round_wait;
+			ppoll(&pfd, 1, timeout, &r->wait_mask);
 		}
 	}
 }
@@ -611,14 +688,13 @@ static void rmt_run_stop(struct rmt_run *r)
 	if (rmt_dev_disable(r->fd))
 		r->status = 1;
 	if (!opts->max_calls && !r->status && !r->output_gone) {
-		while ((n = read(r->fd, r->buf, RMT_READ_BYTES)) > 0) {
-			if (r->capture &&
-			    fwrite(r->buf, 1, (size_t)n, r->capture) != (size_t)n)
+		while ((n = read(r->fd, r->buf, RMT_READ_BYTES)) > 0)
+			if (rmt_run_take(r, (size_t)n)) {
 				r->status = 1;
-			if (rmt_consume(&r->tracker, r->buf, (size_t)n, r->recs,
-					r->max_recs, 0, opts->device, 0))
 				break;
-		}
+			}
+		/* Nothing more comes: every record is in. */
+		rmt_order_flush(&r->order, UINT64_MAX, &r->tracker, 0);
 		rmt_tracker_finish(&r->tracker);
 	}
 	if (opts->summary && !r->output_gone)
@@ -645,6 +721,7 @@ static int rmt_run_close(struct rmt_run *r)
 	/* Closing ends the session: its buffers go, nothing else is touched. */
 	if (r->fd >= 0)
 		close(r->fd);
+	rmt_order_free(&r->order);
 	free(r->recs);
 	free(r->buf);
 	return r->status;
@@ -668,6 +745,7 @@ static int rmt_replay(const struct rmt_opts *opts)
 	struct rmt_output out = { .out = stdout };
 	struct rmt_summary summary;
 	struct rmt_tracker tracker;
+	struct rmt_order order;
 	struct rmt_capfile cap;
 	struct rmt_record *recs;
 	struct rmt_sink sink;
@@ -688,18 +766,24 @@ static int rmt_replay(const struct rmt_opts *opts)
 	out.epoch_offset_ns = cap.hdr.epoch_offset_ns;
 	rmt_pick_sink(opts, &sink, &out, &summary);
 	rmt_tracker_init(&tracker, &sink);
+	rmt_order_init(&order);
 	while ((n = rmt_capfile_next(&cap, &block, &offset)) > 0 &&
 	       (!opts->max_calls || tracker.calls < opts->max_calls)) {
-		if (rmt_consume(&tracker, block, (size_t)n, recs, max_recs,
+		if (rmt_consume(&order, &tracker, block, (size_t)n, recs, max_recs,
 				opts->max_calls, opts->read_path, offset)) {
 			n = -1;
 			break;
 		}
 	}
-	if (n < 0)
+	if (n < 0) {
 		status = 2;
-	else if (!opts->max_calls)
-		rmt_tracker_finish(&tracker);
+	} else {
+		/* The end of the file is the last round. */
+		rmt_order_flush(&order, UINT64_MAX, &tracker, opts->max_calls);
+		if (!opts->max_calls)
+			rmt_tracker_finish(&tracker);
+	}
+	rmt_order_free(&order);
 	if (opts->summary)
 		rmt_summary_finish(&summary, stdout, opts->json);
 	rmt_output_flush(&out);

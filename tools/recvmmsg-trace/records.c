@@ -43,6 +43,8 @@ static size_t rmt_expected_size(const struct rmt_record_header *hdr)
 		return sizeof(*x) + x->call.nr_msgs * sizeof(struct rmt_msg_exit);
 	case RMT_REC_LOST:
 		return sizeof(struct rmt_lost_record);
+	case RMT_REC_ROUND:
+		return sizeof(*hdr);
 	default:
 		return 0;
 	}
@@ -50,7 +52,8 @@ static size_t rmt_expected_size(const struct rmt_record_header *hdr)
 
 static int rmt_known_type(unsigned int type)
 {
-	return type == RMT_REC_ENTER || type == RMT_REC_EXIT || type == RMT_REC_LOST;
+	return type == RMT_REC_ENTER || type == RMT_REC_EXIT || type == RMT_REC_LOST ||
+	       type == RMT_REC_ROUND;
 }
 
 long rmt_records_decode(const void *buf, size_t len, struct rmt_record *out,

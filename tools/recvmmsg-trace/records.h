@@ -7,6 +7,13 @@
 #include <linux/recvmmsg_trace.h>
 
 /*
+ * The reader's own record type, in capture files only (the module's types
+ * stay below 0x8000): a round, struct rmt_record_header alone, whose
+ * time_ns says that every record older than it was read before it.
+ */
+#define RMT_REC_ROUND		0x8001
+
+/*
  * One record of a known type, size-checked, pointing into the buffer it
  * was decoded from (valid as long as that buffer is).
  */

@@ -17,9 +17,10 @@
  * A session serves a stream of records. Every record starts with a
  * struct rmt_record_header whose size field covers the whole record, so a
  * reader skips record types it does not know. read() returns whole records
- * only: as many as fit in the caller's buffer (at most 64 KiB per call). A
- * buffer too small for the next record gets EINVAL and the record stays
- * queued. A buffer that faults part way gets the whole records copied
+ * only: as many as fit in the caller's buffer, at most RMT_READ_MAX_BYTES
+ * (a read that returns RMT_RECORD_MAX_SIZE bytes less than that, or
+ * fewer, left no CPU's records behind for want of room). A buffer too
+ * small for the next record gets EINVAL and the record stays queued. A buffer that faults part way gets the whole records copied
  * before the fault (or EFAULT when there are none); the records that did
  * not arrive whole stay first in line for the next read (RMT_IOC_RESET
  * drops them). read() of 0 bytes returns 0 at once.
@@ -255,6 +256,9 @@ struct rmt_lost_record {
  */
 #define RMT_RECORD_MAX_SIZE	(sizeof(struct rmt_enter_record) + \
 				 RMT_SNAPLEN_MAX * sizeof(struct rmt_msg_enter))
+
+/* Bytes one read() returns at most. */
+#define RMT_READ_MAX_BYTES	(64 * 1024)
 
 /*
  * ioctls. Each struct argument begins with its size in bytes, which the

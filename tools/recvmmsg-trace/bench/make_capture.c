@@ -16,6 +16,7 @@
 #include <linux/recvmmsg_trace.h>
 
 #include "../capfile.h"
+#include "../records.h"
 
 #define MSGS		2
 #define THREADS		4
@@ -69,6 +70,7 @@ int main(int argc, char **argv)
 	struct sockaddr_in src = { .sin_family = AF_INET, .sin_port = htons(5353) };
 	static struct enter_rec e;
 	static struct exit_rec x;
+	struct rmt_record_header round = { .type = RMT_REC_ROUND, .size = sizeof(round) };
 	unsigned long long calls, i;
 	__u64 t = 1000000000ULL;
 	FILE *f;
@@ -113,6 +115,12 @@ int main(int argc, char **argv)
 		x.r.hdr.time_ns = t + 3000;
 		t += 1000;
 		if (fwrite(&e, sizeof(e), 1, f) != 1 || fwrite(&x, sizeof(x), 1, f) != 1) {
+			perror(argv[2]);
+			return 1;
+		}
+		/* As the reader writes them: every record older than t is in. */
+		round.time_ns = t;
+		if (i % 64 == 63 && fwrite(&round, sizeof(round), 1, f) != 1) {
 			perror(argv[2]);
 			return 1;
 		}

@@ -52,6 +52,10 @@ def lost(cpu, t, count):
     return record(3, cpu, t, struct.pack("<Q", count))
 
 
+def round_(t):
+    return struct.pack("<HHIQ", 0x8001, 16, 0, t)
+
+
 def run(data, *args):
     with tempfile.NamedTemporaryFile(delete=False) as f:
         f.write(data)
@@ -92,6 +96,20 @@ for i in range(12000):
 rc, out, err = run(bytes(many))
 check("streams-past-blocks", rc == 0 and out.count(" = 1 <") == 12000,
       f"rc {rc} lines {out.count(chr(10))} err {err!r}")
+
+# A task moved from CPU 0 to CPU 1 during its call, and the reads took
+# CPU 1's exit long before CPU 0's enter (more than a 1 MiB block of other
+# calls between them): the rounds the reader wrote keep the exit waiting
+# until the enter is in, and the call is whole, printed once.
+moved = bytearray(file_header() + exit_(1, 2 * SEC + 120000, 42, 0))
+for i in range(4000):
+    moved += enter(1, SEC + 10 * i, 100) + exit_(1, SEC + 10 * i + 5, 100, 1) + round_(SEC + 10 * i)
+moved += enter(0, 2 * SEC, 42) + round_(3 * SEC)
+rc, out, err = run(bytes(moved))
+want = "00:00:02.000000 cpu0 42/42 udpd recvmmsg_time32(3, 0x804c000, 0, 0, NULL) = 0 <0.000120>\n"
+check("exit-read-first-pairs-across-rounds",
+      rc == 0 and out.count(" = 1 <") == 4000 and out.endswith(want) and "resumed" not in out,
+      f"rc {rc} out {out[-400:]!r} err {err!r}")
 
 cases = {
     "truncated-header": (good[:20], "truncated file header at byte offset 20"),

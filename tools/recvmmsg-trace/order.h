@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Ordering records across CPUs before they are paired into calls, as
+ * perf's ordered events do. Each CPU's buffer is in time order, but one
+ * read() may take a CPU's records before another CPU's older ones (the
+ * read was full, or a record was still being written): a call whose task
+ * moved between CPUs could then show its exit before its enter. Records
+ * wait here until a complete drain of every CPU has passed their time (a
+ * "round"), and leave in time order.
+ */
+#ifndef RMT_ORDER_H
+#define RMT_ORDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "calls.h"
+#include "records.h"
+
+struct rmt_order_block;
+
+struct rmt_order_entry {
+	struct rmt_record rec;		/* points into @block */
+	struct rmt_order_block *block;
+};
+
+struct rmt_order {
+	struct rmt_order_entry *q;
+	size_t n, cap;
+	size_t seq;			/* records queued so far */
+};
+
+void rmt_order_init(struct rmt_order *o);
+/*
+ * Queue the @n records of @recs, decoded from one buffer in stream order;
+ * their bytes are copied, so that the caller may reuse the buffer. Rounds
+ * are not queued. -1 when out of memory.
+ */
+int rmt_order_add(struct rmt_order *o, const struct rmt_record *recs, size_t n);
+/*
+ * Feed @t every queued record older than @upto (UINT64_MAX: all), in time
+ * order, until @limit calls were shown (0: no limit); the records fed are
+ * released.
+ */
+void rmt_order_flush(struct rmt_order *o, uint64_t upto, struct rmt_tracker *t,
+		     unsigned long long limit);
+/* Records waiting. */
+size_t rmt_order_queued(const struct rmt_order *o);
+void rmt_order_free(struct rmt_order *o);
+
+#endif /* RMT_ORDER_H */
