@@ -23,6 +23,29 @@ if [ "$root" = / ]; then kobuild=$PWD/$B/ko/bench-$k; else kobuild=/rmt-build/be
 tools/build-module.sh "$kdir" "$kobuild" "$root" >"$B/bench/module.log" 2>&1 ||
 	{ tail -n 20 "$B/bench/module.log" >&2; exit 1; }
 
+# Mode "abi4": the module and reader of ABI 4 (one module-wide capture,
+# the exit record with a second task snapshot), built from the history, to
+# show what this version changed side by side. Skipped without the history.
+abi4=eb2717e86bc7f0fd61be40032e0a7d4379ac635e
+rm -f "$bin/recvmmsg_trace-abi4.ko" "$bin/recvmmsg-trace-abi4"
+if git cat-file -e "$abi4^{commit}" 2>/dev/null; then
+	old=$B/bench/abi4-src
+	rm -rf "$old" && mkdir -p "$old"
+	git archive "$abi4" tools/recvmmsg-trace Kbuild VERSION module uapi | tar -x -C "$old"
+	gcc -static -std=c11 -O2 -I"$old/uapi" -DRMT_VERSION='"abi4"' \
+		"$old"/tools/recvmmsg-trace/*.c -o "$bin/recvmmsg-trace-abi4"
+	if [ "$root" = / ]; then oldbuild=$PWD/$B/ko/bench-abi4-$k; else oldbuild=/rmt-build/bench-abi4-$k; fi
+	rm -rf "$root$oldbuild" && mkdir -p "$root$oldbuild"
+	cp -r "$old"/{Kbuild,VERSION,module,uapi} "$root$oldbuild/"
+	if [ "$root" = / ]; then
+		make -C "$kdir" M="$oldbuild" modules >>"$B/bench/module.log" 2>&1
+	else
+		chroot "$root" env PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+			make -C "$kdir" M="$oldbuild" modules >>"$B/bench/module.log" 2>&1
+	fi
+	cp "$root$oldbuild/recvmmsg_trace.ko" "$bin/recvmmsg_trace-abi4.ko"
+fi
+
 echo "== benchmarking on $kver under QEMU TCG ($(date -u +%F))" >&2
 status=0
 # Multi-threaded TCG: the reader runs on the other vCPU in parallel, as on

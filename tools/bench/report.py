@@ -16,8 +16,8 @@ import sys
 import time
 from collections import defaultdict
 
-MODES = ["unloaded", "disabled", "enabled", "wake-every", "no-reader", "ftrace",
-         "strace"]
+MODES = ["unloaded", "disabled", "enabled", "two-readers", "abi4", "wake-every",
+         "no-reader", "ftrace", "strace"]
 GOALS = {("getpid64", "enabled"): 1.02, ("getpid32", "enabled"): 1.02,
          ("recv1", "enabled"): 1.25, ("recv8", "enabled"): 1.25}
 

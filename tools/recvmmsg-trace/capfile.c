@@ -7,6 +7,7 @@
 #include <linux/recvmmsg_trace.h>
 
 #include "capfile.h"
+#include "walk.h"
 
 #define RMT_CAPFILE_BLOCK	(1 << 20)
 
@@ -69,6 +70,8 @@ int rmt_capfile_open(struct rmt_capfile *c, const char *path)
 
 long rmt_capfile_next(struct rmt_capfile *c, const void **records, uint64_t *offset)
 {
+	const struct rmt_record_header *h;
+	enum rmt_step step;
 	size_t whole = 0;
 
 	/* Drop what the last call handed out; keep a record cut in two. */
@@ -83,17 +86,13 @@ long rmt_capfile_next(struct rmt_capfile *c, const void **records, uint64_t *off
 		return -1;
 	}
 
-	while (c->len - whole >= sizeof(struct rmt_record_header)) {
-		const struct rmt_record_header *h = (const void *)(c->buf + whole);
-
-		if (h->size < sizeof(*h) || h->size % 8) {
-			fprintf(stderr, "recvmmsg-trace: %s: corrupt record (size %u) at byte offset %llu\n",
-				c->path, h->size, (unsigned long long)(c->offset + whole));
-			return -1;
-		}
-		if (h->size > c->len - whole)
-			break;
+	while ((step = rmt_step(c->buf, c->len, whole, &h)) == RMT_STEP_RECORD)
 		whole += h->size;
+	if (step == RMT_STEP_BAD) {
+		h = (const void *)(c->buf + whole);
+		fprintf(stderr, "recvmmsg-trace: %s: corrupt record (size %u) at byte offset %llu\n",
+			c->path, h->size, (unsigned long long)(c->offset + whole));
+		return -1;
 	}
 	if (!whole && c->len) {
 		fprintf(stderr, "recvmmsg-trace: %s: truncated record at byte offset %llu\n",

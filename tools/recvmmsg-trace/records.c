@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "records.h"
+#include "walk.h"
 
 const char *rmt_syscall_name(unsigned int nr)
 {
@@ -59,21 +60,16 @@ static int rmt_known_type(unsigned int type)
 long rmt_records_decode(const void *buf, size_t len, struct rmt_record *out,
 			size_t max, size_t *skipped, size_t *bad_offset)
 {
-	const unsigned char *p = buf;
+	const struct rmt_record_header *hdr;
 	size_t off = 0;
 	long n = 0;
+	enum rmt_step step;
 
-	while (off < len) {
-		const struct rmt_record_header *hdr = (const void *)(p + off);
-
-		/* Every record is a multiple of 8 bytes: headers stay aligned. */
-		if (len - off < sizeof(*hdr) || hdr->size < sizeof(*hdr) ||
-		    hdr->size % 8 || hdr->size > len - off)
-			goto bad;
+	while ((step = rmt_step(buf, len, off, &hdr)) == RMT_STEP_RECORD) {
 		if (!rmt_known_type(hdr->type)) {
 			(*skipped)++;
 		} else if (rmt_expected_size(hdr) != hdr->size) {
-			goto bad;
+			break;
 		} else if ((size_t)n < max) {
 			out[n].type = hdr->type;
 			out[n].seq = (size_t)n;
@@ -82,8 +78,8 @@ long rmt_records_decode(const void *buf, size_t len, struct rmt_record *out,
 		}
 		off += hdr->size;
 	}
-	return n;
-bad:
+	if (step == RMT_STEP_END)
+		return n;
 	*bad_offset = off;
 	return -1;
 }

@@ -34,9 +34,9 @@ moddir=$work/root/lib/modules/$kver
 mkdir -p "$moddir/updates/dkms" "$work/root/sbin"
 cp "$ko" "$moddir/updates/dkms/"
 cp "$(dirname "$vmlinuz")"/modules.builtin* "$moddir/" 2>/dev/null || true
-# kmod (modprobe, depmod, modinfo) with the libraries it links.
+# kmod (modprobe, insmod, rmmod, depmod, modinfo) with the libraries it links.
 cp /usr/bin/kmod "$work/root/sbin/kmod"
-for tool in modprobe depmod modinfo lsmod; do
+for tool in modprobe depmod modinfo lsmod insmod rmmod; do
 	ln -s kmod "$work/root/sbin/$tool"
 done
 for lib in $(ldd /usr/bin/kmod | grep -o '/[^ ]*'); do
