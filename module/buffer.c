@@ -19,10 +19,11 @@
 #include <linux/kfifo.h>
 #include <linux/ktime.h>
 #include <linux/log2.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/topology.h>
-#include <linux/vmalloc.h>
 
 #include "buffer.h"
 #include "stats.h"
@@ -47,7 +48,7 @@ void rmt_ring_free(struct rmt_ring *ring)
 		return;
 	if (ring->cpus)
 		for_each_possible_cpu(cpu)
-			vfree(per_cpu_ptr(ring->cpus, cpu)->data);
+			kvfree(per_cpu_ptr(ring->cpus, cpu)->data);
 	free_percpu(ring->cpus);
 	free_percpu(ring->stats);
 	kfree(ring);
@@ -60,19 +61,21 @@ struct rmt_ring *rmt_ring_new(unsigned int bytes)
 
 	if (WARN_ON_ONCE(!rmt_ring_size_ok(bytes)))
 		return NULL;
-	ring = kzalloc(sizeof(*ring), GFP_KERNEL);
+	/* Charged to the opener's memory cgroup; a failure is an ENOMEM. */
+	ring = kzalloc(sizeof(*ring), GFP_KERNEL_ACCOUNT);
 	if (!ring)
 		return NULL;
 	ring->bytes = bytes;
 	atomic64_set(&ring->bad_records, 0);
-	ring->cpus = alloc_percpu(struct rmt_cpu_buffer);
-	ring->stats = alloc_percpu(struct rmt_cpu_stats);
+	ring->cpus = alloc_percpu_gfp(struct rmt_cpu_buffer, GFP_KERNEL_ACCOUNT);
+	ring->stats = alloc_percpu_gfp(struct rmt_cpu_stats, GFP_KERNEL_ACCOUNT);
 	if (!ring->cpus || !ring->stats)
 		goto fail;
 	for_each_possible_cpu(cpu) {
 		struct rmt_cpu_buffer *b = per_cpu_ptr(ring->cpus, cpu);
 
-		b->data = vmalloc_node(bytes, cpu_to_node(cpu));
+		b->data = kvmalloc_node(bytes, GFP_KERNEL_ACCOUNT | __GFP_NOWARN,
+					cpu_to_node(cpu));
 		if (!b->data)
 			goto fail;
 		/* @bytes is a power of two, so nothing is rounded off. */
@@ -132,7 +135,8 @@ unsigned int rmt_ring_push(struct rmt_ring *ring, struct rmt_record_header *hdr)
 		return 0;
 	}
 	kfifo_in(&b->fifo, hdr, hdr->size);
-	return kfifo_len(&b->fifo);
+	/* Never 0: the reader may have taken the record already. */
+	return max_t(unsigned int, kfifo_len(&b->fifo), hdr->size);
 }
 
 void rmt_ring_flush_lost(struct rmt_ring *ring)

@@ -33,8 +33,9 @@ void rmt_ring_free(struct rmt_ring *ring);
 
 /*
  * Probe side, preemption off: never sleeps, locks or allocates. Returns
- * the bytes now queued on this CPU, or 0 when the record did not fit (it
- * is counted as lost). The caller has set hdr->time_ns.
+ * the bytes now queued on this CPU (at least the record's), or 0 when the
+ * record did not fit (it is counted as lost). The caller has set
+ * hdr->time_ns.
  */
 unsigned int rmt_ring_push(struct rmt_ring *ring, struct rmt_record_header *hdr);
 

@@ -17,6 +17,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/compat.h>
 #include <linux/lockdep.h>
 #include <linux/mutex.h>
@@ -51,6 +52,12 @@ static DEFINE_MUTEX(rmt_capture_lock);
 static LIST_HEAD(rmt_active);
 /* Read without the lock by GET_INFO, which never waits behind an attach. */
 static bool rmt_attached;
+/*
+ * Detaches whose wait for the probes still running is not over (see
+ * rmt_capture_quiesce()); until then an attach leaves the table of calls
+ * in flight as it is, since an old probe may still be using it.
+ */
+static atomic_t rmt_unquiesced = ATOMIC_INIT(0);
 
 /*
  * Open only while both probes are attached. Attaching or detaching one
@@ -62,14 +69,23 @@ static bool rmt_gate_open;
 
 /* Wakes readers of what stays below their wake-up threshold. */
 static struct delayed_work rmt_poll_work;
-#define RMT_POLL_INTERVAL	(HZ / 10)
+#define RMT_POLL_INTERVAL	msecs_to_jiffies(100)
+
+/* A session that keeps the call being recorded, as the first walk saw it. */
+struct rmt_taker {
+	struct rmt_session *s;
+	struct rmt_ring *ring;
+	unsigned int snaplen;
+};
 
 /*
  * Records are assembled in a per-CPU scratch area, too large for the stack,
- * with preemption disabled, before any kfifo is touched.
+ * with preemption disabled, before any kfifo is touched; the sessions that
+ * keep the call are listed there too.
  */
 struct rmt_scratch {
 	u64 data[RMT_RECORD_MAX_SIZE / sizeof(u64)];
+	struct rmt_taker takers[RMT_MAX_SESSIONS];
 };
 
 static struct rmt_scratch __percpu *rmt_scratch;
@@ -77,9 +93,6 @@ static struct rmt_scratch __percpu *rmt_scratch;
 /* An exit record fits wherever an enter record of as many messages does. */
 static_assert(sizeof(struct rmt_exit_record) <= sizeof(struct rmt_enter_record));
 static_assert(sizeof(struct rmt_msg_exit) <= sizeof(struct rmt_msg_enter));
-/* A session is one bit of a u64 while a call is offered to them. */
-static_assert(RMT_MAX_SESSIONS <= 64);
-
 /*
  * Is this call ours, and how was it made? @regs and the compat check are
  * looked at only once the number matched: this runs for every syscall.
@@ -116,16 +129,17 @@ static __always_inline bool rmt_classify(struct pt_regs *regs, long nr,
 }
 
 /* Does @s take records of @type? Sessions without exits see none of them. */
-static bool rmt_takes(struct rmt_session *s, u16 type)
+static bool rmt_takes(const struct rmt_session *s, u16 type)
 {
 	return type == RMT_REC_ENTER || !READ_ONCE(s->no_exit);
 }
 
 /* What the sessions made of a call, from the first walk over them. */
 struct rmt_offer {
-	u64 takers;		/* bits of the sessions that keep it */
-	unsigned int snaplen;	/* the largest of theirs */
-	bool exit_wanted;	/* one of them will want the exit too */
+	struct rmt_taker *takers;	/* this CPU's scratch list */
+	unsigned int nr_takers;
+	unsigned int snaplen;		/* the largest of theirs */
+	bool exit_wanted;		/* one of them will want the exit too */
 };
 
 /*
@@ -160,7 +174,8 @@ static void rmt_prefault(struct pt_regs *regs, const struct rmt_call *what,
 	/* Only as far as the sessions that may keep the call will look. */
 	rcu_read_lock();
 	list_for_each_entry_rcu(s, &rmt_active, active)
-		if (rmt_takes(s, type) && rmt_filter_task(rcu_dereference(s->filter)))
+		if (rmt_takes(s, type) && !READ_ONCE(s->paused) &&
+		    rmt_filter_task(rcu_dereference(s->filter)))
 			snaplen = max(snaplen, READ_ONCE(s->snaplen));
 	rcu_read_unlock();
 	if (!snaplen)
@@ -175,8 +190,11 @@ static void rmt_prefault(struct pt_regs *regs, const struct rmt_call *what,
 
 /*
  * First walk: count the call as seen by every session that takes its type,
- * and as filtered by those whose filter (each read once) leaves it out.
- * The arguments are read, into @call, only once a session needs the fd.
+ * and as filtered by those whose filter (each read once) leaves it out;
+ * list the others, with their snaplen as read now, in @o->takers. The
+ * record goes to those alone, even if one is disabled meanwhile: it was
+ * counted as seen, it is counted as written or dropped. The arguments are
+ * read, into @call, only once a session needs the fd.
  */
 static void rmt_offer(struct rmt_call *call, struct pt_regs *regs, u16 type,
 		      struct rmt_offer *o)
@@ -185,11 +203,15 @@ static void rmt_offer(struct rmt_call *call, struct pt_regs *regs, u16 type,
 	struct rmt_session *s;
 	bool have_args = false, pass;
 
-	memset(o, 0, sizeof(*o));
+	o->nr_takers = 0;
+	o->snaplen = 0;
+	o->exit_wanted = false;
 	list_for_each_entry_rcu(s, &rmt_active, active) {
 		struct rmt_ring *ring = rcu_dereference(s->ring);
+		struct rmt_taker *t;
 
-		if (!rmt_takes(s, type))
+		/* A session being emptied (RESET) sees nothing meanwhile. */
+		if (!rmt_takes(s, type) || READ_ONCE(s->paused))
 			continue;
 		rmt_count_inc(ring->stats, type, RMT_COUNT_SEEN);
 		kf = rcu_dereference(s->filter);
@@ -198,12 +220,17 @@ static void rmt_offer(struct rmt_call *call, struct pt_regs *regs, u16 type,
 			rmt_snap_args(call, regs, false);
 			have_args = true;
 		}
-		if (!pass || !rmt_filter_fd(kf, call->args[RMT_ARG_FD])) {
+		/* Never more than fit: the list holds fewer than that. */
+		if (!pass || !rmt_filter_fd(kf, call->args[RMT_ARG_FD]) ||
+		    WARN_ON_ONCE(o->nr_takers == RMT_MAX_SESSIONS)) {
 			rmt_count_inc(ring->stats, type, RMT_COUNT_FILTERED);
 			continue;
 		}
-		o->takers |= BIT_ULL(s->slot);
-		o->snaplen = max(o->snaplen, READ_ONCE(s->snaplen));
+		t = &o->takers[o->nr_takers++];
+		t->s = s;
+		t->ring = ring;
+		t->snaplen = READ_ONCE(s->snaplen);
+		o->snaplen = max(o->snaplen, t->snaplen);
 		if (!READ_ONCE(s->no_exit))
 			o->exit_wanted = true;
 	}
@@ -281,11 +308,11 @@ static void rmt_fit(union rmt_rec *rec, u16 type, const struct rmt_built *b,
 static void rmt_capture(struct pt_regs *regs, const struct rmt_call *what,
 			u16 type, long ret, const struct rmt_name_room *room)
 {
-	struct rmt_session *s;
 	struct rmt_offer o;
 	struct rmt_built b;
 	union rmt_rec *rec;
 	struct rmt_call *call;
+	unsigned int i;
 	u64 now;
 
 	if (preemptible())
@@ -295,35 +322,35 @@ static void rmt_capture(struct pt_regs *regs, const struct rmt_call *what,
 	rcu_read_lock();
 	/* This CPU's scratch area: no other task may use it now. */
 	rec = (void *)this_cpu_ptr(rmt_scratch)->data;
+	/* The fixed part: each message is written whole as it is read. */
 	memset(rec, 0, sizeof(*rec));
 	rec->hdr.type = type;
 	call = rmt_rec_call(rec, type);
 	call->syscall_nr = what->syscall_nr;
 	call->via = what->via;
+	o.takers = this_cpu_ptr(rmt_scratch)->takers;
 	rmt_offer(call, regs, type, &o);
-	if (!o.takers)
+	if (!o.nr_takers)
 		goto out;
 	rmt_build(rec, type, ret, room, o.snaplen, &b);
 	/* The exit will need the room of each address buffer. */
 	if (type == RMT_REC_ENTER && o.exit_wanted)
 		rmt_inflight_start(current->pid, call, rec->enter.msgs);
 	now = ktime_get_ns();
-	list_for_each_entry_rcu(s, &rmt_active, active) {
-		struct rmt_ring *ring = rcu_dereference(s->ring);
+	for (i = 0; i < o.nr_takers; i++) {
+		struct rmt_taker *t = &o.takers[i];
 		unsigned int queued;
 
-		if (!(o.takers & BIT_ULL(s->slot)))
-			continue;
-		rmt_fit(rec, type, &b, READ_ONCE(s->snaplen));
+		rmt_fit(rec, type, &b, t->snaplen);
 		rec->hdr.time_ns = now;
 		if (call->faults)
-			rmt_stat_inc(ring->stats, smp_processor_id(), RMT_STAT_FAULTS);
-		queued = rmt_ring_push(ring, &rec->hdr);
+			rmt_stat_inc(t->ring->stats, smp_processor_id(), RMT_STAT_FAULTS);
+		queued = rmt_ring_push(t->ring, &rec->hdr);
 		if (queued) {
-			rmt_count_inc(ring->stats, type, RMT_COUNT_WRITTEN);
-			rmt_session_wake(s, queued);
+			rmt_count_inc(t->ring->stats, type, RMT_COUNT_WRITTEN);
+			rmt_session_wake(t->s, queued);
 		} else {
-			rmt_count_inc(ring->stats, type, RMT_COUNT_DROPPED);
+			rmt_count_inc(t->ring->stats, type, RMT_COUNT_DROPPED);
 		}
 	}
 out:
@@ -403,6 +430,9 @@ int rmt_capture_init(void)
 void rmt_capture_exit(void)
 {
 	WARN_ON_ONCE(!list_empty(&rmt_active));
+	/* No probe may still run the module's code or use its memory. */
+	tracepoint_synchronize_unregister();
+	cancel_delayed_work_sync(&rmt_poll_work);
 	rmt_inflight_exit();
 	free_percpu(rmt_scratch);
 	rmt_scratch = NULL;
@@ -413,15 +443,19 @@ static int rmt_attach(void)
 	int err;
 
 	lockdep_assert_held(&rmt_capture_lock);
-	/* No probe runs: calls still in flight from before are forgotten. */
-	rmt_inflight_clear();
+	/*
+	 * Calls still in flight from before are forgotten, unless a probe
+	 * of the last attach may still run and use the table.
+	 */
+	if (!atomic_read(&rmt_unquiesced))
+		rmt_inflight_clear();
 	err = tracepoint_probe_register(rmt_tp_enter, rmt_probe_enter, NULL);
 	if (err)
 		return err;
 	err = tracepoint_probe_register(rmt_tp_exit, rmt_probe_exit, NULL);
 	if (err) {
 		tracepoint_probe_unregister(rmt_tp_enter, rmt_probe_enter, NULL);
-		tracepoint_synchronize_unregister();
+		atomic_inc(&rmt_unquiesced);
 		return err;
 	}
 	WRITE_ONCE(rmt_attached, true);
@@ -430,16 +464,20 @@ static int rmt_attach(void)
 	return 0;
 }
 
-/* Returns once no probe runs any more. */
+/*
+ * No new probe runs once this returns; one already running may go on (on
+ * 7.x kernels a probe may wait for a page of its task's memory as long as
+ * a FUSE server or a userfaultfd likes): rmt_capture_quiesce() waits for
+ * those, with no lock held.
+ */
 static void rmt_detach(void)
 {
 	lockdep_assert_held(&rmt_capture_lock);
 	WRITE_ONCE(rmt_gate_open, false);
 	tracepoint_probe_unregister(rmt_tp_enter, rmt_probe_enter, NULL);
 	tracepoint_probe_unregister(rmt_tp_exit, rmt_probe_exit, NULL);
-	tracepoint_synchronize_unregister();
 	WRITE_ONCE(rmt_attached, false);
-	cancel_delayed_work_sync(&rmt_poll_work);
+	atomic_inc(&rmt_unquiesced);
 }
 
 /* Offer calls to @s from now on; the first session attaches the probes. */
@@ -447,8 +485,9 @@ int rmt_capture_add(struct rmt_session *s)
 {
 	int err = 0;
 
-	mutex_lock(&rmt_capture_lock);
-	if (list_empty(&rmt_active))
+	if (mutex_lock_killable(&rmt_capture_lock))
+		return -EINTR;
+	if (!rmt_attached)
 		err = rmt_attach();
 	if (!err)
 		list_add_tail_rcu(&s->active, &rmt_active);
@@ -457,18 +496,34 @@ int rmt_capture_add(struct rmt_session *s)
 }
 
 /*
- * Offer no more calls to @s: when this returns, no probe is using it. The
- * last session detaches the probes.
+ * Offer no more calls to @s: when this returns, no probe is using it (they
+ * use sessions inside RCU read sections only). The last session detaches
+ * the probes: the caller then owes a rmt_capture_quiesce(), once it holds
+ * no lock.
  */
 void rmt_capture_remove(struct rmt_session *s)
 {
 	mutex_lock(&rmt_capture_lock);
 	list_del_rcu(&s->active);
-	if (list_empty(&rmt_active))
+	if (list_empty(&rmt_active) && rmt_attached)
 		rmt_detach();
-	else
-		synchronize_rcu();
 	mutex_unlock(&rmt_capture_lock);
+	synchronize_rcu();
+}
+
+/*
+ * Wait for the probes of every detach so far that may still run. May wait
+ * long on 7.x (see rmt_detach()): only the caller waits, with no lock of
+ * the module held.
+ */
+void rmt_capture_quiesce(void)
+{
+	int seen = atomic_read(&rmt_unquiesced);
+
+	if (!seen)
+		return;
+	tracepoint_synchronize_unregister();
+	atomic_sub(seen, &rmt_unquiesced);
 }
 
 /*
@@ -480,8 +535,8 @@ void rmt_capture_replace(struct rmt_session *from, struct rmt_session *to)
 {
 	mutex_lock(&rmt_capture_lock);
 	list_replace_rcu(&from->active, &to->active);
-	synchronize_rcu();
 	mutex_unlock(&rmt_capture_lock);
+	synchronize_rcu();
 }
 
 /* Are the probes attached? Without the lock, which an attach holds long. */

@@ -15,6 +15,7 @@ void rmt_capture_exit(void);
 /* @s must have its ring. */
 int rmt_capture_add(struct rmt_session *s);
 void rmt_capture_remove(struct rmt_session *s);
+void rmt_capture_quiesce(void);
 void rmt_capture_replace(struct rmt_session *from, struct rmt_session *to);
 bool rmt_capture_attached(void);
 

@@ -36,13 +36,15 @@
 /* Sizes past this are refused outright rather than scanned for zeros. */
 #define RMT_IOC_SIZE_MAX	PAGE_SIZE
 
-static_assert(sizeof(struct rmt_session_info) == RMT_SESSION_INFO_SIZE_VER0);
+static_assert(offsetofend(struct rmt_session_info, total) == RMT_SESSION_INFO_SIZE_VER0);
 
 /*
  * A read moves records from the session's per-CPU buffers into its bounce
- * buffer, kernel memory, then copies them to user space: a buffer that
- * faults part way gets whole records only, and the records that could not
- * be copied stay pending, in order, for the next read.
+ * buffer, kernel memory, with the session's lock held, then copies them to
+ * user space with only the readers' lock: a buffer that faults, or blocks
+ * for as long as its owner likes (userfaultfd, FUSE), holds up no ioctl.
+ * Records that could not be copied stay pending, in order, for the next
+ * read, unless a RESET or a resize came in between.
  */
 #define RMT_READ_CHUNK		RMT_READ_MAX_BYTES
 static_assert(RMT_READ_CHUNK >= RMT_RECORD_MAX_SIZE);
@@ -57,7 +59,7 @@ static ssize_t rmt_deliver(struct rmt_session *s, char __user *buf, size_t count
 	const struct rmt_record_header *h;
 	size_t len = 0, done = 0, arrived;
 
-	lockdep_assert_held(&s->lock);
+	lockdep_assert_held(&s->read_lock);
 	while (len < s->pending_len) {
 		h = (const void *)(p + len);
 		if (h->size > count - len || h->size > s->pending_len - len)
@@ -78,29 +80,51 @@ static ssize_t rmt_deliver(struct rmt_session *s, char __user *buf, size_t count
 	return done ? done : -EFAULT;
 }
 
-/* One attempt: pending records first, else what the buffers hold now. */
-static ssize_t rmt_read_once(struct rmt_session *s, char __user *buf, size_t count)
+/* Move what the buffers hold now into the bounce buffer. */
+static ssize_t rmt_take(struct rmt_session *s, size_t count, bool nonblock)
 {
 	struct rmt_ring *ring;
 	bool too_small;
 	size_t taken;
 
-	lockdep_assert_held(&s->lock);
+	lockdep_assert_held(&s->read_lock);
+	if (nonblock) {
+		if (!mutex_trylock(&s->lock))
+			return -EAGAIN;
+	} else if (mutex_lock_interruptible(&s->lock)) {
+		return -ERESTARTSYS;
+	}
+	ring = rcu_dereference_protected(s->ring, lockdep_is_held(&s->lock));
+	taken = ring ? rmt_ring_take(ring, s->pending, min_t(size_t, count, RMT_READ_CHUNK),
+				     &too_small) : 0;
+	s->pending_gen = s->generation;
+	mutex_unlock(&s->lock);
+	if (!taken)
+		return ring && too_small ? -EINVAL : 0;
+	s->pending_off = 0;
+	WRITE_ONCE(s->pending_len, taken);
+	return taken;
+}
+
+/* One attempt: pending records first, else what the buffers hold now. */
+static ssize_t rmt_read_once(struct rmt_session *s, char __user *buf, size_t count,
+			     bool nonblock)
+{
+	ssize_t ret;
+
+	lockdep_assert_held(&s->read_lock);
 	if (!s->pending) {
-		s->pending = kvmalloc(RMT_READ_CHUNK, GFP_KERNEL);
+		s->pending = kvmalloc(RMT_READ_CHUNK, GFP_KERNEL_ACCOUNT);
 		if (!s->pending)
 			return -ENOMEM;
 	}
+	/* Emptied (RESET) or resized since they were taken: they go too. */
+	if (s->pending_len && s->pending_gen != READ_ONCE(s->generation))
+		WRITE_ONCE(s->pending_len, 0);
 	if (!s->pending_len) {
-		ring = rcu_dereference_protected(s->ring, lockdep_is_held(&s->lock));
-		if (!ring)
-			return 0;
-		taken = rmt_ring_take(ring, s->pending, min_t(size_t, count, RMT_READ_CHUNK),
-				      &too_small);
-		if (!taken)
-			return too_small ? -EINVAL : 0;
-		s->pending_off = 0;
-		WRITE_ONCE(s->pending_len, taken);
+		ret = rmt_take(s, count, nonblock);
+		if (ret <= 0)
+			return ret;
 	}
 	return rmt_deliver(s, buf, count);
 }
@@ -116,13 +140,13 @@ static ssize_t rmt_read(struct file *file, char __user *buf, size_t count,
 		return 0;
 	for (;;) {
 		if (nonblock) {
-			if (!mutex_trylock(&s->lock))
+			if (!mutex_trylock(&s->read_lock))
 				return -EAGAIN;
-		} else if (mutex_lock_interruptible(&s->lock)) {
+		} else if (mutex_lock_interruptible(&s->read_lock)) {
 			return -ERESTARTSYS;
 		}
-		ret = rmt_read_once(s, buf, count);
-		mutex_unlock(&s->lock);
+		ret = rmt_read_once(s, buf, count, nonblock);
+		mutex_unlock(&s->read_lock);
 		if (ret)
 			return ret;
 		if (nonblock)
@@ -243,8 +267,8 @@ static long rmt_ioctl_get_config(struct rmt_session *s, void __user *uarg)
 
 static long rmt_ioctl_get_stats(struct rmt_session *s, void __user *uarg)
 {
+	struct rmt_cpu_stats *cpus;
 	void __user *ucpus;
-	struct rmt_cpu_stats one;
 	struct rmt_stats st;
 	u32 room, each, filled = 0;
 	int err, cpu;
@@ -254,33 +278,38 @@ static long rmt_ioctl_get_stats(struct rmt_session *s, void __user *uarg)
 		return err;
 	room = st.nr_cpus;
 	ucpus = u64_to_user_ptr(st.cpus);
-	if (st.reserved || st.bad_records || st.discarded_records)
+	/* The counters are out only: a struct used before may be reused. */
+	if (st.reserved)
 		return -EINVAL;
 	if (room && (!ucpus || st.cpu_size < RMT_CPU_STATS_SIZE_VER0 ||
 		     st.cpu_size > RMT_IOC_SIZE_MAX))
 		return -EINVAL;
+	/* Read whole first: nothing waits on user memory meanwhile. */
+	cpus = kvcalloc(nr_cpu_ids, sizeof(*cpus), GFP_KERNEL);
+	if (!cpus)
+		return -ENOMEM;
+	rmt_session_stats(s, cpus, &st.bad_records);
 	/* A larger entry than ours: its tail is zeroed, as unknown counters. */
-	each = min_t(u32, st.cpu_size, sizeof(one));
+	each = min_t(u32, st.cpu_size, sizeof(*cpus));
 	memset(&st.total, 0, sizeof(st.total));
 	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
 		/* A CPU that cannot exist has an entry of zeros. */
-		memset(&one, 0, sizeof(one));
-		if (cpu_possible(cpu)) {
-			rmt_session_stats(s, cpu, &one);
-			rmt_stats_add(&st.total, &one);
-		}
+		rmt_stats_add(&st.total, &cpus[cpu]);
 		if (cpu < room) {
 			void __user *entry = ucpus + (size_t)cpu * st.cpu_size;
 
-			if (copy_to_user(entry, &one, each) ||
-			    clear_user(entry + each, st.cpu_size - each))
+			if (copy_to_user(entry, &cpus[cpu], each) ||
+			    clear_user(entry + each, st.cpu_size - each)) {
+				kvfree(cpus);
 				return -EFAULT;
+			}
 			filled = cpu + 1;
 		}
 	}
+	kvfree(cpus);
 	st.nr_cpus = filled;
 	st.cpu_size = filled ? each : 0;
-	st.bad_records = rmt_session_bad_records(s);
+	st.discarded_records = 0;
 	return rmt_copy_out(uarg, &st, sizeof(st), RMT_STATS_SIZE_VER0);
 }
 
@@ -294,14 +323,12 @@ static long rmt_ioctl_get_sessions(struct rmt_session *s, void __user *uarg)
 	void __user *uentries;
 	struct rmt_sessions sl;
 	u32 room, each, n, i;
-	int err;
+	long err;
 
 	err = rmt_copy_in(&sl, sizeof(sl), uarg, RMT_SESSIONS_SIZE_VER0);
 	if (err)
 		return err;
 	uentries = u64_to_user_ptr(sl.sessions);
-	if (sl.total)
-		return -EINVAL;
 	if (sl.nr_sessions && (!uentries || sl.session_size < RMT_SESSION_INFO_SIZE_VER0 ||
 			       sl.session_size > RMT_IOC_SIZE_MAX))
 		return -EINVAL;
@@ -312,6 +339,7 @@ static long rmt_ioctl_get_sessions(struct rmt_session *s, void __user *uarg)
 		if (!infos)
 			return -ENOMEM;
 	}
+	/* .total is out only: a struct used before may be reused. */
 	n = rmt_session_list(s, infos, room, &sl.total);
 	each = min_t(u32, sl.session_size, sizeof(*infos));
 	for (i = 0; i < n; i++) {
@@ -319,14 +347,16 @@ static long rmt_ioctl_get_sessions(struct rmt_session *s, void __user *uarg)
 
 		if (copy_to_user(entry, &infos[i], each) ||
 		    clear_user(entry + each, sl.session_size - each)) {
-			kvfree(infos);
-			return -EFAULT;
+			err = -EFAULT;
+			goto out;
 		}
 	}
-	kvfree(infos);
 	sl.nr_sessions = n;
 	sl.session_size = n ? each : 0;
-	return rmt_copy_out(uarg, &sl, sizeof(sl), RMT_SESSIONS_SIZE_VER0);
+	err = rmt_copy_out(uarg, &sl, sizeof(sl), RMT_SESSIONS_SIZE_VER0);
+out:
+	kvfree(infos);
+	return err;
 }
 
 /* The size bits of our ioctl numbers are not part of the match. */

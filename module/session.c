@@ -3,19 +3,18 @@
  * Capture sessions: one per open file, and the boot session of enable=1.
  *
  * A session gets its ring (per-CPU buffers and counters) at its first
- * enable, and a slot with it: at most max_sessions sessions hold one, which
- * bounds the module's memory. The probes reach a session only through the
- * capture list (capture.c); a session leaves the list, and every probe that
- * saw it has finished, before its ring is emptied, replaced or freed.
+ * enable: at most max_sessions sessions hold one, which bounds the
+ * module's memory. The probes reach a session only through the capture
+ * list (capture.c), under RCU; a session leaves the list (or is paused in
+ * it), and every probe that saw it has finished, before its ring is
+ * emptied, replaced or freed.
  *
- * Locks: a session's @lock, then rmt_session_lock or the capture lock,
- * never the other way round. rmt_session_lock covers the list of every
- * session, the slots and the boot session, and is never held across
- * anything slow.
+ * Locks, in this order: a session's @lock; then rmt_session_lock (the list
+ * of every session, the ring count, the boot session), the capture lock
+ * or rmt_filter_lock (filter.c); rmt_config_lock innermost. None of them
+ * is held across a copy to or from user space, and only a session's own
+ * @lock across a wait for the probes.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
-#include <linux/bitmap.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -30,7 +29,7 @@
 static DEFINE_MUTEX(rmt_session_lock);
 static LIST_HEAD(rmt_sessions);
 static unsigned int rmt_nr_sessions;
-static DECLARE_BITMAP(rmt_slots, RMT_MAX_SESSIONS);
+static unsigned int rmt_nr_rings;	/* sessions holding a ring */
 static struct rmt_session *rmt_boot;	/* not adopted yet */
 static u32 rmt_next_id = 1;
 
@@ -53,8 +52,8 @@ static void rmt_wake_fn(struct irq_work *work)
  * PREEMPT_RT and must not be taken from the probe: an irq_work does it,
  * and only when a reader sleeps, so that a reader busy draining costs the
  * probe no interrupt. wq_has_sleeper()'s barrier pairs with the one in
- * prepare_to_wait() and in rmt_session_poll_wait(): a reader going to
- * sleep either sees the record or is seen here.
+ * prepare_to_wait() and in the device's poll: a reader going to sleep
+ * either sees the record or is seen here.
  */
 void rmt_session_wake(struct rmt_session *s, unsigned int queued)
 {
@@ -84,7 +83,7 @@ void rmt_session_poll(struct rmt_session *s)
 
 static struct rmt_session *rmt_session_alloc(bool boot)
 {
-	struct rmt_session *s = kzalloc(sizeof(*s), GFP_KERNEL);
+	struct rmt_session *s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 
 	if (!s)
 		return NULL;
@@ -92,6 +91,7 @@ static struct rmt_session *rmt_session_alloc(bool boot)
 	init_waitqueue_head(&s->readers);
 	init_irq_work(&s->wake_work, rmt_wake_fn);
 	mutex_init(&s->lock);
+	mutex_init(&s->read_lock);
 	s->snaplen = READ_ONCE(rmt_snaplen);
 	s->buffer_bytes = rmt_default_bytes;
 	s->boot = boot;
@@ -102,26 +102,52 @@ static struct rmt_session *rmt_session_alloc(bool boot)
 	mutex_lock(&rmt_session_lock);
 	s->id = rmt_next_id++;
 	list_add_tail(&s->node, &rmt_sessions);
-	rmt_nr_sessions++;
+	WRITE_ONCE(rmt_nr_sessions, rmt_nr_sessions + 1);
 	mutex_unlock(&rmt_session_lock);
 	return s;
 }
 
-/* Once @s is out of the capture list and has no file. */
+/* The ring of @s, to one who holds its lock or is its last user. */
+static struct rmt_ring *rmt_session_ring(struct rmt_session *s)
+{
+	return rcu_dereference_protected(s->ring, lockdep_is_held(&s->lock));
+}
+
+/*
+ * Free @ring and its place among max_sessions, once no probe can reach it:
+ * after a grace period, for GET_STATS and GET_SESSIONS, which read the
+ * counters without a lock.
+ */
+static void rmt_ring_release(struct rmt_ring *ring)
+{
+	if (!ring)
+		return;
+	synchronize_rcu();
+	rmt_ring_free(ring);
+	mutex_lock(&rmt_session_lock);
+	rmt_nr_rings--;
+	mutex_unlock(&rmt_session_lock);
+}
+
+/*
+ * Once @s is out of the capture list and nobody else can reach it: its
+ * file is gone, or it is the boot session taken out of rmt_boot.
+ */
 static void rmt_session_free(struct rmt_session *s)
 {
+	/* The last user: no lock to hold. */
 	struct rmt_ring *ring = rcu_dereference_protected(s->ring, true);
 
 	mutex_lock(&rmt_session_lock);
 	list_del(&s->node);
-	rmt_nr_sessions--;
-	if (ring)
-		clear_bit(s->slot, rmt_slots);
+	WRITE_ONCE(rmt_nr_sessions, rmt_nr_sessions - 1);
 	mutex_unlock(&rmt_session_lock);
+	RCU_INIT_POINTER(s->ring, NULL);
+	rmt_ring_release(ring);
 	irq_work_sync(&s->wake_work);
-	rmt_ring_free(ring);
 	rmt_filter_free(&s->filter);
 	kvfree(s->pending);
+	mutex_destroy(&s->read_lock);
 	mutex_destroy(&s->lock);
 	kfree(s);
 }
@@ -131,37 +157,34 @@ struct rmt_session *rmt_session_new(void)
 	return rmt_session_alloc(false);
 }
 
-/* The first enable: a slot, if one is free, and the ring. */
+/* The first enable: a place among max_sessions, if one is free, and the ring. */
 static int rmt_session_make_ring(struct rmt_session *s)
 {
 	struct rmt_ring *ring;
-	unsigned int slot;
+	bool room;
 
 	lockdep_assert_held(&s->lock);
 	mutex_lock(&rmt_session_lock);
-	slot = find_first_zero_bit(rmt_slots, rmt_max);
-	if (slot < rmt_max)
-		set_bit(slot, rmt_slots);
+	room = rmt_nr_rings < rmt_max;
+	if (room)
+		rmt_nr_rings++;
 	mutex_unlock(&rmt_session_lock);
-	if (slot >= rmt_max)
+	if (!room)
 		return -EBUSY;
 	ring = rmt_ring_new(s->buffer_bytes);
 	if (!ring) {
-		clear_bit(slot, rmt_slots);
+		mutex_lock(&rmt_session_lock);
+		rmt_nr_rings--;
+		mutex_unlock(&rmt_session_lock);
 		return -ENOMEM;
 	}
-	s->slot = slot;
 	rcu_assign_pointer(s->ring, ring);
 	return 0;
 }
 
-static struct rmt_ring *rmt_session_ring(struct rmt_session *s)
-{
-	return rcu_dereference_protected(s->ring, lockdep_is_held(&s->lock));
-}
-
 static int rmt_session_enable_locked(struct rmt_session *s)
 {
+	bool made = false;
 	int err;
 
 	lockdep_assert_held(&s->lock);
@@ -171,11 +194,21 @@ static int rmt_session_enable_locked(struct rmt_session *s)
 		err = rmt_session_make_ring(s);
 		if (err)
 			return err;
+		made = true;
 	}
 	err = rmt_capture_add(s);
-	if (!err)
-		WRITE_ONCE(s->enabled, true);
-	return err;
+	if (err) {
+		/* As it was: no ring taken by a failed call. */
+		if (made) {
+			struct rmt_ring *ring = rmt_session_ring(s);
+
+			RCU_INIT_POINTER(s->ring, NULL);
+			rmt_ring_release(ring);
+		}
+		return err;
+	}
+	WRITE_ONCE(s->enabled, true);
+	return 0;
 }
 
 int rmt_session_enable(struct rmt_session *s)
@@ -183,69 +216,67 @@ int rmt_session_enable(struct rmt_session *s)
 	int err;
 
 	if (mutex_lock_interruptible(&s->lock))
-		return -EINTR;
+		return -ERESTARTSYS;
 	err = rmt_session_enable_locked(s);
 	mutex_unlock(&s->lock);
 	return err;
 }
 
+/* The caller owes a rmt_capture_quiesce() once it lets go of the lock. */
 static void rmt_session_disable_locked(struct rmt_session *s)
 {
-	struct rmt_ring *ring = rmt_session_ring(s);
-
 	lockdep_assert_held(&s->lock);
 	if (!s->enabled)
 		return;
 	rmt_capture_remove(s);
 	WRITE_ONCE(s->enabled, false);
 	/* No probe writes to it any more: drops still uncounted get a record. */
-	rmt_ring_flush_lost(ring);
+	rmt_ring_flush_lost(rmt_session_ring(s));
 	wake_up_interruptible(&s->readers);
 }
 
 int rmt_session_disable(struct rmt_session *s)
 {
 	if (mutex_lock_interruptible(&s->lock))
-		return -EINTR;
+		return -ERESTARTSYS;
 	rmt_session_disable_locked(s);
 	mutex_unlock(&s->lock);
+	rmt_capture_quiesce();
 	return 0;
 }
 
 void rmt_session_release(struct rmt_session *s)
 {
-	/* The file is gone: nobody else holds the lock. */
+	/* The file is gone: nobody else uses the session. */
 	mutex_lock(&s->lock);
 	rmt_session_disable_locked(s);
 	mutex_unlock(&s->lock);
+	rmt_capture_quiesce();
 	rmt_session_free(s);
 }
 
 /*
  * Empty the buffers and zero the counters with no probe writing to them:
- * out of the capture list for the time it takes.
+ * the probes pass the session by while it is paused, for one grace period
+ * and the time it takes. Records a read took and has not delivered go too
+ * (a new generation).
  */
 int rmt_session_reset(struct rmt_session *s)
 {
 	struct rmt_ring *ring;
-	bool was_enabled;
-	int err = 0;
 
 	if (mutex_lock_interruptible(&s->lock))
-		return -EINTR;
+		return -ERESTARTSYS;
 	ring = rmt_session_ring(s);
-	was_enabled = s->enabled;
-	if (was_enabled) {
-		rmt_capture_remove(s);
-		WRITE_ONCE(s->enabled, false);
-	}
-	if (ring)
+	if (ring) {
+		WRITE_ONCE(s->paused, true);
+		synchronize_rcu();
 		rmt_ring_reset(ring);
-	WRITE_ONCE(s->pending_len, 0);
-	if (was_enabled)
-		err = rmt_session_enable_locked(s);
+		WRITE_ONCE(s->paused, false);
+	}
+	WRITE_ONCE(s->generation, s->generation + 1);
 	mutex_unlock(&s->lock);
-	return err;
+	return 0;
 }
 
 int rmt_session_set_filter(struct rmt_session *s, const struct rmt_filter *f)
@@ -269,9 +300,7 @@ static int rmt_session_resize(struct rmt_session *s, unsigned int bytes)
 	struct rmt_ring *old = rmt_session_ring(s), *ring;
 
 	lockdep_assert_held(&s->lock);
-	if (old && old->bytes == bytes)
-		return 0;
-	if (!old)
+	if (!old || old->bytes == bytes)
 		return 0;
 	if (s->enabled)
 		return -EBUSY;
@@ -279,8 +308,8 @@ static int rmt_session_resize(struct rmt_session *s, unsigned int bytes)
 	if (!ring)
 		return -ENOMEM;
 	rcu_assign_pointer(s->ring, ring);
-	WRITE_ONCE(s->pending_len, 0);
-	/* Lockless readers of the counters (GET_STATS, GET_SESSIONS). */
+	WRITE_ONCE(s->generation, s->generation + 1);
+	/* GET_STATS and GET_SESSIONS read the counters without the lock. */
 	synchronize_rcu();
 	rmt_ring_free(old);
 	return 0;
@@ -293,7 +322,7 @@ int rmt_session_set_config(struct rmt_session *s, const struct rmt_config *c)
 	int err;
 
 	if (mutex_lock_interruptible(&s->lock))
-		return -EINTR;
+		return -ERESTARTSYS;
 	bytes = c->buffer_bytes ? c->buffer_bytes : s->buffer_bytes;
 	err = -EINVAL;
 	if (!rmt_ring_size_ok(bytes) || c->wakeup_bytes > bytes)
@@ -325,9 +354,9 @@ void rmt_session_get_config(struct rmt_session *s, struct rmt_config *c)
 }
 
 /*
- * Take over the boot session: its ring, slot, filter and config become
- * @s's, and @s takes its place in the capture list, so that not one call
- * is missed on the way.
+ * Take over the boot session: its ring, filter and config become @s's,
+ * and @s takes its place in the capture list, so that not one call is
+ * missed on the way.
  */
 int rmt_session_adopt_boot(struct rmt_session *s)
 {
@@ -336,7 +365,7 @@ int rmt_session_adopt_boot(struct rmt_session *s)
 	int err = 0;
 
 	if (mutex_lock_interruptible(&s->lock))
-		return -EINTR;
+		return -ERESTARTSYS;
 	if (rmt_session_ring(s)) {
 		err = -EBUSY;
 		goto out;
@@ -349,7 +378,7 @@ int rmt_session_adopt_boot(struct rmt_session *s)
 		err = -ENOENT;
 		goto out;
 	}
-	/* Nothing but this changes the boot session once it is made. */
+	/* Only this changes the boot session once it is made. */
 	rmt_session_get_config(boot, &c);
 	spin_lock(&rmt_config_lock);
 	WRITE_ONCE(s->buffer_bytes, c.buffer_bytes);
@@ -358,12 +387,15 @@ int rmt_session_adopt_boot(struct rmt_session *s)
 	WRITE_ONCE(s->wakeup_bytes, c.wakeup_bytes);
 	spin_unlock(&rmt_config_lock);
 	rmt_filter_move(&s->filter, &boot->filter);
-	s->slot = boot->slot;
+	/* Out of rmt_boot, the boot session is ours alone. */
 	rcu_assign_pointer(s->ring, rcu_dereference_protected(boot->ring, true));
 	rmt_capture_replace(boot, s);
-	WRITE_ONCE(s->enabled, true);
-	/* The ring and the slot are @s's now. */
+	/* No probe sees the boot session any more: the ring is @s's alone. */
 	RCU_INIT_POINTER(boot->ring, NULL);
+	WRITE_ONCE(s->enabled, true);
+	/* What it captured since load is there to read now. */
+	wake_up_interruptible(&s->readers);
+	/* The ring and its place among max_sessions are @s's now. */
 	rmt_session_free(boot);
 out:
 	mutex_unlock(&s->lock);
@@ -393,29 +425,22 @@ unsigned int rmt_session_max(void)
 	return rmt_max;
 }
 
-void rmt_session_stats(struct rmt_session *s, int cpu, struct rmt_cpu_stats *out)
+void rmt_session_stats(struct rmt_session *s, struct rmt_cpu_stats *cpus, u64 *bad_records)
 {
 	struct rmt_ring *ring;
+	int cpu;
 
-	memset(out, 0, sizeof(*out));
+	memset(cpus, 0, nr_cpu_ids * sizeof(*cpus));
+	*bad_records = 0;
+	/* One ring for every CPU, even with a resize on another thread. */
 	rcu_read_lock();
 	ring = rcu_dereference(s->ring);
-	if (ring)
-		rmt_stats_read(ring->stats, cpu, out);
+	if (ring) {
+		for_each_possible_cpu(cpu)
+			rmt_stats_read(ring->stats, cpu, &cpus[cpu]);
+		*bad_records = atomic64_read(&ring->bad_records);
+	}
 	rcu_read_unlock();
-}
-
-u64 rmt_session_bad_records(struct rmt_session *s)
-{
-	struct rmt_ring *ring;
-	u64 n = 0;
-
-	rcu_read_lock();
-	ring = rcu_dereference(s->ring);
-	if (ring)
-		n = atomic64_read(&ring->bad_records);
-	rcu_read_unlock();
-	return n;
 }
 
 static void rmt_session_describe(struct rmt_session *s, struct rmt_session *self,

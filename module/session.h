@@ -18,7 +18,7 @@
 #include "buffer.h"
 #include "filter.h"
 
-/* Upper bound of the max_sessions parameter: a u64 mask covers them. */
+/* Upper bound of the max_sessions parameter. */
 #define RMT_MAX_SESSIONS	64
 
 struct rmt_session {
@@ -33,8 +33,8 @@ struct rmt_session {
 	bool no_exit;
 	unsigned int wakeup_bytes;
 	unsigned int buffer_bytes;	/* size of the next ring */
-	unsigned int slot;		/* below RMT_MAX_SESSIONS, with a ring */
 	bool enabled;
+	bool paused;			/* probes pass it by (RESET) */
 	bool boot;			/* enable=1's, no file */
 	u32 id;
 	u32 owner_tgid;
@@ -43,13 +43,23 @@ struct rmt_session {
 	wait_queue_head_t readers;
 	struct irq_work wake_work;
 	/*
-	 * Serializes this session's readers and every change of its state:
-	 * the ring has one reader, and it is freed or emptied only here.
+	 * Serializes taking records out of the ring (it has one reader) and
+	 * every change of the session's state: the ring is emptied, replaced
+	 * or freed only under it. Never held across a copy to user space.
 	 */
 	struct mutex lock;
-	char *pending;		/* taken, not yet delivered (device.c) */
+	/* Resets and resizes so far: records taken before are stale. */
+	unsigned long generation;
+	/*
+	 * The readers of the file: records taken, not yet delivered, and
+	 * their copy to user space (device.c), which may block for as long
+	 * as the user likes; the state above does not wait for it.
+	 */
+	struct mutex read_lock;
+	char *pending;
 	size_t pending_off;
 	size_t pending_len;
+	unsigned long pending_gen;
 };
 
 /* With @boot, the boot session is made and enabled. */
@@ -76,9 +86,11 @@ unsigned int rmt_session_count(void);
 unsigned int rmt_session_max(void);
 /* Its ring's size, or the one its first enable will make. */
 unsigned int rmt_session_buffer_bytes(struct rmt_session *s);
-/* Its counters summed over CPUs, and per CPU (zeros without a ring). */
-void rmt_session_stats(struct rmt_session *s, int cpu, struct rmt_cpu_stats *out);
-u64 rmt_session_bad_records(struct rmt_session *s);
+/*
+ * Its counters of every CPU, into nr_cpu_ids entries of @cpus (zeros
+ * without a ring), and its records found with an impossible header.
+ */
+void rmt_session_stats(struct rmt_session *s, struct rmt_cpu_stats *cpus, u64 *bad_records);
 /*
  * Up to @room entries for RMT_IOC_GET_SESSIONS into @out (kernel memory),
  * @s flagged as the caller's; returns how many, and in *@total how many

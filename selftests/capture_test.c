@@ -48,6 +48,13 @@
 	EXPECT_STREQ("rmt_client32", (_task).comm);				\
 } while (0)
 
+/* An exit record names its thread only: the enter record has the rest. */
+#define EXPECT_EXIT_TASK(_task, _rep) do {					\
+	EXPECT_EQ((_rep).pid, (_task).tgid);					\
+	EXPECT_EQ((_rep).tid, (_task).tid);					\
+	EXPECT_STREQ("rmt_client32", (_task).comm);				\
+} while (0)
+
 TEST_F(dev, ipv4_message_every_field)
 {
 	char *argv[] = { "rmt_client32", "recv", "fd=7", "vlen=4", "flags=0x10000",
@@ -88,7 +95,7 @@ TEST_F(dev, ipv4_message_every_field)
 		EXPECT_EQ(0, e->msgs[i].len);
 	}
 
-	EXPECT_TASK(x->task, rep);
+	EXPECT_EXIT_TASK(x->task, rep);
 	EXPECT_EQ(2, x->call.ret);
 	EXPECT_EQ(e->call.args[RMT_ARG_MMSG], x->call.args[RMT_ARG_MMSG]);
 	EXPECT_EQ(RMT_CALL_TIMEOUT, x->call.flags);
@@ -106,6 +113,13 @@ TEST_F(dev, ipv4_message_every_field)
 		EXPECT_EQ(AF_INET, sin.sin_family);
 		EXPECT_EQ(rep.port, ntohs(sin.sin_port));
 		EXPECT_EQ(htonl(INADDR_LOOPBACK), sin.sin_addr.s_addr);
+		/* The msg_hdr pointers, unchanged since enter; no control bytes. */
+		EXPECT_EQ(e->msgs[i].name, x->msgs[i].ptrs.name);
+		EXPECT_EQ(e->msgs[i].iov, x->msgs[i].ptrs.iov);
+		EXPECT_EQ(e->msgs[i].iovlen, x->msgs[i].ptrs.iovlen);
+		EXPECT_EQ(e->msgs[i].control, x->msgs[i].ptrs.control);
+		EXPECT_EQ(0, x->msgs[i].ptrs.controllen);
+		EXPECT_EQ(0, x->msgs[i].ptrs.reserved);
 	}
 	EXPECT_LE(e->hdr.time_ns, x->hdr.time_ns);
 	EXPECT_GT(sysconf(_SC_NPROCESSORS_CONF), e->hdr.cpu);
@@ -145,18 +159,21 @@ TEST_F(dev, unix_socketpair_message)
 	EXPECT_EQ(0, X(0)->call.faults);
 }
 
+/* The parameter sets the snaplen of the sessions opened while it is 4. */
 TEST_F(dev, snaplen_4_with_vlen_8_keeps_4_and_says_truncated)
 {
 	char *argv[] = { "rmt_client32", "recv", "vlen=8", "queued=8", NULL };
 	struct client_report rep;
-	int ok;
+	int fd;
 
 	ASSERT_EQ(0, write_file(PARAMS "snaplen", "4"));
-	ok = run_client(argv, &rep);
+	fd = open_session(1);
 	ASSERT_EQ(0, write_file(PARAMS "snaplen", "8"));
-	ASSERT_EQ(0, ok);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, run_client(argv, &rep));
 	ASSERT_EQ(8, rep.ret);
-	ASSERT_EQ(0, drain(self->fd, &rec));
+	ASSERT_EQ(0, drain(fd, &rec));
+	close(fd);
 	ASSERT_EQ(1, rec.n_enter);
 	EXPECT_EQ(4, E(0)->call.nr_msgs);
 	EXPECT_TRUE(E(0)->call.flags & RMT_CALL_TRUNCATED);
@@ -444,8 +461,8 @@ TEST_F(dev, new_pid_namespace_ids_differ_from_host_ids)
 	EXPECT_NE(0, E(0)->task.pid_ns);
 	EXPECT_EQ(ns_inode("mnt"), E(0)->task.mnt_ns);
 	ASSERT_EQ(1, rec.n_exit);
-	EXPECT_EQ(1, X(0)->task.ns_tgid);
 	EXPECT_EQ(E(0)->task.tgid, X(0)->task.tgid);
+	EXPECT_EQ(E(0)->task.tid, X(0)->task.tid);
 }
 
 TEST_F(dev, child_cgroup_id_is_its_directory_inode)
@@ -466,8 +483,9 @@ TEST_F(dev, child_cgroup_id_is_its_directory_inode)
 	ASSERT_EQ(1, rec.n_enter);
 	EXPECT_EQ(st.st_ino, E(0)->task.cgroup_id);
 	EXPECT_NE(own_cgroup_id(), E(0)->task.cgroup_id);
+	/* The exit has no cgroup of its own: it pairs with that enter. */
 	ASSERT_EQ(1, rec.n_exit);
-	EXPECT_EQ(st.st_ino, X(0)->task.cgroup_id);
+	EXPECT_EQ(E(0)->task.tid, X(0)->task.tid);
 }
 
 /*
@@ -563,7 +581,7 @@ FIXTURE_SETUP(reload)
 /* Whatever a test did, the next suites find the module as loaded by default. */
 FIXTURE_TEARDOWN(reload)
 {
-	reload_module("");
+	restore_module();
 }
 
 /* Calls flood a tiny buffer that nobody drains. */
@@ -610,8 +628,10 @@ TEST_F(reload, lost_records_keep_each_cpus_records_in_time_order)
 	unsigned long long last[64] = { 0 };
 	struct client_report rep;
 	int fd, lost_then_more = 0, disorder = 0, lost_cpu = -1;
+	enum rmt_step step;
 	cpu_set_t one;
-	ssize_t n, off;
+	size_t off;
+	ssize_t n;
 
 	ASSERT_EQ(0, reload_module("buffer_size=8192"));
 	fd = open(RMT_DEVICE_PATH, O_RDONLY | O_NONBLOCK);
@@ -627,11 +647,10 @@ TEST_F(reload, lost_records_keep_each_cpus_records_in_time_order)
 	ASSERT_EQ(0, run_client(argv, &rep));
 	ASSERT_EQ(0, ioctl(fd, RMT_IOC_DISABLE, 0));
 	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		for (off = 0; off < n; ) {
-			const struct rmt_record_header *h = (const void *)(buf + off);
+		const struct rmt_record_header *h;
 
+		for (off = 0; (step = rmt_step(buf, n, off, &h)) == RMT_STEP_RECORD; ) {
 			ASSERT_LT(h->cpu, 64);
-			ASSERT_LE(sizeof(*h), h->size);
 			if (h->time_ns < last[h->cpu])
 				disorder++;
 			last[h->cpu] = h->time_ns;
@@ -640,6 +659,7 @@ TEST_F(reload, lost_records_keep_each_cpus_records_in_time_order)
 			lost_cpu = h->type == RMT_REC_LOST ? (int)h->cpu : -1;
 			off += h->size;
 		}
+		ASSERT_EQ(RMT_STEP_END, step);
 	}
 	close(fd);
 	/* A LOST record with a record after it on its CPU: the case at stake. */

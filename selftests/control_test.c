@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The control plane: filters, config, stats, reset, permissions, module
- * parameters and unload, and a clear errno for every bad request with
- * nothing changed.
+ * The control plane of a session: filters, config, stats, reset,
+ * permissions; the module parameters and unload; and a clear errno for
+ * every bad request with nothing changed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -248,11 +248,16 @@ TEST_F(dev, config_round_trip_and_bad_configs_change_nothing)
 {
 	struct rmt_config c = { .size = sizeof(c), .snaplen = 5, .wakeup_bytes = 4096 };
 	struct rmt_config got = { .size = sizeof(got) };
-	struct rmt_config bad;
+	struct rmt_info info = { .size = sizeof(info) };
+	struct rmt_config bad, want;
 
 	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_SET_CONFIG, &c));
 	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_GET_CONFIG, &got));
-	EXPECT_EQ(0, memcmp(&c, &got, sizeof(c)));
+	/* buffer_bytes 0 kept the size the session has, which GET gives. */
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_GET_INFO, &info));
+	want = c;
+	want.buffer_bytes = info.buffer_bytes;
+	EXPECT_EQ(0, memcmp(&want, &got, sizeof(want)));
 
 	bad = c, bad.snaplen = 0;
 	EXPECT_EQ(-1, ioctl(self->fd, RMT_IOC_SET_CONFIG, &bad));
@@ -266,6 +271,9 @@ TEST_F(dev, config_round_trip_and_bad_configs_change_nothing)
 	bad = c, bad.wakeup_bytes = 1U << 30;	/* more than a buffer holds */
 	EXPECT_EQ(-1, ioctl(self->fd, RMT_IOC_SET_CONFIG, &bad));
 	EXPECT_EQ(EINVAL, errno);
+	bad = c, bad.reserved = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, RMT_IOC_SET_CONFIG, &bad));
+	EXPECT_EQ(EINVAL, errno);
 	bad = c, bad.size = 4;
 	EXPECT_EQ(-1, ioctl(self->fd, RMT_IOC_SET_CONFIG, &bad));
 	EXPECT_EQ(EINVAL, errno);
@@ -275,7 +283,7 @@ TEST_F(dev, config_round_trip_and_bad_configs_change_nothing)
 	memset(&got, 0, sizeof(got));
 	got.size = sizeof(got);
 	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_GET_CONFIG, &got));
-	EXPECT_EQ(0, memcmp(&c, &got, sizeof(c)));
+	EXPECT_EQ(0, memcmp(&want, &got, sizeof(want)));
 }
 
 TEST_F(dev, config_snaplen_and_no_exit_shape_the_records)
@@ -288,6 +296,24 @@ TEST_F(dev, config_snaplen_and_no_exit_shape_the_records)
 	EXPECT_EQ(0, rec.n_exit);
 	EXPECT_EQ(2, E(0)->call.nr_msgs);
 	EXPECT_TRUE(E(0)->call.flags & RMT_CALL_TRUNCATED);
+}
+
+/* The snaplen parameter is where new sessions start; open ones keep theirs. */
+TEST_F(dev, snaplen_parameter_sets_where_new_sessions_start)
+{
+	struct rmt_config fresh = { .size = sizeof(fresh) };
+	struct rmt_config mine = { .size = sizeof(mine) };
+	int fd, ok;
+
+	ASSERT_EQ(0, write_file(PARAMS "snaplen", "5"));
+	fd = open(RMT_DEVICE_PATH, O_RDONLY | O_CLOEXEC);
+	ok = fd >= 0 && !ioctl(fd, RMT_IOC_GET_CONFIG, &fresh);
+	ASSERT_EQ(0, write_file(PARAMS "snaplen", "8"));
+	ASSERT_TRUE(ok);
+	EXPECT_EQ(5, fresh.snaplen);
+	close(fd);
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_GET_CONFIG, &mine));
+	EXPECT_EQ(8, mine.snaplen);
 }
 
 /* Below the wake-up threshold a blocked reader is still woken, by the poller. */
@@ -332,6 +358,7 @@ TEST_F(dev, stats_count_every_call_exactly)
 	EXPECT_EQ(sysconf(_SC_NPROCESSORS_CONF), st.nr_cpus);
 	EXPECT_EQ(sizeof(cpus[0]), st.cpu_size);
 	EXPECT_EQ(0, st.bad_records);
+	EXPECT_EQ(0, st.discarded_records);	/* always, since ABI 5 */
 	EXPECT_EQ(3, st.total.enter.seen);
 	EXPECT_EQ(1, st.total.enter.filtered);
 	EXPECT_EQ(2, st.total.enter.written);
@@ -405,18 +432,13 @@ TEST_F(dev, reset_empties_buffers_and_zeroes_stats_under_a_blocked_reader)
 	struct timespec deadline;
 	struct rmt_stats st;
 	pthread_t th;
-	char buf[RMT_RECORD_MAX_SIZE];
-	int nb;
 
 	ASSERT_EQ(0, run_client(argv, &rep));
 	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_RESET, 0));
 	ASSERT_EQ(0, get_stats(self->fd, &st));
 	EXPECT_EQ(0, st.total.enter.seen + st.total.exit.seen);
-	nb = open(RMT_DEVICE_PATH, O_RDONLY | O_NONBLOCK);
-	ASSERT_LE(0, nb);
-	EXPECT_EQ(-1, read(nb, buf, sizeof(buf)));
-	EXPECT_EQ(EAGAIN, errno);
-	close(nb);
+	ASSERT_EQ(0, drain(self->fd, &rec));
+	EXPECT_EQ(0, rec.n_enter + rec.n_exit + rec.n_lost);
 
 	b.fd = self->fd;
 	b.ret = -2;
@@ -468,6 +490,7 @@ TEST_F(dev, without_capabilities_open_and_state_changes_are_eperm)
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		struct rmt_info info = { .size = sizeof(info) };
+		struct rmt_sessions list = { .size = sizeof(list) };
 		struct rmt_filter f = { .size = sizeof(f) };
 		struct rmt_config c = { .size = sizeof(c), .snaplen = 8 };
 		int fails = 0;
@@ -477,13 +500,13 @@ TEST_F(dev, without_capabilities_open_and_state_changes_are_eperm)
 		fails += CHILD_ERRNO(open(RMT_DEVICE_PATH, O_RDONLY)) != EPERM;
 		/* A descriptor opened with privilege only reads. */
 		fails += CHILD_ERRNO(ioctl(self->fd, RMT_IOC_GET_INFO, &info)) != 0;
+		fails += CHILD_ERRNO(ioctl(self->fd, RMT_IOC_GET_SESSIONS, &list)) != 0;
 		fails += CHILD_ERRNO(ioctl(self->fd, RMT_IOC_ENABLE, 0)) != EPERM;
 		fails += CHILD_ERRNO(ioctl(self->fd, RMT_IOC_DISABLE, 0)) != EPERM;
-		fails += CHILD_ERRNO(ioctl(self->fd, RMT_IOC_ENABLE, RMT_CAPTURE_HOLD)) != EPERM;
-		fails += CHILD_ERRNO(ioctl(self->fd, RMT_IOC_DISABLE, RMT_CAPTURE_HOLD)) != EPERM;
 		fails += CHILD_ERRNO(ioctl(self->fd, RMT_IOC_SET_FILTER, &f)) != EPERM;
 		fails += CHILD_ERRNO(ioctl(self->fd, RMT_IOC_SET_CONFIG, &c)) != EPERM;
 		fails += CHILD_ERRNO(ioctl(self->fd, RMT_IOC_RESET, 0)) != EPERM;
+		fails += CHILD_ERRNO(ioctl(self->fd, RMT_IOC_ADOPT_BOOT, 0)) != EPERM;
 		_exit(fails);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
@@ -528,7 +551,7 @@ FIXTURE_SETUP(params)
 
 FIXTURE_TEARDOWN(params)
 {
-	reload_module("");
+	restore_module();
 }
 
 static int dmesg_has(const char *text)
@@ -549,20 +572,44 @@ TEST_F(params, bad_parameters_refuse_the_load_with_one_clear_line)
 	EXPECT_NE(0, system("modprobe recvmmsg_trace snaplen=0 2>/dev/null"));
 	EXPECT_TRUE(dmesg_has("invalid for parameter `snaplen"));
 	EXPECT_NE(0, system("modprobe recvmmsg_trace snaplen=65 2>/dev/null"));
+	EXPECT_NE(0, system("modprobe recvmmsg_trace max_sessions=0 2>/dev/null"));
+	EXPECT_NE(0, system("modprobe recvmmsg_trace max_sessions=65 2>/dev/null"));
 	EXPECT_EQ(0, system("modprobe recvmmsg_trace"));
 	EXPECT_EQ(0, stat(RMT_DEVICE_PATH, &st));
 }
 
-TEST_F(params, enable_at_load_starts_capture)
+TEST_F(params, buffer_size_parameter_is_the_size_of_every_new_session)
+{
+	struct rmt_info info = { .size = sizeof(info) };
+	struct rmt_config c = { .size = sizeof(c) };
+	int fd;
+
+	ASSERT_EQ(0, reload_module("buffer_size=16384"));
+	fd = open(RMT_DEVICE_PATH, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, RMT_IOC_GET_INFO, &info));
+	EXPECT_EQ(16384, info.buffer_bytes);
+	ASSERT_EQ(0, ioctl(fd, RMT_IOC_GET_CONFIG, &c));
+	EXPECT_EQ(16384, c.buffer_bytes);
+	close(fd);
+}
+
+/* enable=1 captures from load in a boot session; a reader adopts it. */
+TEST_F(params, enable_at_load_makes_a_boot_session_a_reader_adopts)
 {
 	struct rmt_info info = { .size = sizeof(info) };
 	int fd;
 
 	ASSERT_EQ(0, reload_module("enable=1"));
-	fd = open(RMT_DEVICE_PATH, O_RDONLY);
+	fd = open(RMT_DEVICE_PATH, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ioctl(fd, RMT_IOC_GET_INFO, &info));
+	EXPECT_TRUE(info.flags & RMT_INFO_BOOT);
+	EXPECT_TRUE(info.flags & RMT_INFO_ATTACHED);
+	ASSERT_EQ(0, ioctl(fd, RMT_IOC_ADOPT_BOOT, 0));
+	ASSERT_EQ(0, ioctl(fd, RMT_IOC_GET_INFO, &info));
 	EXPECT_TRUE(info.flags & RMT_INFO_ENABLED);
+	EXPECT_FALSE(info.flags & RMT_INFO_BOOT);
 	EXPECT_EQ(1, enters_after_client(fd, "vlen=1"));
 	close(fd);
 }

@@ -2,12 +2,14 @@
 /*
  * A fuzzer for the device itself. For RMT_DEVFUZZ_SECONDS (environment,
  * default 15) several threads do random things to /dev/recvmmsg_trace while
- * 32-bit clients keep calling: open and close descriptors, read() with
- * random sizes into buffers that start anywhere in a mapping of a good, an
- * unmapped and a read-only page (or at NULL, or a kernel address), poll(),
- * and every ioctl with random and boundary sizes, flags, fields and
- * pointers. Every answer must be one the ABI allows, and every record read
- * whole and well formed. Afterwards a clean reader must get every record of
+ * 32-bit clients keep calling: open and close descriptors (sessions), read()
+ * with random sizes into buffers that start anywhere in a mapping of a
+ * good, an unmapped and a read-only page (or at NULL, or a kernel address),
+ * poll(), and every ioctl with random and boundary sizes, flags, fields and
+ * pointers. The module is loaded with enable=1 so that one of them may
+ * adopt the boot session, and more sessions are opened than may have
+ * buffers. Every answer must be one the ABI allows, and every record read
+ * whole and well formed. Afterwards a new session must get every record of
  * a known workload (conservation); the guest's kernel log is judged by the
  * runner (KASAN, lockdep, a WARN, a soft lockup all fail the run). The seed
  * is printed; RMT_DEVFUZZ_SEED replays a run's choices.
@@ -86,20 +88,18 @@ static void *somewhere(struct fuzzer *z, size_t len)
 /* Every record of a read: whole, of a known type, a sane size. */
 static void check_records(struct fuzzer *z, const char *buf, ssize_t n)
 {
-	ssize_t off = 0;
+	const struct rmt_record_header *h;
+	enum rmt_step step;
+	size_t off = 0;
 
-	while (off < n) {
-		const struct rmt_record_header *h = (const void *)(buf + off);
-
-		if (h->size < sizeof(*h) || h->size > RMT_RECORD_MAX_SIZE ||
-		    h->size % 8 || off + h->size > n ||
-		    h->type < RMT_REC_ENTER || h->type > RMT_REC_LOST) {
-			complain(z, "read (a torn record)", n, 0);
-			return;
-		}
+	while ((step = rmt_step(buf, n, off, &h)) == RMT_STEP_RECORD) {
+		if (h->type < RMT_REC_ENTER || h->type > RMT_REC_LOST)
+			break;
 		z->records++;
 		off += h->size;
 	}
+	if (step != RMT_STEP_END)
+		complain(z, "read (a torn record)", n, 0);
 }
 
 static void fuzz_read(struct fuzzer *z, int fd)
@@ -135,12 +135,15 @@ static void fuzz_ioctl(struct fuzzer *z, int fd)
 		RMT_IOC_GET_INFO, RMT_IOC_GET_INFO_OLD, RMT_IOC_ENABLE,
 		RMT_IOC_DISABLE, RMT_IOC_SET_FILTER, RMT_IOC_GET_FILTER,
 		RMT_IOC_SET_CONFIG, RMT_IOC_GET_CONFIG, RMT_IOC_GET_STATS,
-		RMT_IOC_RESET,
+		RMT_IOC_RESET, RMT_IOC_GET_SESSIONS, RMT_IOC_ADOPT_BOOT,
 	};
-	static const unsigned int sizes[] = { 0, 4, 8, 24, 64, 79, 80, 96, 104,
-					      184, 200, 352, 360, 4096, 4097 };
+	static const unsigned int sizes[] = { 0, 4, 8, 16, 24, 64, 79, 80, 96, 104,
+					      184, 200, 352, 360, 440, 4096, 4097 };
+	/* Valid sizes stay small: 16 sessions of 64 MiB per CPU would not fit. */
+	static const __u32 buffer_bytes[] = { 0, 0, RMT_BUFFER_MIN_BYTES, 16384,
+					      65536, 4096, 12288, 1U << 27, 1U << 31 };
 	unsigned char arg[512] __attribute__((aligned(8)));
-	unsigned int cmd = cmds[pick(z, 10)], i, size;
+	unsigned int cmd = cmds[pick(z, 12)], i, size;
 	unsigned long val;
 	long ret;
 
@@ -148,29 +151,40 @@ static void fuzz_ioctl(struct fuzzer *z, int fd)
 		cmd = _IOC(pick(z, 4), RMT_IOC_MAGIC, pick(z, 256), pick(z, 512));
 	for (i = 0; i < sizeof(arg); i++)
 		arg[i] = pick(z, 4) ? 0 : (unsigned char)pick(z, 256);
-	size = pick(z, 2) ? sizes[pick(z, 15)] : pick(z, 600);
+	size = pick(z, 2) ? sizes[pick(z, 17)] : pick(z, 600);
 	memcpy(arg, &size, sizeof(size));
-	/* Stats: sometimes point the per-CPU array somewhere. */
-	if (cmd == RMT_IOC_GET_STATS && pick(z, 2)) {
+	/*
+	 * The arrays the module fills are never at a random address, which
+	 * could be this process's own memory: somewhere in the mapping, or
+	 * nowhere.
+	 */
+	if (cmd == RMT_IOC_GET_STATS) {
 		struct rmt_stats *st = (void *)arg;
 
 		st->cpus = (unsigned long)somewhere(z, 512);
 		st->nr_cpus = pick(z, 8);
 		st->cpu_size = pick(z, 2) ? sizeof(struct rmt_cpu_stats) : pick(z, 200);
 	}
+	if (cmd == RMT_IOC_GET_SESSIONS) {
+		struct rmt_sessions *q = (void *)arg;
+
+		q->sessions = (unsigned long)somewhere(z, 2 * sizeof(struct rmt_session_info));
+		q->nr_sessions = pick(z, 4);
+		q->session_size = pick(z, 2) ? sizeof(struct rmt_session_info) : pick(z, 600);
+	}
+	if (cmd == RMT_IOC_SET_CONFIG)
+		((struct rmt_config *)arg)->buffer_bytes = buffer_bytes[pick(z, 9)];
 	switch (pick(z, 8)) {
 	case 0:
 		val = (unsigned long)somewhere(z, 512);
 		break;
 	case 1:
-		val = pick(z, 4);	/* ENABLE/DISABLE arguments, or a bad pointer */
+		val = pick(z, 4);	/* ENABLE/DISABLE/ADOPT arguments, or a bad pointer */
 		break;
 	default:
 		val = (unsigned long)arg;
-		/* Enabling standing would outlive us: mostly hold instead. */
-		if (cmd == RMT_IOC_ENABLE)
-			val = pick(z, 4) ? RMT_CAPTURE_HOLD : 0;
-		else if (cmd == RMT_IOC_DISABLE || cmd == RMT_IOC_RESET)
+		if (cmd == RMT_IOC_ENABLE || cmd == RMT_IOC_DISABLE ||
+		    cmd == RMT_IOC_RESET || cmd == RMT_IOC_ADOPT_BOOT)
 			val = pick(z, 4) ? 0 : pick(z, 3);
 		break;
 	}
@@ -184,6 +198,17 @@ static void fuzz_ioctl(struct fuzzer *z, int fd)
 	z->refused++;
 	switch (errno) {
 	case EINVAL: case E2BIG: case EFAULT: case ENOTTY: case EINTR:
+		break;
+	case EBUSY:
+		/* No room for more buffers, a resize or an adopt after an enable. */
+		if (cmd != RMT_IOC_ENABLE && cmd != RMT_IOC_SET_CONFIG &&
+		    cmd != RMT_IOC_ADOPT_BOOT)
+			complain(z, "ioctl", ret, errno);
+		break;
+	case ENOENT:
+		/* The boot session is someone's already. */
+		if (cmd != RMT_IOC_ADOPT_BOOT)
+			complain(z, "ioctl", ret, errno);
 		break;
 	default:
 		complain(z, "ioctl", ret, errno);
@@ -203,7 +228,7 @@ static void *fuzz_run(void *arg)
 		if (fd < 0 || !pick(z, 50)) {
 			if (fd >= 0)
 				close(fd);
-			z->fds[slot] = open(RMT_DEVICE_PATH, O_RDONLY | O_NONBLOCK);
+			z->fds[slot] = open(RMT_DEVICE_PATH, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 			if (z->fds[slot] < 0)
 				complain(z, "open", -1, errno);
 			continue;
@@ -247,20 +272,17 @@ FIXTURE_SETUP(fuzz)
 	self->clients = 0;
 }
 
-/* Whatever failed, no client and no state of ours outlives the test. */
+/*
+ * Whatever failed, no client and no session of ours outlives the test, and
+ * the module is loaded as by default again.
+ */
 FIXTURE_TEARDOWN(fuzz)
 {
-	int fd = open(RMT_DEVICE_PATH, O_RDONLY);
-
 	if (self->clients > 0) {
 		kill(self->clients, SIGKILL);
 		waitpid(self->clients, NULL, 0);
 	}
-	if (fd >= 0) {
-		ioctl(fd, RMT_IOC_DISABLE, 0);
-		restore_defaults(fd);
-		close(fd);
-	}
+	restore_module();
 }
 
 TEST_F_TIMEOUT(fuzz, random_use_of_the_device_keeps_every_rule_and_record, 900)
@@ -278,9 +300,10 @@ TEST_F_TIMEOUT(fuzz, random_use_of_the_device_keeps_every_rule_and_record, 900)
 	int i, fd;
 
 	TH_LOG("seed %u (RMT_DEVFUZZ_SEED replays), %.0f s", seed, seconds);
-	fd = open(RMT_DEVICE_PATH, O_RDONLY | O_NONBLOCK);
+	ASSERT_EQ(0, reload_module("enable=1"));
+	/* A session that stays enabled, whatever the fuzzers do to theirs. */
+	fd = open_session(1);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, ioctl(fd, RMT_IOC_ENABLE, RMT_CAPTURE_HOLD));
 	for (i = 0; i < FUZZERS; i++) {
 		struct fuzzer *z = &self->z[i];
 
@@ -315,11 +338,10 @@ TEST_F_TIMEOUT(fuzz, random_use_of_the_device_keeps_every_rule_and_record, 900)
 	waitpid(self->clients, NULL, 0);
 	self->clients = 0;
 
-	/* Conservation: a clean session gets every record of known calls. */
-	ASSERT_EQ(0, ioctl(fd, RMT_IOC_DISABLE, 0));
-	ASSERT_EQ(0, restore_defaults(fd));
-	ASSERT_EQ(0, ioctl(fd, RMT_IOC_RESET, 0));
-	ASSERT_EQ(0, ioctl(fd, RMT_IOC_ENABLE, RMT_CAPTURE_HOLD));
+	/* Conservation: a new session gets every record of known calls. */
+	close(fd);
+	fd = open_session(1);
+	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, run_client(argv, &rep));
 	ASSERT_EQ(0, ioctl(fd, RMT_IOC_DISABLE, 0));
 	ASSERT_EQ(0, drain(fd, &rec));

@@ -2,10 +2,12 @@
 /*
  * Injected faults, on debug kernels (CONFIG_FAILSLAB and
  * CONFIG_FAULT_INJECTION_USERCOPY, debugfs mounted): an allocation failure
- * at any point of loading the module fails the load cleanly, and a failed
- * user copy in the probe sets a fault bit without disturbing the call or
- * corrupting a record. Leaks are judged by kmemleak after the module is
- * unloaded (tools/vm/guest-init), reports by tools/vm/run-guest.sh.
+ * at any point of loading the module (with and without the boot session of
+ * enable=1) fails the load cleanly, one at any point of a session's first
+ * enable (where its buffers are made) fails that enable cleanly, and a
+ * failed user copy in the probe sets a fault bit without disturbing the
+ * call or corrupting a record. Leaks are judged by kmemleak after the
+ * module is unloaded (tools/vm/guest-init), reports by tools/vm/run-guest.sh.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -37,28 +39,51 @@ static int setup_injection(void)
 #define LOADED		0
 #define NOT_REACHED	200	/* the load ended before the @nth point */
 
+/* This thread's fail-nth, open for reading and writing; -1 on error. */
+static int open_fail_nth(void)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/fail-nth", (int)gettid());
+	return open(path, O_RDWR);
+}
+
+/* Make the @nth injection point this thread reaches fail; 0 or -1. */
+static int arm_fail_nth(int fd, int nth)
+{
+	char val[16];
+	int len = snprintf(val, sizeof(val), "%d", nth);
+
+	return pwrite(fd, val, len, 0) == len ? 0 : -1;
+}
+
+/* Whether the injection is still counting down: no point was reached. */
+static int fail_nth_pending(int fd)
+{
+	char left[16] = "";
+
+	return pread(fd, left, sizeof(left) - 1, 0) > 0 && atoi(left) != 0;
+}
+
 /*
- * finit_module() with the @nth injection point failing: LOADED, NOT_REACHED
- * (loaded too: no fault was injected) or the load's errno.
+ * finit_module() with @params and the @nth injection point failing:
+ * LOADED, NOT_REACHED (loaded too: no fault was injected) or the load's
+ * errno.
  */
-static int load_failing_at(int ko, int nth)
+static int load_failing_at(int ko, const char *params, int nth)
 {
 	pid_t pid = fork();
 	int status;
 
 	if (pid == 0) {
-		char path[64], val[16], left[16] = "";
-		int fd, err = 0, len;
+		int fd = open_fail_nth(), err = 0;
 
-		snprintf(path, sizeof(path), "/proc/self/task/%d/fail-nth", (int)gettid());
-		len = snprintf(val, sizeof(val), "%d", nth);
-		fd = open(path, O_RDWR);
-		if (fd < 0 || pwrite(fd, val, len, 0) != len)
+		if (fd < 0 || arm_fail_nth(fd, nth))
 			_exit(255);
-		if (syscall(SYS_finit_module, ko, "", 0))
+		if (syscall(SYS_finit_module, ko, params, 0))
 			err = errno;
 		/* Still counting down: the load never reached the point. */
-		if (pread(fd, left, sizeof(left) - 1, 0) > 0 && atoi(left) != 0)
+		if (fail_nth_pending(fd))
 			_exit(err ? 254 : NOT_REACHED);
 		_exit(err ? err : LOADED);
 	}
@@ -79,15 +104,18 @@ FIXTURE_TEARDOWN(faults)
 {
 }
 
-/* Under KASAN and TCG each load takes a while: a generous timeout. */
-TEST_F_TIMEOUT(faults, failslab_at_every_point_of_the_load_fails_it_cleanly, 1800)
+/*
+ * Load the module with @params, the 1st, 2nd, ... injection point failing
+ * in turn until a load reaches none: each failed load must fail with
+ * ENOMEM (EFAULT once: the loader copies the parameters from user space
+ * first) and leave nothing loaded. The last try leaves it loaded.
+ */
+static void load_failing_everywhere(struct __test_metadata *_metadata, const char *params)
 {
 	int nth, err = 0, enomem = 0, efault = 0, tolerated = 0, ko;
 	char path[256];
 	struct utsname u;
 
-	if (access(DEBUGFS "failslab", F_OK))
-		SKIP(return, "no failslab here (not a debug kernel)");
 	ASSERT_EQ(0, setup_injection());
 	ASSERT_EQ(0, system("modprobe -r recvmmsg_trace"));
 	ASSERT_EQ(0, uname(&u));
@@ -97,7 +125,7 @@ TEST_F_TIMEOUT(faults, failslab_at_every_point_of_the_load_fails_it_cleanly, 180
 	ASSERT_LE(0, ko) TH_LOG("%s: %s", path, strerror(errno));
 
 	for (nth = 1; nth < 5000; nth++) {
-		err = load_failing_at(ko, nth);
+		err = load_failing_at(ko, params, nth);
 		if (err == NOT_REACHED)
 			break;
 		if (err == LOADED) {
@@ -106,7 +134,6 @@ TEST_F_TIMEOUT(faults, failslab_at_every_point_of_the_load_fails_it_cleanly, 180
 			ASSERT_EQ(0, system("modprobe -r recvmmsg_trace"));
 			continue;
 		}
-		/* The loader copies the (empty) parameters from user space first. */
 		ASSERT_TRUE(err == ENOMEM || err == EFAULT)
 			TH_LOG("injection point %d: load failed with %d (%s)", nth, err,
 			       strerror(err));
@@ -117,11 +144,99 @@ TEST_F_TIMEOUT(faults, failslab_at_every_point_of_the_load_fails_it_cleanly, 180
 	}
 	close(ko);
 	ASSERT_EQ(NOT_REACHED, err) TH_LOG("still failing after %d points", nth);
-	/* The last try loaded it: /init unloads it, then kmemleak scans. */
 	EXPECT_LT(0, enomem);
 	EXPECT_LE(efault, 1);
-	TH_LOG("%d injection points: ENOMEM %d, EFAULT %d, tolerated %d", nth - 1,
-	       enomem, efault, tolerated);
+	TH_LOG("\"%s\": %d injection points: ENOMEM %d, EFAULT %d, tolerated %d", params,
+	       nth - 1, enomem, efault, tolerated);
+}
+
+/* Under KASAN and TCG each load takes a while: a generous timeout. */
+TEST_F_TIMEOUT(faults, failslab_at_every_point_of_the_load_fails_it_cleanly, 1800)
+{
+	if (access(DEBUGFS "failslab", F_OK))
+		SKIP(return, "no failslab here (not a debug kernel)");
+	load_failing_everywhere(_metadata, "");
+}
+
+/* The boot session's buffers are made at load: their failures too. */
+TEST_F_TIMEOUT(faults, failslab_at_every_point_of_a_load_with_enable_fails_it_cleanly, 1800)
+{
+	if (access(DEBUGFS "failslab", F_OK))
+		SKIP(return, "no failslab here (not a debug kernel)");
+	load_failing_everywhere(_metadata, "enable=1");
+	/* As loaded by default again for the tests after this one. */
+	ASSERT_EQ(0, system("modprobe -r recvmmsg_trace && modprobe recvmmsg_trace"));
+}
+
+#define ENABLED		0
+#define CHILD_BROKE	250	/* the session was left wrong */
+#define UNPROVOKED	128	/* + errno: failed before the point */
+
+/*
+ * In a child, a new session's first RMT_IOC_ENABLE with the @nth injection
+ * point failing: ENABLED, NOT_REACHED (enabled too: no fault was
+ * injected), CHILD_BROKE, UNPROVOKED + errno, or the enable's errno. A
+ * failed enable must leave the session disabled, and enabling it again
+ * must work.
+ */
+static int enable_failing_at(int nth)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		struct rmt_info info = { .size = sizeof(info) };
+		int dev = open(RMT_DEVICE_PATH, O_RDONLY), fd = open_fail_nth(), err = 0;
+
+		if (dev < 0 || fd < 0 || arm_fail_nth(fd, nth))
+			_exit(255);
+		if (ioctl(dev, RMT_IOC_ENABLE, 0))
+			err = errno;
+		/* Still counting down: the enable never reached the point. */
+		if (fail_nth_pending(fd))
+			_exit(err ? UNPROVOKED + err : NOT_REACHED);
+		if (!err)
+			_exit(ENABLED);
+		if (ioctl(dev, RMT_IOC_GET_INFO, &info) || (info.flags & RMT_INFO_ENABLED) ||
+		    ioctl(dev, RMT_IOC_ENABLE, 0))
+			_exit(CHILD_BROKE);
+		_exit(err);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+TEST_F_TIMEOUT(faults, failslab_at_every_point_of_a_first_enable_fails_it_cleanly, 1800)
+{
+	int nth, err = 0, enomem = 0, tolerated = 0, fd;
+
+	if (access(DEBUGFS "failslab", F_OK))
+		SKIP(return, "no failslab here (not a debug kernel)");
+	ASSERT_EQ(0, setup_injection());
+	fd = open(RMT_DEVICE_PATH, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	for (nth = 1; nth < 5000; nth++) {
+		err = enable_failing_at(nth);
+		if (err == NOT_REACHED)
+			break;
+		tolerated += err == ENABLED;
+		if (err != ENABLED) {
+			ASSERT_EQ(ENOMEM, err)
+				TH_LOG("injection point %d: enable gave %d (%s)", nth, err,
+				       err == CHILD_BROKE ? "session left wrong" :
+				       err > UNPROVOKED && err < CHILD_BROKE ?
+				       strerror(err - UNPROVOKED) : strerror(err));
+			enomem++;
+		}
+		/* The child's session went with it, and the probes with that. */
+		ASSERT_EQ(0, info_flags(fd) & RMT_INFO_ATTACHED)
+			TH_LOG("injection point %d: probes left attached", nth);
+	}
+	close(fd);
+	ASSERT_EQ(NOT_REACHED, err) TH_LOG("still failing after %d points", nth);
+	EXPECT_LT(0, enomem);
+	TH_LOG("%d injection points: ENOMEM %d, tolerated %d", nth - 1, enomem, tolerated);
 }
 
 TEST_F_TIMEOUT(faults, fail_usercopy_in_the_probe_sets_fault_bits_only, 600)

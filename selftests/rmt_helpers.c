@@ -36,37 +36,39 @@ static void find_client(void)
 	snprintf(client_path, sizeof(client_path), "%srmt_client32", self);
 }
 
-/*
- * Run rmt_client32 with @argv; @setup runs in the child before exec, with
- * @clone_flags (CLONE_NEWPID...) applied. Parses up to MAX_REPORTS lines
- * into @reps and returns how many, or -1 when the client failed.
- */
-int run_client_in(char *const argv[], struct client_report *reps,
-			 int (*setup)(void *), void *arg, int clone_flags)
+int client_start(struct client *c, char *const argv[], int (*setup)(void *),
+		 void *arg, int clone_flags)
 {
-	int pipefd[2], status, n = 0;
-	char line[256];
-	FILE *f;
-	pid_t pid;
+	int pipefd[2];
 
 	if (!client_path[0])
 		find_client();
-	if (pipe(pipefd))
+	if (pipe2(pipefd, O_CLOEXEC))
 		return -1;
-	pid = syscall(SYS_clone, SIGCHLD | clone_flags, NULL, NULL, NULL, NULL);
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		dup2(pipefd[1], STDOUT_FILENO);
+	c->pid = syscall(SYS_clone, SIGCHLD | clone_flags, NULL, NULL, NULL, NULL);
+	if (c->pid < 0) {
 		close(pipefd[0]);
 		close(pipefd[1]);
+		return -1;
+	}
+	if (c->pid == 0) {
+		dup2(pipefd[1], STDOUT_FILENO);
 		if (setup && setup(arg))
 			_exit(126);
 		execv(client_path, argv);
 		_exit(127);
 	}
 	close(pipefd[1]);
-	f = fdopen(pipefd[0], "r");
+	c->out = pipefd[0];
+	return 0;
+}
+
+int client_wait(struct client *c, struct client_report *reps)
+{
+	FILE *f = fdopen(c->out, "r");
+	char line[256];
+	int status, n = 0;
+
 	while (f && n < MAX_REPORTS && fgets(line, sizeof(line), f)) {
 		struct client_report *r = &reps[n];
 
@@ -77,10 +79,52 @@ int run_client_in(char *const argv[], struct client_report *reps,
 	}
 	if (f)
 		fclose(f);
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	else
+		close(c->out);
+	if (waitpid(c->pid, &status, 0) != c->pid || !WIFEXITED(status) ||
 	    WEXITSTATUS(status))
 		return -1;
 	return n;
+}
+
+int run_client_in(char *const argv[], struct client_report *reps,
+		  int (*setup)(void *), void *arg, int clone_flags)
+{
+	struct client c;
+
+	if (client_start(&c, argv, setup, arg, clone_flags))
+		return -1;
+	return client_wait(&c, reps);
+}
+
+int gate_make(struct gate *g)
+{
+	int fds[2];
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -1;
+	g->rd = fds[0];
+	g->wr = fds[1];
+	return 0;
+}
+
+/* In the child: the gate opens when every writing end is closed. */
+int gate_wait(void *gate)
+{
+	struct gate *g = gate;
+	char c;
+	ssize_t n;
+
+	close(g->wr);
+	while ((n = read(g->rd, &c, 1)) > 0 || (n < 0 && errno == EINTR))
+		;
+	return n == 0 ? 0 : -1;
+}
+
+void gate_open(struct gate *g)
+{
+	close(g->wr);
+	close(g->rd);
 }
 
 int run_client(char *const argv[], struct client_report *rep)
@@ -98,14 +142,11 @@ int drain(int fd, struct records *r)
 	memset(r, 0, sizeof(*r));
 	fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		ssize_t off = 0;
+		const struct rmt_record_header *h;
+		enum rmt_step step;
+		size_t off = 0;
 
-		while (off < n) {
-			struct rmt_record_header *h = (void *)(buf + off);
-
-			if (h->size < sizeof(*h) || off + h->size > n ||
-			    h->size > RMT_RECORD_MAX_SIZE || h->size % 8)
-				return -1;
+		while ((step = rmt_step(buf, n, off, &h)) == RMT_STEP_RECORD) {
 			if (h->type == RMT_REC_ENTER) {
 				if (r->n_enter < MAX_KEPT)
 					memcpy(&r->enter[r->n_enter], h, h->size);
@@ -116,12 +157,15 @@ int drain(int fd, struct records *r)
 				r->n_exit++;
 			} else if (h->type == RMT_REC_LOST) {
 				r->n_lost++;
-				r->lost_count += ((struct rmt_lost_record *)h)->count;
+				r->lost_count += ((const struct rmt_lost_record *)h)->count;
 			} else {
 				r->n_other++;
 			}
 			off += h->size;
 		}
+		/* A read returns whole records only. */
+		if (step != RMT_STEP_END)
+			return -1;
 	}
 	fcntl(fd, F_SETFL, flags);
 	return n < 0 && errno != EAGAIN ? -1 : 0;
@@ -185,6 +229,11 @@ int reload_module(const char *params)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+void restore_module(void)
+{
+	close_range(3, ~0U, 0);
+	reload_module("");
+}
 
 int restore_defaults(int fd)
 {
@@ -194,6 +243,93 @@ int restore_defaults(int fd)
 	if (ioctl(fd, RMT_IOC_SET_FILTER, &f) || ioctl(fd, RMT_IOC_SET_CONFIG, &c))
 		return -1;
 	return write_file(PARAMS "time64", "0");
+}
+
+int open_session(int enable)
+{
+	int fd = open(RMT_DEVICE_PATH, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0 && enable && ioctl(fd, RMT_IOC_ENABLE, 0)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int set_buffer_bytes(int fd, __u32 bytes)
+{
+	struct rmt_config c = { .size = sizeof(c) };
+
+	if (ioctl(fd, RMT_IOC_GET_CONFIG, &c))
+		return -1;
+	c.buffer_bytes = bytes;
+	return ioctl(fd, RMT_IOC_SET_CONFIG, &c);
+}
+
+unsigned int info_flags(int fd)
+{
+	struct rmt_info info = { .size = sizeof(info) };
+
+	return ioctl(fd, RMT_IOC_GET_INFO, &info) ? ~0U : info.flags;
+}
+
+int get_sessions(int fd, struct rmt_session_info *s, unsigned int room,
+		 unsigned int *total)
+{
+	struct rmt_sessions q = {
+		.size = sizeof(q),
+		.nr_sessions = room,
+		.sessions = (unsigned long)s,
+		.session_size = sizeof(*s),
+	};
+
+	if (ioctl(fd, RMT_IOC_GET_SESSIONS, &q))
+		return -1;
+	*total = q.total;
+	return q.nr_sessions;
+}
+
+int find_session(int fd, unsigned int flags, pid_t owner,
+		 struct rmt_session_info *out)
+{
+	static struct rmt_session_info s[MAX_LISTED];
+	unsigned int total;
+	int n = get_sessions(fd, s, MAX_LISTED, &total), i;
+
+	for (i = 0; i < n; i++) {
+		if ((s[i].flags & flags) != flags ||
+		    (owner != -1 && s[i].owner_tgid != (__u32)owner))
+			continue;
+		if (out)
+			*out = s[i];
+		return 0;
+	}
+	return -1;
+}
+
+void own_comm(char comm[RMT_COMM_LEN])
+{
+	FILE *f = fopen("/proc/self/comm", "r");
+
+	memset(comm, 0, RMT_COMM_LEN);
+	if (f && fgets(comm, RMT_COMM_LEN, f))
+		comm[strcspn(comm, "\n")] = '\0';
+	if (f)
+		fclose(f);
+}
+
+int reap_within(pid_t pid, int seconds)
+{
+	int status, i;
+
+	for (i = 0; i < seconds * 20; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return status;
+		usleep(50000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return -1;
 }
 
 int join_cgroup(void *dir)
@@ -249,32 +385,39 @@ int spawn_client(char *const argv[])
 	return pid;
 }
 
+#define DRAINER_BYTES	(1 << 20)
+
 void drain_into(struct drainer *d)
 {
-	static char buf[1 << 20] __attribute__((aligned(8)));
-	ssize_t n, off;
+	char *buf = d->buf;
+	ssize_t n;
 
-	while ((n = read(d->fd, buf, sizeof(buf))) > 0) {
-		for (off = 0; off < n; ) {
-			struct rmt_record_header *h = (void *)(buf + off);
-			const struct rmt_enter_record *e = (void *)h;
+	while ((n = read(d->fd, buf, DRAINER_BYTES)) > 0) {
+		const struct rmt_record_header *h;
+		enum rmt_step step;
+		size_t off = 0;
 
-			if (h->size < sizeof(*h) || h->size % 8 || off + h->size > n) {
-				d->torn++;
-				return;
-			}
-			if (h->type == RMT_REC_ENTER)
+		while ((step = rmt_step(buf, n, off, &h)) == RMT_STEP_RECORD) {
+			const struct rmt_enter_record *e = (const void *)h;
+			const struct rmt_exit_record *x = (const void *)h;
+
+			if (h->type == RMT_REC_ENTER) {
 				d->enter++;
-			else if (h->type == RMT_REC_EXIT)
+				d->torn += e->task.reserved || e->call.nr_msgs > RMT_SNAPLEN_MAX;
+			} else if (h->type == RMT_REC_EXIT) {
 				d->exit++;
-			else if (h->type == RMT_REC_LOST)
-				d->lost += ((struct rmt_lost_record *)h)->count;
-			else
+				d->torn += x->call.nr_msgs > RMT_SNAPLEN_MAX;
+			} else if (h->type == RMT_REC_LOST) {
+				d->lost += ((const struct rmt_lost_record *)h)->count;
+			} else {
 				d->torn++;
-			if (h->type != RMT_REC_LOST && (e->task.reserved ||
-			    e->call.nr_msgs > RMT_SNAPLEN_MAX))
-				d->torn++;
+			}
 			off += h->size;
+		}
+		/* A read returns whole records only. */
+		if (step != RMT_STEP_END) {
+			d->torn++;
+			return;
 		}
 	}
 }
@@ -295,8 +438,17 @@ int start_drainer(struct drainer *d, pthread_t *th)
 {
 	int flags = fcntl(d->fd, F_GETFL);
 
+	/* malloc() aligns for any record header. */
+	d->buf = malloc(DRAINER_BYTES);
+	if (!d->buf)
+		return -1;
 	fcntl(d->fd, F_SETFL, flags | O_NONBLOCK);
-	return pthread_create(th, NULL, drainer_run, d);
+	if (pthread_create(th, NULL, drainer_run, d)) {
+		free(d->buf);
+		d->buf = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 void finish_drainer(struct drainer *d, pthread_t th)
@@ -305,6 +457,8 @@ void finish_drainer(struct drainer *d, pthread_t th)
 	pthread_join(th, NULL);
 	ioctl(d->fd, RMT_IOC_DISABLE, 0);
 	drain_into(d);
+	free(d->buf);
+	d->buf = NULL;
 }
 
 int get_total(int fd, struct rmt_cpu_stats *total)
@@ -316,17 +470,16 @@ int get_total(int fd, struct rmt_cpu_stats *total)
 	return err;
 }
 
-int wait_until_enabled(void)
+int wait_until_enabled(pid_t owner)
 {
-	struct rmt_info info = { .size = sizeof(info) };
-	int fd = open(RMT_DEVICE_PATH, O_RDONLY), i;
+	int fd = open_session(0), i, found = -1;
 
-	for (i = 0; fd >= 0 && i < 400; i++) {
-		if (!ioctl(fd, RMT_IOC_GET_INFO, &info) && (info.flags & RMT_INFO_ENABLED))
-			break;
-		usleep(50000);
+	for (i = 0; fd >= 0 && i < 400 && found; i++) {
+		found = find_session(fd, RMT_SESSION_ENABLED, owner, NULL);
+		if (found)
+			usleep(50000);
 	}
 	if (fd >= 0)
 		close(fd);
-	return info.flags & RMT_INFO_ENABLED ? 0 : -1;
+	return found;
 }

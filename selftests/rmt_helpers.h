@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the selftests share: running the 32-bit client (rmt_client32, next
- * to the test binary) and parsing its report, draining the device into
- * records, and reading the facts the records are compared with.
+ * to the test binary) and parsing its report, draining a session into
+ * records, looking at the module's sessions, and reading the facts the
+ * records are compared with. Every open file of the device is a session of
+ * its own; the helpers open theirs close-on-exec, so that no client or
+ * reader a test starts keeps one alive.
  */
 #ifndef RMT_HELPERS_H
 #define RMT_HELPERS_H
@@ -12,8 +15,13 @@
 #include <sys/types.h>
 #include <linux/recvmmsg_trace.h>
 
+/* The rules for stepping through a read's records, shared with the reader. */
+#include "../tools/recvmmsg-trace/walk.h"
+
 #define MAX_KEPT	16
 #define MAX_REPORTS	16
+/* Room for every session a test makes (never-enabled ones have no cap). */
+#define MAX_LISTED	128
 #define PARAMS		"/sys/module/recvmmsg_trace/parameters/"
 
 /* What rmt_client32 reports about each call it made. */
@@ -44,13 +52,39 @@ struct records {
 /* The last drain(fd, &rec) of a test. */
 extern struct records rec;
 
+/* A client started by client_start(), its reports still to be read. */
+struct client {
+	pid_t pid;
+	int out;		/* the reading end of its standard output */
+};
+
 /*
- * Run rmt_client32 with @argv; @setup runs in the child before exec, with
- * @clone_flags (CLONE_NEWPID...) applied. Parses up to MAX_REPORTS lines
- * into @reps and returns how many, or -1 when the client failed.
+ * Start rmt_client32 with @argv; @setup runs in the child before exec, with
+ * @clone_flags (CLONE_NEWPID...) applied. 0 or -1.
  */
+int client_start(struct client *c, char *const argv[], int (*setup)(void *),
+		 void *arg, int clone_flags);
+/*
+ * Wait for the client to end; parse up to MAX_REPORTS lines of its report
+ * into @reps. How many, or -1 when it failed.
+ */
+int client_wait(struct client *c, struct client_report *reps);
+/* client_start() and client_wait() in one. */
 int run_client_in(char *const argv[], struct client_report *reps,
 		  int (*setup)(void *), void *arg, int clone_flags);
+
+/*
+ * Clients started with gate_wait as their setup (and the gate as its
+ * argument) wait before exec until gate_open(): so that a test learns
+ * their pids, and puts filters on them, before they make a call.
+ */
+struct gate {
+	int rd, wr;
+};
+
+int gate_make(struct gate *g);
+int gate_wait(void *gate);
+void gate_open(struct gate *g);
 /* One report expected: 0, else -1. */
 int run_client(char *const argv[], struct client_report *rep);
 /* Drain every queued record without blocking into @r; -1 on a bad one. */
@@ -64,8 +98,42 @@ unsigned long long own_cgroup_id(void);
 int probe_may_fault(void);
 /* Reload the module with @params, by name, as an operator would. */
 int reload_module(const char *params);
-/* No filter, the default config, time64 off; 0 or -1. */
+/*
+ * For teardowns: close every file but the standard ones (a test stopped
+ * half way may have left sessions open, and an open file keeps the module
+ * loaded), then reload the module as loaded by default.
+ */
+void restore_module(void);
+/*
+ * The session of @fd to no filter and the default config (snaplen 8, exit
+ * records, woken for every record; its buffer size kept), and the module's
+ * time64 parameter off; 0 or -1.
+ */
 int restore_defaults(int fd);
+/* A new session, close-on-exec, enabled when @enable; its fd or -1. */
+int open_session(int enable);
+/* Give the session of @fd buffers of @bytes per CPU, its config else kept. */
+int set_buffer_bytes(int fd, __u32 bytes);
+/* The RMT_INFO_* flags GET_INFO gives on @fd, or ~0U when it fails. */
+unsigned int info_flags(int fd);
+/*
+ * The module's sessions, oldest first: up to @room of them into @s (which
+ * may be NULL when @room is 0), and in *@total how many exist. How many
+ * were filled, or -1.
+ */
+int get_sessions(int fd, struct rmt_session_info *s, unsigned int room,
+		 unsigned int *total);
+/*
+ * Into *@out (may be NULL), the first session with every RMT_SESSION_* bit
+ * of @flags set and, unless @owner is -1, owned by process @owner. 0 when
+ * there is one, else -1.
+ */
+int find_session(int fd, unsigned int flags, pid_t owner,
+		 struct rmt_session_info *out);
+/* This process's comm, as the kernel keeps it: the name of the test. */
+void own_comm(char comm[RMT_COMM_LEN]);
+/* Wait up to @seconds for @pid to end: its wait status, or -1 (then killed). */
+int reap_within(pid_t pid, int seconds);
 /* Wait (up to 20 s) until process @pid is inside system call @nr; 0 or -1. */
 int wait_in_syscall(pid_t pid, long nr);
 /* Start rmt_client32 with @argv in the background, output discarded. */
@@ -101,23 +169,33 @@ static inline const struct rmt_exit_record *X(int i)
 	ASSERT_EQ(1, rec.n_exit);					\
 } while (0)
 
-/* A reader thread: drains until told to stop, checking every record. */
+/*
+ * A reader thread: drains one session until told to stop, checking every
+ * record. Several may run at once, each with a buffer of its own.
+ */
 struct drainer {
 	int fd;
 	volatile int stop;
 	int torn;
 	unsigned long long enter, exit, lost;
+	char *buf;		/* start_drainer() to finish_drainer() */
 };
 
 /* Read every record queued now, counting them into @d. */
 void drain_into(struct drainer *d);
 /* Start draining @d->fd (made non-blocking) in thread @th. */
 int start_drainer(struct drainer *d, pthread_t *th);
-/* Stop the drainer, stop capture (pending drops become LOST records), drain. */
+/*
+ * Stop the drainer, disable its session (pending drops become LOST
+ * records), drain what is left.
+ */
 void finish_drainer(struct drainer *d, pthread_t th);
 /* The stats summed over CPUs. */
 int get_total(int fd, struct rmt_cpu_stats *total);
-/* Wait (up to 20 s) for a reader we started to turn capture on; 0 or -1. */
-int wait_until_enabled(void);
+/*
+ * Wait (up to 20 s) until process @owner (a reader we started) has a
+ * session that is enabled; 0 or -1.
+ */
+int wait_until_enabled(pid_t owner);
 
 #endif /* RMT_HELPERS_H */

@@ -4,11 +4,13 @@
  * have passed; every round
  *  1. reloads the module, by name, as an operator would;
  *  2. churns: 8 client threads on the direct path and 8 through
- *     socketcall keep calling while this process swaps filters and
- *     configs, enables, disables, resets and drains at random, and the
- *     real reader is started and killed with SIGKILL;
- *  3. accounts: from zeroed stats, 8 + 8 threads make a known number of
- *     calls while a drainer reads, and every call is conserved: written +
+ *     socketcall keep calling while this process opens and closes
+ *     sessions, swaps their filters and configs, resizes, enables,
+ *     disables, resets and drains them at random, and the real reader is
+ *     started and killed with SIGKILL;
+ *  3. accounts: 8 + 8 threads make a known number of calls while three
+ *     new sessions (one of the smallest buffers) are each drained by a
+ *     thread of their own, and every call is conserved in each: written +
  *     dropped == calls made, what was read == written, LOST == dropped.
  * Meant for debug kernels (KASAN, lockdep, kmemleak watch it) and, shorter,
  * for every kernel of the matrix. The seed is printed; RMT_SOAK_SEED replays.
@@ -71,16 +73,23 @@ static pid_t start_reader(void)
 	return pid;
 }
 
-/* One random control operation; the module must take any of them. */
-static void random_control(int fd, pid_t client)
+/* Sessions churn keeps open at once (the module lets 8 have buffers). */
+#define POOL		6
+
+/* One random operation on one of the sessions of @pool; the module must take any. */
+static void random_control(int *pool, pid_t client)
 {
 	static char buf[1 << 16] __attribute__((aligned(8)));
 	struct rmt_filter f = { .size = sizeof(f) };
 	struct rmt_config c = { .size = sizeof(c) };
 	struct rmt_stats st = { .size = sizeof(st) };
-	int held;
+	int slot = rand() % POOL, fd = pool[slot];
 
-	switch (rand() % 10) {
+	if (fd < 0) {
+		pool[slot] = open(RMT_DEVICE_PATH, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		return;
+	}
+	switch (rand() % 11) {
 	case 0:
 		switch (rand() % 4) {
 		case 0:
@@ -106,6 +115,7 @@ static void random_control(int fd, pid_t client)
 		break;
 	case 2:
 	case 3:
+		/* Past the cap of sessions with buffers: EBUSY, fine. */
 		ioctl(fd, RMT_IOC_ENABLE, 0);
 		break;
 	case 4:
@@ -118,16 +128,13 @@ static void random_control(int fd, pid_t client)
 		ioctl(fd, RMT_IOC_GET_STATS, &st);
 		break;
 	case 7:
-		/* A hold of this descriptor, kept until churn closes it. */
-		ioctl(fd, rand() % 2 ? RMT_IOC_ENABLE : RMT_IOC_DISABLE, RMT_CAPTURE_HOLD);
+		/* Only while disabled: the buffers go, new ones come at enable. */
+		set_buffer_bytes(fd, RMT_BUFFER_MIN_BYTES << rand() % 6);
 		break;
 	case 8:
-		/* A short-lived hold, dropped or closed away. */
-		held = open(RMT_DEVICE_PATH, O_RDONLY);
-		ioctl(held, RMT_IOC_ENABLE, RMT_CAPTURE_HOLD);
-		if (rand() % 2)
-			ioctl(held, RMT_IOC_DISABLE, RMT_CAPTURE_HOLD);
-		close(held);
+		/* The session ends, whatever it held. */
+		close(fd);
+		pool[slot] = -1;
 		break;
 	default:
 		while (read(fd, buf, sizeof(buf)) > 0)
@@ -150,9 +157,10 @@ static void churn(struct __test_metadata *_metadata)
 {
 	pid_t clients[PATHS] = { 0 }, reader = 0;
 	double end = now() + CHURN_SECONDS, next_reader = 0;
-	int fd = open(RMT_DEVICE_PATH, O_RDONLY | O_NONBLOCK), i, ops = 0, kills = 0;
+	int pool[POOL], i, ops = 0, kills = 0;
 
-	ASSERT_LE(0, fd);
+	for (i = 0; i < POOL; i++)
+		pool[i] = -1;
 	while (now() < end) {
 		for (i = 0; i < PATHS; i++) {
 			if (clients[i] > 0 && waitpid(clients[i], NULL, WNOHANG) == clients[i])
@@ -169,43 +177,50 @@ static void churn(struct __test_metadata *_metadata)
 			}
 			next_reader = now() + 0.05 + (rand() % 400) / 1000.0;
 		}
-		random_control(fd, clients[0]);
+		random_control(pool, clients[0]);
 		ops++;
 		usleep(rand() % 2000);
 	}
 	reap(&reader);
 	for (i = 0; i < PATHS; i++)
 		reap(&clients[i]);
-	close(fd);
+	for (i = 0; i < POOL; i++)
+		if (pool[i] >= 0)
+			close(pool[i]);
 	TH_LOG("churn: %d control operations, reader killed %d times", ops, kills);
 }
 
-/* From zeroed stats, 8 + 8 threads of known calls: every one accounted for. */
+/* Sessions account() drains at once. */
+#define ACCOUNTED	3
+
+/* 8 + 8 threads of known calls: each new session accounts for every one. */
 static void account(struct __test_metadata *_metadata)
 {
 	const unsigned long long calls = (unsigned long long)PATHS * THREADS * CALLS_EACH;
-	int fd = open(RMT_DEVICE_PATH, O_RDONLY), i, status;
-	struct drainer d = { .fd = fd };
+	struct drainer d[ACCOUNTED] = { 0 };
+	pthread_t th[ACCOUNTED];
 	pid_t clients[PATHS];
-	struct rmt_cpu_stats t;
-	pthread_t th;
+	int i, status;
 
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, restore_defaults(fd));
-	ASSERT_EQ(0, ioctl(fd, RMT_IOC_RESET, 0));
-	ASSERT_EQ(0, ioctl(fd, RMT_IOC_ENABLE, 0));
-	ASSERT_EQ(0, start_drainer(&d, &th));
+	for (i = 0; i < ACCOUNTED; i++) {
+		d[i].fd = open_session(0);
+		ASSERT_LE(0, d[i].fd);
+	}
+	/* One of them of the smallest buffers: it drops, and says so. */
+	ASSERT_EQ(0, set_buffer_bytes(d[0].fd, RMT_BUFFER_MIN_BYTES));
+	for (i = 0; i < ACCOUNTED; i++) {
+		ASSERT_EQ(0, ioctl(d[i].fd, RMT_IOC_ENABLE, 0));
+		ASSERT_EQ(0, start_drainer(&d[i], &th[i]));
+	}
 	for (i = 0; i < PATHS; i++)
 		clients[i] = start_client(i ? "socketcall" : "syscall", CALLS_EACH);
 	for (i = 0; i < PATHS; i++) {
 		ASSERT_EQ(clients[i], waitpid(clients[i], &status, 0));
 		ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	}
-	finish_drainer(&d, th);
-	ASSERT_EQ(0, get_total(fd, &t));
-	close(fd);
-
-	expect_conserved(_metadata, calls, &d, &t);
+	finish_and_expect_each_conserved(_metadata, calls, d, th, ACCOUNTED);
+	for (i = 0; i < ACCOUNTED; i++)
+		close(d[i].fd);
 }
 
 FIXTURE(soak) {
@@ -218,7 +233,7 @@ FIXTURE_SETUP(soak)
 
 FIXTURE_TEARDOWN(soak)
 {
-	reload_module("");
+	restore_module();
 }
 
 TEST_F_TIMEOUT(soak, rounds_of_churn_then_exact_accounting, 3600)

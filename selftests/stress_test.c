@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Under load and abuse: exact counts while many 32-bit threads call and a
- * reader drains, control changes hammered during capture, a seeded random
- * fuzzer of the device's calls, and load/unload under load. The guest's
- * kernel log is checked for warnings after the run (tools/vm/run-guest.sh).
+ * reader drains (three sessions at once too), control changes hammered
+ * during capture, a seeded random fuzzer of the device's calls, and
+ * load/unload under load. The guest's kernel log is checked for warnings
+ * after the run (tools/vm/run-guest.sh).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -30,33 +31,53 @@
 #define CALLS_EACH	1500
 #define CALLS_TOTAL	(8ULL * CALLS_EACH)
 
-/* 8 threads x CALLS_EACH calls while a reader drains: every count adds up. */
-static void check_exact_under_load(struct __test_metadata *_metadata, int fd)
+/*
+ * 8 threads x CALLS_EACH calls while each of the @n enabled sessions @fds
+ * is drained by a thread of its own: every count of each adds up.
+ */
+static void check_exact_under_load(struct __test_metadata *_metadata,
+				   const int *fds, int n)
 {
 	char calls[32];
 	char *argv[] = { "rmt_client32", "recv", THREADS, calls, "flags=0x40",
 			 "queued=0", NULL };
 	struct client_report reps[MAX_REPORTS];
-	struct drainer d = { .fd = fd };
-	struct rmt_cpu_stats t;
-	pthread_t th;
+	struct drainer d[3] = { 0 };
+	pthread_t th[3];
+	int i;
 
+	ASSERT_GE(3, n);
 	snprintf(calls, sizeof(calls), "calls=%d", CALLS_EACH);
-	ASSERT_EQ(0, start_drainer(&d, &th));
+	for (i = 0; i < n; i++) {
+		d[i].fd = fds[i];
+		ASSERT_EQ(0, start_drainer(&d[i], &th[i]));
+	}
 	ASSERT_EQ(8, run_client_in(argv, reps, NULL, NULL, 0));
-	finish_drainer(&d, th);
-	ASSERT_EQ(0, get_total(fd, &t));
-
-	expect_conserved(_metadata, CALLS_TOTAL, &d, &t);
-	TH_LOG("written %llu+%llu dropped %llu+%llu lost records %llu",
-	       (unsigned long long)t.enter.written, (unsigned long long)t.exit.written,
-	       (unsigned long long)t.enter.dropped, (unsigned long long)t.exit.dropped,
-	       (unsigned long long)t.lost_records);
+	finish_and_expect_each_conserved(_metadata, CALLS_TOTAL, d, th, n);
 }
 
 TEST_F(dev, stats_exact_under_load_default_buffer)
 {
-	check_exact_under_load(_metadata, self->fd);
+	check_exact_under_load(_metadata, &self->fd, 1);
+}
+
+/*
+ * Three sessions at once: this one, one of the smallest buffers (it drops)
+ * and one of 64 KiB; each gets every call, written or dropped.
+ */
+TEST_F(dev, three_sessions_each_conserve_every_call_under_load)
+{
+	int fds[3] = { self->fd, open_session(0), open_session(0) };
+
+	ASSERT_LE(0, fds[1]);
+	ASSERT_LE(0, fds[2]);
+	ASSERT_EQ(0, set_buffer_bytes(fds[1], RMT_BUFFER_MIN_BYTES));
+	ASSERT_EQ(0, set_buffer_bytes(fds[2], 64 * 1024));
+	ASSERT_EQ(0, ioctl(fds[1], RMT_IOC_ENABLE, 0));
+	ASSERT_EQ(0, ioctl(fds[2], RMT_IOC_ENABLE, 0));
+	check_exact_under_load(_metadata, fds, 3);
+	close(fds[1]);
+	close(fds[2]);
 }
 
 /* Run the real reader, entry only, while the client floods; count its lines. */
@@ -85,7 +106,7 @@ static void check_reader_accounts_for_every_call(struct __test_metadata *_metada
 		_exit(127);
 	}
 	close(out[1]);
-	ASSERT_EQ(0, wait_until_enabled());
+	ASSERT_EQ(0, wait_until_enabled(reader));
 	ASSERT_EQ(8, run_client_in(argv, reps, NULL, NULL, 0));
 	kill(reader, SIGINT);
 	f = fdopen(out[0], "r");
@@ -177,8 +198,7 @@ TEST_F(dev, control_hammered_during_capture_tears_nothing)
 	EXPECT_EQ(0, d.torn);
 	ASSERT_EQ(0, get_total(self->fd, &t));
 	/* Since the last reset every call was counted exactly once. */
-	EXPECT_EQ(t.enter.seen, t.enter.filtered + t.enter.written + t.enter.dropped);
-	EXPECT_EQ(t.exit.seen, t.exit.filtered + t.exit.written + t.exit.dropped);
+	expect_counts_add_up(_metadata, &t);
 }
 
 /* Pointers a fuzzer passes: valid, NULL, small, unmapped, kernel. */
@@ -285,7 +305,7 @@ FIXTURE_SETUP(reload)
 
 FIXTURE_TEARDOWN(reload)
 {
-	reload_module("");
+	restore_module();
 }
 
 TEST_F(reload, stats_exact_under_load_tiny_buffer)
@@ -296,7 +316,7 @@ TEST_F(reload, stats_exact_under_load_tiny_buffer)
 	fd = open(RMT_DEVICE_PATH, O_RDONLY);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ioctl(fd, RMT_IOC_ENABLE, 0));
-	check_exact_under_load(_metadata, fd);
+	check_exact_under_load(_metadata, &fd, 1);
 	close(fd);
 }
 

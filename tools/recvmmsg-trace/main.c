@@ -665,6 +665,9 @@ static void rmt_run_loop(struct rmt_run *r)
 			r->output_gone = true;
 			return;
 		}
+		/* The round may have shown the last call -n asked for. */
+		if (opts->max_calls && r->tracker.calls >= opts->max_calls)
+			return;
 		if (n < 0) {
 			/* Records still waiting to be ordered: come back for them. */
 			if (rmt_order_queued(&r->order) &&

@@ -11,8 +11,10 @@
  * (RMT_IOC_ENABLE); the probes are attached while any session is enabled,
  * and a call that several sessions keep is recorded once and copied into
  * each. Closing the file (exit, SIGKILL, the OOM killer) ends its session
- * and frees its memory. At most max_sessions (module parameter, default 8)
- * sessions have buffers at once: RMT_IOC_ENABLE of one more gets EBUSY.
+ * and frees its memory. A session gets its buffers at its first enable and
+ * keeps them, and its place among max_sessions (module parameter, default
+ * 8), until it is closed: RMT_IOC_ENABLE of one more gets EBUSY. Buffers
+ * are charged to the memory cgroup of the task that enabled the session.
  *
  * A session serves a stream of records. Every record starts with a
  * struct rmt_record_header whose size field covers the whole record, so a
@@ -20,10 +22,11 @@
  * only: as many as fit in the caller's buffer, at most RMT_READ_MAX_BYTES
  * (a read that returns RMT_RECORD_MAX_SIZE bytes less than that, or
  * fewer, left no CPU's records behind for want of room). A buffer too
- * small for the next record gets EINVAL and the record stays queued. A buffer that faults part way gets the whole records copied
- * before the fault (or EFAULT when there are none); the records that did
- * not arrive whole stay first in line for the next read (RMT_IOC_RESET
- * drops them). read() of 0 bytes returns 0 at once.
+ * small for the next record gets EINVAL and the record stays queued. A
+ * buffer that faults part way gets the whole records copied before the
+ * fault (or EFAULT when there are none); the records that did not arrive
+ * whole stay first in line for the next read (RMT_IOC_RESET and a new
+ * buffer size drop them). read() of 0 bytes returns 0 at once.
  *
  * Records are kept per CPU. Within one CPU they are in time order (a LOST
  * record carries the time of the record it precedes); the reader merges
@@ -50,8 +53,9 @@
  *    rmt_msg_exit.name_bytes says how much of a source address was read.
  * 5: a session per open file: filter, config, buffers and stats are the
  *    file's; RMT_IOC_ENABLE/DISABLE take 0 only (capture holds are gone);
- *    RMT_INFO_* describe the caller's session; struct rmt_info counts the
- *    sessions; struct rmt_config sets the session's buffer size;
+ *    RMT_INFO_ENABLED is the caller's session's, RMT_INFO_ATTACHED and
+ *    RMT_INFO_BOOT the module's; struct rmt_info counts the sessions;
+ *    struct rmt_config sets the session's buffer size;
  *    RMT_IOC_GET_SESSIONS lists the sessions, RMT_IOC_ADOPT_BOOT takes
  *    over the boot session of enable=1; the exit record names its task
  *    with struct rmt_exit_task instead of a second struct rmt_task, and
@@ -281,7 +285,10 @@ struct rmt_info {
 	__u32 size;		/* in: caller's sizeof; out: bytes written */
 	__u32 abi_version;	/* RMT_ABI_VERSION of the module */
 	__u32 nr_cpus;		/* CPU numbers in records are below this */
-	__u32 buffer_bytes;	/* buffer size of each CPU, this session */
+	/* Each CPU's buffer of this session: its size, or the one its first
+	 * enable will give it.
+	 */
+	__u32 buffer_bytes;
 	__u16 enter_size;	/* sizeof(struct rmt_enter_record), no msgs */
 	__u16 exit_size;	/* sizeof(struct rmt_exit_record), no msgs */
 	__u16 lost_size;	/* sizeof(struct rmt_lost_record) */
@@ -344,9 +351,10 @@ struct rmt_config {
 	 * Since ABI 5. Bytes of each CPU's buffer of this session: a power
 	 * of two from RMT_BUFFER_MIN_BYTES to RMT_BUFFER_MAX_BYTES; 0 (or a
 	 * caller that does not know the field) keeps the size it has, which
-	 * starts as the buffer_size parameter. A new size empties the
-	 * buffers, and only a session that is not enabled may change it
-	 * (EBUSY otherwise).
+	 * starts as the buffer_size parameter. A different size, once the
+	 * session has buffers, gives it new ones: the records queued and
+	 * not yet delivered go, the counters start from zero, and only a
+	 * session that is not enabled may do it (EBUSY otherwise).
 	 */
 	__u32 buffer_bytes;
 	__u32 reserved;		/* zero */
@@ -360,7 +368,11 @@ struct rmt_counts {
 	__u64 dropped;		/* ... whose record did not fit */
 };
 
-/* seen == filtered + written + dropped, for enter and exit alike. */
+/*
+ * A session's counters: seen == filtered + written + dropped, for enter and
+ * exit alike. A session sees the calls made while it is enabled, but for
+ * the moment of a RESET; one with RMT_CONFIG_NO_EXIT sees no exits.
+ */
 struct rmt_cpu_stats {
 	struct rmt_counts enter;
 	struct rmt_counts exit;
@@ -385,12 +397,13 @@ struct rmt_stats {
 	__u32 cpu_size;
 	__u32 reserved;		/* zero */
 	/*
-	 * out: records found with a header that cannot be right (a module
-	 * bug): the rest of that CPU's buffer was dropped. Never expected.
+	 * out (ignored in): records found with a header that cannot be
+	 * right (a module bug): the rest of that CPU's buffer was dropped.
+	 * Never expected.
 	 */
 	__u64 bad_records;
 	/*
-	 * out: 0. Until ABI 4, records one file took from the buffers that
+	 * out (ignored in): 0. Until ABI 4, records one file took from the buffers that
 	 * all files shared and closed without delivering; a session's
 	 * undelivered records now end with it.
 	 */
@@ -430,12 +443,17 @@ struct rmt_stats {
 #define RMT_SESSION_SELF	_BITUL(1)	/* the caller's own */
 #define RMT_SESSION_BOOT	_BITUL(2)	/* enable=1's, not adopted yet */
 
+/*
+ * The config, filter and counters in here are those structs as ABI 5 has
+ * them (their size fields say so), fixed: should one of them grow, its new
+ * fields come at the end of this struct instead.
+ */
 struct rmt_session_info {
 	__u32 id;		/* unique since the module was loaded */
 	__u32 owner_tgid;	/* host pid that opened the file; 0: boot */
 	char owner_comm[RMT_COMM_LEN];	/* its comm then, NUL-terminated */
 	__u32 flags;		/* RMT_SESSION_* */
-	__u32 buffer_bytes;	/* each CPU's; 0 while it has no buffers */
+	__u32 buffer_bytes;	/* each CPU's now; 0 while it has no buffers */
 	struct rmt_config config;
 	struct rmt_filter filter;
 	struct rmt_cpu_stats total;	/* its counters, summed over CPUs */
@@ -458,7 +476,7 @@ struct rmt_sessions {
 	 * the rest of an entry being zeroed.
 	 */
 	__u32 session_size;
-	__u32 total;		/* out: sessions that exist (may exceed room) */
+	__u32 total;		/* out only: sessions that exist (may exceed room) */
 };
 
 /* Every session, oldest first. */
