@@ -15,36 +15,86 @@ void rmt_order_init(struct rmt_order *o)
 	memset(o, 0, sizeof(*o));
 }
 
+/* Time, then CPU, then the order records were read in (each CPU's own). */
+static int rmt_order_cmp(const void *a, const void *b)
+{
+	const struct rmt_order_entry *x = a, *y = b;
+
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	if (x->cpu != y->cpu)
+		return x->cpu < y->cpu ? -1 : 1;
+	return x->rec.seq < y->rec.seq ? -1 : x->rec.seq > y->rec.seq;
+}
+
+/* Room for @more entries; what waits is moved to the front first. */
+static int rmt_order_room(struct rmt_order *o, size_t more)
+{
+	size_t waiting = o->n - o->head, cap = o->cap ? o->cap : 1024;
+	struct rmt_order_entry *q, *spare;
+
+	if (o->head) {
+		memmove(o->q, o->q + o->head, waiting * sizeof(*o->q));
+		o->n = waiting;
+		o->head = 0;
+	}
+	if (waiting + more <= o->cap)
+		return 0;
+	while (cap < waiting + more)
+		cap *= 2;
+	q = realloc(o->q, cap * sizeof(*q));
+	if (!q)
+		return -1;
+	o->q = q;
+	spare = realloc(o->spare, cap * sizeof(*spare));
+	if (!spare)
+		return -1;
+	o->spare = spare;
+	o->cap = cap;
+	return 0;
+}
+
+/*
+ * The new entries at [@from, n) are sorted, then merged with those that
+ * were waiting (sorted already): one pass, however many wait.
+ */
+static void rmt_order_merge(struct rmt_order *o, size_t from)
+{
+	size_t a = o->head, b = from, k = 0;
+
+	qsort(o->q + from, o->n - from, sizeof(*o->q), rmt_order_cmp);
+	if (a == from)
+		return;
+	while (a < from && b < o->n)
+		o->spare[k++] = rmt_order_cmp(&o->q[b], &o->q[a]) < 0 ? o->q[b++] : o->q[a++];
+	while (a < from)
+		o->spare[k++] = o->q[a++];
+	while (b < o->n)
+		o->spare[k++] = o->q[b++];
+	memcpy(o->q + o->head, o->spare, k * sizeof(*o->q));
+}
+
 int rmt_order_add(struct rmt_order *o, const struct rmt_record *recs, size_t n)
 {
 	const unsigned char *first, *end;
 	struct rmt_order_block *b;
-	size_t i, want = 0;
+	size_t i, want = 0, from;
 
 	for (i = 0; i < n; i++)
 		want += recs[i].type != RMT_REC_ROUND;
 	if (!want)
 		return 0;
+	if (rmt_order_room(o, want))
+		return -1;
 	/* The records lie in stream order, one after the other. */
 	first = (const unsigned char *)recs[0].u.hdr;
 	end = (const unsigned char *)recs[n - 1].u.hdr + recs[n - 1].u.hdr->size;
-	if (o->n + want > o->cap) {
-		size_t cap = o->cap ? o->cap : 1024;
-		struct rmt_order_entry *q;
-
-		while (cap < o->n + want)
-			cap *= 2;
-		q = realloc(o->q, cap * sizeof(*q));
-		if (!q)
-			return -1;
-		o->q = q;
-		o->cap = cap;
-	}
 	b = malloc(sizeof(*b) + (size_t)(end - first));
 	if (!b)
 		return -1;
 	memcpy(b->data, first, (size_t)(end - first));
 	b->live = want;
+	from = o->n;
 	for (i = 0; i < n; i++) {
 		struct rmt_order_entry *e;
 
@@ -55,56 +105,47 @@ int rmt_order_add(struct rmt_order *o, const struct rmt_record *recs, size_t n)
 		e->rec.seq = o->seq++;
 		e->rec.u.hdr = (const void *)(b->data +
 					      ((const unsigned char *)recs[i].u.hdr - first));
+		e->time = e->rec.u.hdr->time_ns;
+		e->cpu = e->rec.u.hdr->cpu;
 		e->block = b;
 	}
+	rmt_order_merge(o, from);
 	return 0;
-}
-
-/* Time, then CPU, then the order records were read in (each CPU's own). */
-static int rmt_order_cmp(const void *a, const void *b)
-{
-	const struct rmt_order_entry *x = a, *y = b;
-	const struct rmt_record_header *hx = x->rec.u.hdr, *hy = y->rec.u.hdr;
-
-	if (hx->time_ns != hy->time_ns)
-		return hx->time_ns < hy->time_ns ? -1 : 1;
-	if (hx->cpu != hy->cpu)
-		return hx->cpu < hy->cpu ? -1 : 1;
-	return x->rec.seq < y->rec.seq ? -1 : x->rec.seq > y->rec.seq;
 }
 
 void rmt_order_flush(struct rmt_order *o, uint64_t upto, struct rmt_tracker *t,
 		     unsigned long long limit)
 {
-	size_t i, done;
+	size_t i, end = o->head;
 
-	if (!o->n)
-		return;
-	qsort(o->q, o->n, sizeof(*o->q), rmt_order_cmp);
-	for (done = 0; done < o->n && o->q[done].rec.u.hdr->time_ns < upto; done++)
+	while (end < o->n && o->q[end].time < upto) {
 		if (!limit || t->calls < limit)
-			rmt_tracker_feed(t, &o->q[done].rec);
+			rmt_tracker_feed(t, &o->q[end].rec);
+		end++;
+	}
+	if (end == o->head)
+		return;
 	/* Enter records still waiting for their exit leave the blocks first. */
 	rmt_tracker_keep(t);
-	for (i = 0; i < done; i++)
+	for (i = o->head; i < end; i++)
 		if (!--o->q[i].block->live)
 			free(o->q[i].block);
-	memmove(o->q, o->q + done, (o->n - done) * sizeof(*o->q));
-	o->n -= done;
+	o->head = end;
 }
 
 size_t rmt_order_queued(const struct rmt_order *o)
 {
-	return o->n;
+	return o->n - o->head;
 }
 
 void rmt_order_free(struct rmt_order *o)
 {
 	size_t i;
 
-	for (i = 0; i < o->n; i++)
+	for (i = o->head; i < o->n; i++)
 		if (!--o->q[i].block->live)
 			free(o->q[i].block);
 	free(o->q);
+	free(o->spare);
 	rmt_order_init(o);
 }

@@ -22,11 +22,14 @@ struct rmt_order_block;
 struct rmt_order_entry {
 	struct rmt_record rec;		/* points into @block */
 	struct rmt_order_block *block;
+	uint64_t time;			/* the header's, at hand for sorting */
+	uint32_t cpu;
 };
 
+/* q[head, n) wait, in time order; spare is room for merging. */
 struct rmt_order {
-	struct rmt_order_entry *q;
-	size_t n, cap;
+	struct rmt_order_entry *q, *spare;
+	size_t head, n, cap;
 	size_t seq;			/* records queued so far */
 };
 
