@@ -424,7 +424,8 @@ static int rmt_consume(struct rmt_order *o, struct rmt_tracker *t, const void *b
 			return -1;
 		}
 		if (i < (size_t)n)
-			rmt_order_flush(o, recs[i].u.hdr->time_ns, t, limit);
+			rmt_order_round(o, recs[i].u.hdr->time_ns);
+		rmt_order_flush(o, rmt_order_passed(o), t, limit);
 		start = i + 1;
 	}
 	if (rmt_order_queued(o) > RMT_ORDER_MAX_QUEUED)
@@ -577,7 +578,10 @@ static int rmt_run_open(struct rmt_run *r, const struct rmt_opts *opts)
 	}
 	rmt_pick_sink(opts, &r->sink, &r->out, &r->summary);
 	rmt_tracker_init(&r->tracker, &r->sink);
-	rmt_order_init(&r->order);
+	if (rmt_order_init(&r->order, nr_cpus)) {
+		fprintf(stderr, "recvmmsg-trace: out of memory\n");
+		return -1;
+	}
 	r->tracker.enter_only = opts->session.no_exit;
 	r->out.enter_only = opts->session.no_exit;
 	rmt_catch_stop_signals(&r->wait_mask);
@@ -605,7 +609,8 @@ static int rmt_run_take(struct rmt_run *r, size_t n)
  * A read that started at @start drained every CPU: whatever is older than
  * the previous such read was read by now, however the CPUs' records
  * interleaved (a record is stamped a moment before it is queued, so the
- * round trails by one read). The capture file keeps the round for -r.
+ * round trails by one read). It lets out what waited for a CPU that had
+ * nothing more to say. The capture file keeps the round for -r.
  */
 static int rmt_run_round(struct rmt_run *r, uint64_t start)
 {
@@ -616,7 +621,9 @@ static int rmt_run_round(struct rmt_run *r, uint64_t start)
 	};
 
 	if (r->round) {
-		rmt_order_flush(&r->order, r->round, &r->tracker, r->opts->max_calls);
+		rmt_order_round(&r->order, r->round);
+		rmt_order_flush(&r->order, rmt_order_passed(&r->order), &r->tracker,
+				r->opts->max_calls);
 		if (r->capture && fwrite(&round, sizeof(round), 1, r->capture) != 1) {
 			fprintf(stderr, "recvmmsg-trace: %s: %s\n", r->opts->write_path,
 				strerror(errno));
@@ -769,7 +776,11 @@ static int rmt_replay(const struct rmt_opts *opts)
 	out.epoch_offset_ns = cap.hdr.epoch_offset_ns;
 	rmt_pick_sink(opts, &sink, &out, &summary);
 	rmt_tracker_init(&tracker, &sink);
-	rmt_order_init(&order);
+	if (rmt_order_init(&order, cap.hdr.nr_cpus)) {
+		free(recs);
+		rmt_capfile_close(&cap);
+		return 1;
+	}
 	while ((n = rmt_capfile_next(&cap, &block, &offset)) > 0 &&
 	       (!opts->max_calls || tracker.calls < opts->max_calls)) {
 		if (rmt_consume(&order, &tracker, block, (size_t)n, recs, max_recs,

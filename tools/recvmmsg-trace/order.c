@@ -10,9 +10,32 @@ struct rmt_order_block {
 	_Alignas(8) unsigned char data[];
 };
 
-void rmt_order_init(struct rmt_order *o)
+int rmt_order_init(struct rmt_order *o, uint32_t nr_cpus)
 {
 	memset(o, 0, sizeof(*o));
+	o->nr_cpus = nr_cpus;
+	o->last = calloc(nr_cpus ? nr_cpus : 1, sizeof(*o->last));
+	return o->last ? 0 : -1;
+}
+
+void rmt_order_round(struct rmt_order *o, uint64_t time)
+{
+	if (time > o->round)
+		o->round = time;
+}
+
+uint64_t rmt_order_passed(const struct rmt_order *o)
+{
+	uint64_t passed = UINT64_MAX;
+	uint32_t c;
+
+	for (c = 0; c < o->nr_cpus; c++) {
+		uint64_t t = o->last[c] > o->round ? o->last[c] : o->round;
+
+		if (t < passed)
+			passed = t;
+	}
+	return o->nr_cpus ? passed : o->round;
 }
 
 /* Time, then CPU, then the order records were read in (each CPU's own). */
@@ -108,6 +131,9 @@ int rmt_order_add(struct rmt_order *o, const struct rmt_record *recs, size_t n)
 		e->time = e->rec.u.hdr->time_ns;
 		e->cpu = e->rec.u.hdr->cpu;
 		e->block = b;
+		/* Each CPU's records come in its time order. */
+		if (e->cpu < o->nr_cpus && e->time > o->last[e->cpu])
+			o->last[e->cpu] = e->time;
 	}
 	rmt_order_merge(o, from);
 	return 0;
@@ -147,5 +173,6 @@ void rmt_order_free(struct rmt_order *o)
 			free(o->q[i].block);
 	free(o->q);
 	free(o->spare);
-	rmt_order_init(o);
+	free(o->last);
+	memset(o, 0, sizeof(*o));
 }

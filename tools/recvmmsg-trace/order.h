@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Ordering records across CPUs before they are paired into calls, as
- * perf's ordered events do. Each CPU's buffer is in time order, but one
- * read() may take a CPU's records before another CPU's older ones (the
- * read was full, or a record was still being written): a call whose task
- * moved between CPUs could then show its exit before its enter. Records
- * wait here until a complete drain of every CPU has passed their time (a
- * "round"), and leave in time order.
+ * perf's ordered events do. Each CPU's records come in that CPU's time
+ * order, but one read() may take a CPU's records before another CPU's
+ * older ones (the read was full, or a record was still being written): a
+ * call whose task moved between CPUs could then show its exit before its
+ * enter. Records wait here until every CPU has passed their time, and
+ * leave in time order. A CPU has passed a time when a later record of it
+ * came, or when a read that drained every CPU (a "round") came after it.
  */
 #ifndef RMT_ORDER_H
 #define RMT_ORDER_H
@@ -31,9 +32,17 @@ struct rmt_order {
 	struct rmt_order_entry *q, *spare;
 	size_t head, n, cap;
 	size_t seq;			/* records queued so far */
+	uint64_t *last;			/* each CPU's latest record time */
+	uint32_t nr_cpus;
+	uint64_t round;			/* every CPU passed this */
 };
 
-void rmt_order_init(struct rmt_order *o);
+/* For records of CPUs below @nr_cpus; -1 when out of memory. */
+int rmt_order_init(struct rmt_order *o, uint32_t nr_cpus);
+/* Every CPU has passed @time (a round). */
+void rmt_order_round(struct rmt_order *o, uint64_t time);
+/* What every CPU has passed: records older than this may leave. */
+uint64_t rmt_order_passed(const struct rmt_order *o);
 /*
  * Queue the @n records of @recs, decoded from one buffer in stream order;
  * their bytes are copied, so that the caller may reuse the buffer. Rounds

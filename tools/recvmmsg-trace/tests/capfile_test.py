@@ -103,7 +103,7 @@ check("streams-past-blocks", rc == 0 and out.count(" = 1 <") == 12000,
 # until the enter is in, and the call is whole, printed once.
 moved = bytearray(file_header() + exit_(1, 2 * SEC + 120000, 42, 0))
 for i in range(4000):
-    moved += enter(1, SEC + 10 * i, 100) + exit_(1, SEC + 10 * i + 5, 100, 1) + round_(SEC + 10 * i)
+    moved += enter(0, SEC + 10 * i, 100) + exit_(0, SEC + 10 * i + 5, 100, 1) + round_(SEC + 10 * i)
 moved += enter(0, 2 * SEC, 42) + round_(3 * SEC)
 rc, out, err = run(bytes(moved))
 want = "00:00:02.000000 cpu0 42/42 udpd recvmmsg_time32(3, 0x804c000, 0, 0, NULL) = 0 <0.000120>\n"
