@@ -51,7 +51,7 @@ status=0
 # Multi-threaded TCG: the reader runs on the other vCPU in parallel, as on
 # real hardware, instead of taking turns with the workload on one host thread.
 RMT_TCG_OPTS= RMT_VM_TIMEOUT=${RMT_BENCH_TIMEOUT:-840} \
-	RMT_VM_APPEND="RMT_BENCH_REPS=${RMT_BENCH_REPS:-9}" \
+	RMT_VM_APPEND="RMT_BENCH_REPS=${RMT_BENCH_REPS:-9} RMT_BENCH_MODES=${RMT_BENCH_MODES:-} RMT_BENCH_FLOOD=${RMT_BENCH_FLOOD:-1}" \
 	tools/vm/run-guest.sh "bench-$k" "$vmlinuz" "$kver" "$root$kobuild/recvmmsg_trace.ko" \
 	"$bin" bench "$B/vm/bench-$k" >"$B/bench/guest.txt" || status=$?
 grep -q '^BENCH-DONE' "$B/vm/bench-$k/console.log" ||

@@ -17,7 +17,9 @@ import time
 from collections import defaultdict
 
 MODES = ["unloaded", "disabled", "enabled", "two-readers", "abi4", "wake-every",
-         "no-reader", "ftrace", "strace"]
+         "no-reader", "abi4-no-reader", "ftrace", "strace"]
+# This version against ABI 4, each pair measured in the same rounds.
+AGAINST_ABI4 = [("enabled", "abi4"), ("no-reader", "abi4-no-reader")]
 GOALS = {("getpid64", "enabled"): 1.02, ("getpid32", "enabled"): 1.02,
          ("recv1", "enabled"): 1.25, ("recv8", "enabled"): 1.25}
 
@@ -58,6 +60,25 @@ def lossfree_table(lossfree):
     return rows
 
 
+def against_abi4(rounds):
+    """Median of the per-round ratios of a mode to its ABI 4 counterpart."""
+    rows = []
+    for workload, modes in rounds.items():
+        for mode, old in AGAINST_ABI4:
+            pairs = [n / o for n, o in zip(modes.get(mode, []), modes.get(old, [])) if o > 0]
+            if not pairs:
+                continue
+            if not rows:
+                print()
+                print(f"{'workload':9} {'mode':9} {'x ABI 4':>8} {'range':>13}")
+            ratio = statistics.median(pairs)
+            rows.append({"workload": workload, "mode": mode, "against": old,
+                         "ratio": round(ratio, 3), "min": round(min(pairs), 3),
+                         "max": round(max(pairs), 3), "rounds": len(pairs)})
+            print(f"{workload:9} {mode:9} {ratio:8.3f} {min(pairs):6.3f}..{max(pairs):<6.3f}")
+    return rows
+
+
 def main():
     log, kernel, out = sys.argv[1:4]
     # rounds[workload][mode] = [ns per round, in order]
@@ -75,7 +96,7 @@ def main():
             elif parts and parts[0] == "BENCH-WARN":
                 warnings.append(" ".join(parts[1:]))
     results = {}
-    print(f"{'workload':9} {'mode':9} {'median ns':>10} {'range ns':>17} "
+    print(f"{'workload':9} {'mode':14} {'median ns':>10} {'range ns':>17} "
           f"{'x unloaded':>10}  goal")
     for workload, modes in rounds.items():
         base = modes.get("unloaded", [])
@@ -95,16 +116,17 @@ def main():
                 "goal_ratio": goal, "goal_met": met}
             goal_text = "" if goal is None else \
                 f"<= {goal:.2f} {'met' if met else 'NOT met'}"
-            print(f"{workload:9} {mode:9} {statistics.median(vals):10.0f} "
+            print(f"{workload:9} {mode:14} {statistics.median(vals):10.0f} "
                   f"{min(vals):8.0f}..{max(vals):<8.0f} "
                   f"{'' if ratio is None else f'{ratio:.3f}':>10}  {goal_text}")
+    against = against_abi4(rounds)
     flood_results = flood_table([f for f in floods if not f[0].startswith("paced:")])
     lossfree_results = lossfree_table(lossfree)
     report = {"date": time.strftime("%Y-%m-%d", time.gmtime()), "kernel": kernel,
               "machine": f"{platform.node()} ({os.cpu_count()} CPUs), guest: QEMU TCG, 2 vCPUs",
               "note": "absolute times under TCG are not those of real hardware; "
                       "ratios are measured side by side in one guest",
-              "results": results, "throughput": flood_results,
+              "results": results, "against_abi4": against, "throughput": flood_results,
               "lossfree": lossfree_results,
               "paced_runs": [dict(zip(["label", "output", "calls_per_s", "calls_read",
                                        "records_lost", "reader_ticks"], f))

@@ -50,12 +50,18 @@ static int rmt_order_cmp(const void *a, const void *b)
 	return x->rec.seq < y->rec.seq ? -1 : x->rec.seq > y->rec.seq;
 }
 
-/* Room for @more entries; what waits is moved to the front first. */
+/*
+ * Room for @more entries after those that wait. What waits moves to the
+ * front only when the end is full: moving it at every read would cost as
+ * much as the queue is long, every time.
+ */
 static int rmt_order_room(struct rmt_order *o, size_t more)
 {
 	size_t waiting = o->n - o->head, cap = o->cap ? o->cap : 1024;
 	struct rmt_order_entry *q, *spare;
 
+	if (o->n + more <= o->cap)
+		return 0;
 	if (o->head) {
 		memmove(o->q, o->q + o->head, waiting * sizeof(*o->q));
 		o->n = waiting;
@@ -79,22 +85,34 @@ static int rmt_order_room(struct rmt_order *o, size_t more)
 
 /*
  * The new entries at [@from, n) are sorted, then merged with those that
- * were waiting (sorted already): one pass, however many wait.
+ * were waiting (sorted already) from the first one the new ones precede:
+ * records of a later read mostly come after all that waits, and then
+ * nothing moves.
  */
 static void rmt_order_merge(struct rmt_order *o, size_t from)
 {
-	size_t a = o->head, b = from, k = 0;
+	size_t a = o->head, hi = from, b = from, k = 0, start;
 
 	qsort(o->q + from, o->n - from, sizeof(*o->q), rmt_order_cmp);
-	if (a == from)
+	if (a == from || rmt_order_cmp(&o->q[from - 1], &o->q[from]) <= 0)
 		return;
+	/* The first waiting entry that comes after the earliest new one. */
+	while (a < hi) {
+		size_t mid = a + (hi - a) / 2;
+
+		if (rmt_order_cmp(&o->q[mid], &o->q[from]) <= 0)
+			a = mid + 1;
+		else
+			hi = mid;
+	}
+	start = a;
 	while (a < from && b < o->n)
 		o->spare[k++] = rmt_order_cmp(&o->q[b], &o->q[a]) < 0 ? o->q[b++] : o->q[a++];
 	while (a < from)
 		o->spare[k++] = o->q[a++];
 	while (b < o->n)
 		o->spare[k++] = o->q[b++];
-	memcpy(o->q + o->head, o->spare, k * sizeof(*o->q));
+	memcpy(o->q + start, o->spare, k * sizeof(*o->q));
 }
 
 int rmt_order_add(struct rmt_order *o, const struct rmt_record *recs, size_t n)
