@@ -23,7 +23,7 @@ SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
 HOST_TESTS := $(B)/host-tests/decode_test $(B)/host-tests/decode_test-san \
 	      $(B)/host-tests/recvmmsg-trace-san $(B)/host-tests/fuzz_decode \
 	      $(B)/bench/make_capture
-SELFTESTS := device_test capture_test control_test session_test reader_test stress_test soak_test devfuzz_test fault_test
+SELFTESTS := device_test capture_test control_test session_test hook_test reader_test stress_test soak_test devfuzz_test fault_test
 SELFTEST_HELPERS := selftests/rmt_helpers.c selftests/rmt_helpers.h \
 		    selftests/rmt_fixture.h tools/recvmmsg-trace/walk.h
 GUEST_BINS := $(B)/guest-bin/recvmmsg-trace $(B)/guest-bin/rmt_client32 \

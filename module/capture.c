@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Capture: probes on the raw syscall tracepoints.
+ * Capture: the hooks' way into the sessions, and the default hook, probes
+ * on the raw syscall tracepoints (the other, hook=entry, is hook_entry.c).
  *
  * sys_enter and sys_exit fire for every system call of every task once a
  * probe is attached, so each probe first rejects, as cheaply as it can,
@@ -34,6 +35,7 @@
 #include "buffer.h"
 #include "capture.h"
 #include "filter.h"
+#include "hook_entry.h"
 #include "inflight.h"
 #include "params.h"
 #include "session.h"
@@ -66,6 +68,8 @@ static atomic_t rmt_unquiesced = ATOMIC_INIT(0);
  * still running when it opens or closes do.
  */
 static bool rmt_gate_open;
+/* Attaches so far: a call armed by the entry hook belongs to one of them. */
+static u32 rmt_attach_id;
 
 /* Wakes readers of what stays below their wake-up threshold. */
 static struct delayed_work rmt_poll_work;
@@ -126,6 +130,11 @@ static __always_inline bool rmt_classify(struct pt_regs *regs, long nr,
 		call->via = RMT_VIA_SOCKETCALL;
 		return true;
 	}
+}
+
+bool rmt_capture_classify(struct pt_regs *regs, long nr, struct rmt_call *call)
+{
+	return rmt_classify(regs, nr, call);
 }
 
 /* Does @s take records of @type? Sessions without exits see none of them. */
@@ -358,32 +367,49 @@ out:
 	preempt_enable();
 }
 
+bool rmt_capture_on_enter(struct pt_regs *regs, const struct rmt_call *what)
+{
+	if (!READ_ONCE(rmt_gate_open))
+		return false;
+	/* What this thread's last call left behind is of no use now. */
+	rmt_inflight_forget(current->pid);
+	rmt_capture(regs, what, RMT_REC_ENTER, 0, NULL);
+	return true;
+}
+
+void rmt_capture_on_exit(struct pt_regs *regs, const struct rmt_call *what, long ret)
+{
+	struct rmt_name_room room;
+	bool known;
+
+	if (!READ_ONCE(rmt_gate_open))
+		return;
+	/* Whatever becomes of the exit, the call is no longer in flight. */
+	known = rmt_inflight_finish(current->pid, &room);
+	rmt_capture(regs, what, RMT_REC_EXIT, ret, known ? &room : NULL);
+}
+
+u32 rmt_capture_attach_id(void)
+{
+	return READ_ONCE(rmt_attach_id);
+}
+
 static void rmt_probe_enter(void *data, struct pt_regs *regs, long id)
 {
 	struct rmt_call what;
 
 	if (likely(!rmt_classify(regs, id, &what)))
 		return;
-	if (!READ_ONCE(rmt_gate_open))
-		return;
-	/* What this thread's last call left behind is of no use now. */
-	rmt_inflight_forget(current->pid);
-	rmt_capture(regs, &what, RMT_REC_ENTER, 0, NULL);
+	rmt_capture_on_enter(regs, &what);
 }
 
 static void rmt_probe_exit(void *data, struct pt_regs *regs, long ret)
 {
-	struct rmt_name_room room;
 	struct rmt_call what;
-	bool known;
 
 	if (likely(!rmt_classify(regs, syscall_get_nr(current, regs), &what)))
 		return;
-	if (!READ_ONCE(rmt_gate_open))
-		return;
-	/* Whatever becomes of the exit, the call is no longer in flight. */
-	known = rmt_inflight_finish(current->pid, &room);
-	rmt_capture(regs, &what, RMT_REC_EXIT, ret, known ? &room : NULL);
+	rmt_capture_on_exit(regs, &what, ret);
 }
 
 static void rmt_find_tracepoint(struct tracepoint *tp, void *priv)
@@ -406,24 +432,58 @@ static void rmt_poll_fn(struct work_struct *work)
 		schedule_delayed_work(&rmt_poll_work, RMT_POLL_INTERVAL);
 }
 
-/* The syscall tracepoints are not exported to modules: look them up. */
-int rmt_capture_init(void)
+static enum rmt_hook rmt_hook;
+
+/*
+ * The hook's attach points: the syscall tracepoints, which are not
+ * exported to modules (look them up), or the entry hook's kretprobes.
+ */
+int rmt_capture_init(enum rmt_hook hook, unsigned int maxactive)
 {
-	for_each_kernel_tracepoint(rmt_find_tracepoint, NULL);
-	if (!rmt_tp_enter || !rmt_tp_exit) {
-		pr_err("kernel has no sys_enter/sys_exit tracepoints (CONFIG_HAVE_SYSCALL_TRACEPOINTS)\n");
-		return -ENODEV;
+	int err;
+
+	rmt_hook = hook;
+	if (hook == RMT_HOOK_ENTRY) {
+		err = rmt_entry_init(maxactive);
+		if (err)
+			return err;
+	} else {
+		for_each_kernel_tracepoint(rmt_find_tracepoint, NULL);
+		if (!rmt_tp_enter || !rmt_tp_exit) {
+			pr_err("kernel has no sys_enter/sys_exit tracepoints (CONFIG_HAVE_SYSCALL_TRACEPOINTS)\n");
+			return -ENODEV;
+		}
 	}
 	INIT_DELAYED_WORK(&rmt_poll_work, rmt_poll_fn);
+	err = -ENOMEM;
 	rmt_scratch = alloc_percpu(struct rmt_scratch);
 	if (!rmt_scratch)
-		return -ENOMEM;
-	if (rmt_inflight_init()) {
-		free_percpu(rmt_scratch);
-		rmt_scratch = NULL;
-		return -ENOMEM;
-	}
+		goto out_entry;
+	if (rmt_inflight_init())
+		goto out_scratch;
 	return 0;
+
+out_scratch:
+	free_percpu(rmt_scratch);
+	rmt_scratch = NULL;
+out_entry:
+	rmt_entry_exit();
+	return err;
+}
+
+enum rmt_hook rmt_capture_hook(void)
+{
+	return rmt_hook;
+}
+
+unsigned int rmt_capture_maxactive(void)
+{
+	return rmt_entry_maxactive();
+}
+
+u32 rmt_capture_missed(void)
+{
+	return rmt_entry_missed();
 }
 
 /* Called once every session is gone (module unload). */
@@ -431,6 +491,7 @@ void rmt_capture_exit(void)
 {
 	WARN_ON_ONCE(!list_empty(&rmt_active));
 	/* No probe may still run the module's code or use its memory. */
+	rmt_entry_exit();
 	tracepoint_synchronize_unregister();
 	cancel_delayed_work_sync(&rmt_poll_work);
 	rmt_inflight_exit();
@@ -449,15 +510,22 @@ static int rmt_attach(void)
 	 */
 	if (!atomic_read(&rmt_unquiesced))
 		rmt_inflight_clear();
-	err = tracepoint_probe_register(rmt_tp_enter, rmt_probe_enter, NULL);
-	if (err)
-		return err;
-	err = tracepoint_probe_register(rmt_tp_exit, rmt_probe_exit, NULL);
-	if (err) {
-		tracepoint_probe_unregister(rmt_tp_enter, rmt_probe_enter, NULL);
-		atomic_inc(&rmt_unquiesced);
-		return err;
+	if (rmt_hook == RMT_HOOK_ENTRY) {
+		err = rmt_entry_attach();
+		if (err)
+			return err;
+	} else {
+		err = tracepoint_probe_register(rmt_tp_enter, rmt_probe_enter, NULL);
+		if (err)
+			return err;
+		err = tracepoint_probe_register(rmt_tp_exit, rmt_probe_exit, NULL);
+		if (err) {
+			tracepoint_probe_unregister(rmt_tp_enter, rmt_probe_enter, NULL);
+			atomic_inc(&rmt_unquiesced);
+			return err;
+		}
 	}
+	WRITE_ONCE(rmt_attach_id, rmt_attach_id + 1);
 	WRITE_ONCE(rmt_attached, true);
 	schedule_delayed_work(&rmt_poll_work, RMT_POLL_INTERVAL);
 	WRITE_ONCE(rmt_gate_open, true);
@@ -474,8 +542,12 @@ static void rmt_detach(void)
 {
 	lockdep_assert_held(&rmt_capture_lock);
 	WRITE_ONCE(rmt_gate_open, false);
-	tracepoint_probe_unregister(rmt_tp_enter, rmt_probe_enter, NULL);
-	tracepoint_probe_unregister(rmt_tp_exit, rmt_probe_exit, NULL);
+	if (rmt_hook == RMT_HOOK_ENTRY) {
+		rmt_entry_detach();
+	} else {
+		tracepoint_probe_unregister(rmt_tp_enter, rmt_probe_enter, NULL);
+		tracepoint_probe_unregister(rmt_tp_exit, rmt_probe_exit, NULL);
+	}
 	WRITE_ONCE(rmt_attached, false);
 	atomic_inc(&rmt_unquiesced);
 }
@@ -522,7 +594,11 @@ void rmt_capture_quiesce(void)
 
 	if (!seen)
 		return;
-	tracepoint_synchronize_unregister();
+	/* The entry hook's handlers run with preemption off, always. */
+	if (rmt_hook == RMT_HOOK_ENTRY)
+		synchronize_rcu();
+	else
+		tracepoint_synchronize_unregister();
 	atomic_sub(seen, &rmt_unquiesced);
 }
 

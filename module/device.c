@@ -19,6 +19,7 @@
 #include <linux/uaccess.h>
 
 #include "buffer.h"
+#include "capture.h"
 #include "device.h"
 #include "params.h"
 #include "session.h"
@@ -36,7 +37,10 @@
 /* Sizes past this are refused outright rather than scanned for zeros. */
 #define RMT_IOC_SIZE_MAX	PAGE_SIZE
 
-static_assert(offsetofend(struct rmt_session_info, total) == RMT_SESSION_INFO_SIZE_VER0);
+/* The first size of each ends with the first struct rmt_cpu_stats. */
+static_assert(offsetof(struct rmt_session_info, total) + RMT_CPU_STATS_SIZE_VER0 ==
+	      RMT_SESSION_INFO_SIZE_VER0);
+static_assert(offsetofend(struct rmt_cpu_stats, lost_records) == RMT_CPU_STATS_SIZE_VER0);
 
 /*
  * A read moves records from the session's per-CPU buffers into its bounce
@@ -224,6 +228,8 @@ static long rmt_ioctl_get_info(struct rmt_session *s, void __user *uarg)
 	strscpy(info.version, RMT_VERSION, sizeof(info.version));
 	info.nr_sessions = rmt_session_count();
 	info.max_sessions = rmt_session_max();
+	info.hook = rmt_capture_hook();
+	info.maxactive = rmt_capture_maxactive();
 	return rmt_copy_out(uarg, &info, sizeof(info), RMT_INFO_SIZE_VER0);
 }
 
@@ -271,6 +277,7 @@ static long rmt_ioctl_get_stats(struct rmt_session *s, void __user *uarg)
 	void __user *ucpus;
 	struct rmt_stats st;
 	u32 room, each, filled = 0;
+	u64 missed;
 	int err, cpu;
 
 	err = rmt_copy_in(&st, sizeof(st), uarg, RMT_STATS_SIZE_VER0);
@@ -288,7 +295,7 @@ static long rmt_ioctl_get_stats(struct rmt_session *s, void __user *uarg)
 	cpus = kvcalloc(nr_cpu_ids, sizeof(*cpus), GFP_KERNEL);
 	if (!cpus)
 		return -ENOMEM;
-	rmt_session_stats(s, cpus, &st.bad_records);
+	rmt_session_stats(s, cpus, &st.bad_records, &missed);
 	/* A larger entry than ours: its tail is zeroed, as unknown counters. */
 	each = min_t(u32, st.cpu_size, sizeof(*cpus));
 	memset(&st.total, 0, sizeof(st.total));
@@ -307,6 +314,8 @@ static long rmt_ioctl_get_stats(struct rmt_session *s, void __user *uarg)
 		}
 	}
 	kvfree(cpus);
+	/* On no CPU: in the total alone. */
+	rmt_session_add_missed(&st.total, missed);
 	st.nr_cpus = filled;
 	st.cpu_size = filled ? each : 0;
 	st.discarded_records = 0;

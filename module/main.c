@@ -11,10 +11,13 @@
 #include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
 
 #include "buffer.h"
 #include "capture.h"
 #include "device.h"
+#include "hook_entry.h"
 #include "params.h"
 #include "session.h"
 
@@ -64,6 +67,53 @@ module_param(enable, bool, 0444);
 MODULE_PARM_DESC(enable,
 		 "Capture from load, before any reader, in a boot session that recvmmsg-trace --boot takes over (default off)");
 
+static enum rmt_hook hook = RMT_HOOK_TRACEPOINT;
+
+static const char * const rmt_hook_names[] = {
+	[RMT_HOOK_TRACEPOINT] = "tracepoint",
+	[RMT_HOOK_ENTRY] = "entry",
+};
+
+static int rmt_set_hook(const char *val, const struct kernel_param *kp)
+{
+	int i = sysfs_match_string(rmt_hook_names, val);
+
+	if (i < 0)
+		return -EINVAL;
+	*(enum rmt_hook *)kp->arg = i;
+	return 0;
+}
+
+static int rmt_get_hook(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", rmt_hook_names[*(enum rmt_hook *)kp->arg]);
+}
+
+static const struct kernel_param_ops rmt_hook_ops = {
+	.set = rmt_set_hook,
+	.get = rmt_get_hook,
+};
+
+module_param_cb(hook, &rmt_hook_ops, &hook, 0444);
+MODULE_PARM_DESC(hook,
+		 "Where calls are caught: tracepoint (raw syscall tracepoints, the default) or entry (kretprobes on the compat entry points: no cost to other system calls)");
+
+static unsigned int maxactive;
+
+static int rmt_set_maxactive(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 0, RMT_MAXACTIVE_MAX);
+}
+
+static const struct kernel_param_ops rmt_maxactive_ops = {
+	.set = rmt_set_maxactive,
+	.get = param_get_uint,
+};
+
+module_param_cb(maxactive, &rmt_maxactive_ops, &maxactive, 0444);
+MODULE_PARM_DESC(maxactive,
+		 "hook=entry: calls it can follow at once, 1 to 65536; 0 (default): 32 per possible CPU, from 256 to 8192");
+
 static int __init rmt_init(void)
 {
 	int err;
@@ -74,7 +124,7 @@ static int __init rmt_init(void)
 		return -EINVAL;
 	}
 
-	err = rmt_capture_init();
+	err = rmt_capture_init(hook, maxactive);
 	if (err)
 		return err;
 	err = rmt_session_init(max_sessions, buffer_size, enable);

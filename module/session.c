@@ -37,7 +37,10 @@ static u32 rmt_next_id = 1;
 static unsigned int rmt_max;
 static unsigned int rmt_default_bytes;
 
-/* Config fields change together under this, for a get to see them whole. */
+/*
+ * Config fields change together under this, for a get to see them whole;
+ * so do the counts of missed calls.
+ */
 static DEFINE_SPINLOCK(rmt_config_lock);
 
 static void rmt_wake_fn(struct irq_work *work)
@@ -79,6 +82,48 @@ void rmt_session_poll(struct rmt_session *s)
 {
 	if (rmt_session_has_data(s))
 		wake_up_interruptible(&s->readers);
+}
+
+/* Count the entry hook's misses for @s from now on, or stop. */
+static void rmt_session_count_missed(struct rmt_session *s, bool on)
+{
+	u32 now = rmt_capture_missed();
+
+	spin_lock(&rmt_config_lock);
+	if (s->missed_counting)
+		s->missed += (u32)(now - s->missed_from);
+	s->missed_from = now;
+	s->missed_counting = on;
+	spin_unlock(&rmt_config_lock);
+}
+
+static u64 rmt_session_missed(struct rmt_session *s)
+{
+	u32 now = rmt_capture_missed();
+	u64 missed;
+
+	spin_lock(&rmt_config_lock);
+	missed = s->missed;
+	if (s->missed_counting)
+		missed += (u32)(now - s->missed_from);
+	spin_unlock(&rmt_config_lock);
+	return missed;
+}
+
+/* With the counters: they start again from zero. */
+static void rmt_session_zero_missed(struct rmt_session *s)
+{
+	spin_lock(&rmt_config_lock);
+	s->missed = 0;
+	s->missed_from = rmt_capture_missed();
+	spin_unlock(&rmt_config_lock);
+}
+
+void rmt_session_add_missed(struct rmt_cpu_stats *total, u64 missed)
+{
+	total->missed = missed;
+	total->enter.seen += missed;
+	total->enter.dropped += missed;
 }
 
 static struct rmt_session *rmt_session_alloc(bool boot)
@@ -208,6 +253,7 @@ static int rmt_session_enable_locked(struct rmt_session *s)
 		return err;
 	}
 	WRITE_ONCE(s->enabled, true);
+	rmt_session_count_missed(s, true);
 	return 0;
 }
 
@@ -230,6 +276,7 @@ static void rmt_session_disable_locked(struct rmt_session *s)
 		return;
 	rmt_capture_remove(s);
 	WRITE_ONCE(s->enabled, false);
+	rmt_session_count_missed(s, false);
 	/* No probe writes to it any more: drops still uncounted get a record. */
 	rmt_ring_flush_lost(rmt_session_ring(s));
 	wake_up_interruptible(&s->readers);
@@ -272,6 +319,7 @@ int rmt_session_reset(struct rmt_session *s)
 		WRITE_ONCE(s->paused, true);
 		synchronize_rcu();
 		rmt_ring_reset(ring);
+		rmt_session_zero_missed(s);
 		WRITE_ONCE(s->paused, false);
 	}
 	WRITE_ONCE(s->generation, s->generation + 1);
@@ -309,6 +357,7 @@ static int rmt_session_resize(struct rmt_session *s, unsigned int bytes)
 		return -ENOMEM;
 	rcu_assign_pointer(s->ring, ring);
 	WRITE_ONCE(s->generation, s->generation + 1);
+	rmt_session_zero_missed(s);
 	/* GET_STATS and GET_SESSIONS read the counters without the lock. */
 	synchronize_rcu();
 	rmt_ring_free(old);
@@ -387,6 +436,11 @@ int rmt_session_adopt_boot(struct rmt_session *s)
 	WRITE_ONCE(s->wakeup_bytes, c.wakeup_bytes);
 	spin_unlock(&rmt_config_lock);
 	rmt_filter_move(&s->filter, &boot->filter);
+	spin_lock(&rmt_config_lock);
+	s->missed = boot->missed;
+	s->missed_from = boot->missed_from;
+	s->missed_counting = boot->missed_counting;
+	spin_unlock(&rmt_config_lock);
 	/* Out of rmt_boot, the boot session is ours alone. */
 	rcu_assign_pointer(s->ring, rcu_dereference_protected(boot->ring, true));
 	rmt_capture_replace(boot, s);
@@ -425,7 +479,8 @@ unsigned int rmt_session_max(void)
 	return rmt_max;
 }
 
-void rmt_session_stats(struct rmt_session *s, struct rmt_cpu_stats *cpus, u64 *bad_records)
+void rmt_session_stats(struct rmt_session *s, struct rmt_cpu_stats *cpus, u64 *bad_records,
+		       u64 *missed)
 {
 	struct rmt_ring *ring;
 	int cpu;
@@ -441,6 +496,7 @@ void rmt_session_stats(struct rmt_session *s, struct rmt_cpu_stats *cpus, u64 *b
 		*bad_records = atomic64_read(&ring->bad_records);
 	}
 	rcu_read_unlock();
+	*missed = rmt_session_missed(s);
 }
 
 static void rmt_session_describe(struct rmt_session *s, struct rmt_session *self,
@@ -467,6 +523,7 @@ static void rmt_session_describe(struct rmt_session *s, struct rmt_session *self
 		rmt_stats_total(ring->stats, &info->total);
 	}
 	rcu_read_unlock();
+	rmt_session_add_missed(&info->total, rmt_session_missed(s));
 }
 
 unsigned int rmt_session_list(struct rmt_session *self, struct rmt_session_info *out,

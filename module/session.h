@@ -40,6 +40,15 @@ struct rmt_session {
 	u32 owner_tgid;
 	char owner_comm[RMT_COMM_LEN];
 
+	/*
+	 * Calls the entry hook missed while it was enabled: so far, and
+	 * from which count of rmt_capture_missed() on while it is
+	 * (rmt_config_lock).
+	 */
+	u64 missed;
+	u32 missed_from;
+	bool missed_counting;
+
 	wait_queue_head_t readers;
 	struct irq_work wake_work;
 	/*
@@ -88,9 +97,13 @@ unsigned int rmt_session_max(void);
 unsigned int rmt_session_buffer_bytes(struct rmt_session *s);
 /*
  * Its counters of every CPU, into nr_cpu_ids entries of @cpus (zeros
- * without a ring), and its records found with an impossible header.
+ * without a ring), its records found with an impossible header, and the
+ * calls the entry hook missed while it was enabled.
  */
-void rmt_session_stats(struct rmt_session *s, struct rmt_cpu_stats *cpus, u64 *bad_records);
+void rmt_session_stats(struct rmt_session *s, struct rmt_cpu_stats *cpus, u64 *bad_records,
+		       u64 *missed);
+/* Count @missed calls in @total, which has every CPU's counters. */
+void rmt_session_add_missed(struct rmt_cpu_stats *total, u64 missed);
 /*
  * Up to @room entries for RMT_IOC_GET_SESSIONS into @out (kernel memory),
  * @s flagged as the caller's; returns how many, and in *@total how many

@@ -212,11 +212,29 @@ unsigned long long own_cgroup_id(void)
 }
 
 /* Whether syscall tracepoints may fault here: upstream since 7.x kernels. */
+int module_hook(void)
+{
+	char buf[32] = "";
+	FILE *f = fopen(PARAMS "hook", "r");
+
+	if (!f)
+		return -1;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = 0;
+	fclose(f);
+	if (!strcmp(buf, "tracepoint\n"))
+		return RMT_HOOK_TRACEPOINT;
+	if (!strcmp(buf, "entry\n"))
+		return RMT_HOOK_ENTRY;
+	return -1;
+}
+
 int probe_may_fault(void)
 {
 	struct utsname u;
 
-	return !uname(&u) && atoi(u.release) >= 7;
+	/* The entry hook's handlers never may. */
+	return module_hook() == RMT_HOOK_TRACEPOINT && !uname(&u) && atoi(u.release) >= 7;
 }
 
 /* Reload the module with @params, by name, as an operator would. */

@@ -94,8 +94,22 @@ int write_file(const char *path, const char *value);
 unsigned long long ns_inode(const char *which);
 /* The cgroup v2 id of this process: the inode of its cgroup directory. */
 unsigned long long own_cgroup_id(void);
-/* Whether syscall tracepoints may fault here: upstream since 7.x kernels. */
+/* The loaded module's hook: RMT_HOOK_TRACEPOINT or _ENTRY, -1 if unknown. */
+int module_hook(void);
+/*
+ * Whether the probes may fault here: syscall tracepoints may since 7.x
+ * kernels (upstream), the entry hook's kretprobes never.
+ */
 int probe_may_fault(void);
+/*
+ * For tests that hold for one hook only: skip, saying why, under the
+ * other. Use in a TEST or TEST_F body.
+ */
+#define REQUIRE_HOOK(_hook, _why) do {					\
+	if (module_hook() != (_hook))					\
+		SKIP(return, "holds for hook=%s only: %s",		\
+		     (_hook) == RMT_HOOK_ENTRY ? "entry" : "tracepoint", _why); \
+} while (0)
 /* Reload the module with @params, by name, as an operator would. */
 int reload_module(const char *params);
 /*

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -200,6 +201,14 @@ static void rmt_print_stats_row(FILE *out, const char *label,
 		(unsigned long long)s->faults, (unsigned long long)s->lost_records);
 }
 
+/* A module before the entry hook leaves it 0. */
+static void rmt_print_missed(FILE *out, const struct rmt_cpu_stats *total)
+{
+	if (total->missed)
+		fprintf(out, "%llu calls missed by the entry hook, more being in flight at once than its maxactive: counted in the total as seen and dropped at entry\n",
+			(unsigned long long)total->missed);
+}
+
 static void rmt_print_stats_header(FILE *out)
 {
 	fprintf(out, "%-6s %10s %10s %10s %10s %10s %10s %10s %10s %8s %6s\n", "cpu",
@@ -235,6 +244,7 @@ int rmt_dev_print_stats(int fd, FILE *out)
 		rmt_print_stats_row(out, label, &cpus[i]);
 	}
 	rmt_print_stats_row(out, "total", &st.total);
+	rmt_print_missed(out, &st.total);
 	if (st.bad_records)
 		fprintf(out, "%llu records had a header that cannot be right: the rest of their CPU's buffer was dropped (a module bug: please report it)\n",
 			(unsigned long long)st.bad_records);
@@ -321,6 +331,7 @@ static void rmt_print_session(FILE *out, const struct rmt_session_info *s)
 	fputc('\n', out);
 	rmt_print_stats_header(out);
 	rmt_print_stats_row(out, "total", &s->total);
+	rmt_print_missed(out, &s->total);
 }
 
 int rmt_dev_print_status(int fd, FILE *out)
@@ -342,6 +353,13 @@ int rmt_dev_print_status(int fd, FILE *out)
 	fprintf(out, "module   recvmmsg_trace %.*s, ABI %u, %u CPUs, at most %u session%s with buffers\n",
 		(int)sizeof(info.version), info.version, info.abi_version, info.nr_cpus,
 		info.max_sessions, rmt_plural(info.max_sessions));
+	/* A module that does not say has the tracepoint hook only. */
+	if (info.size >= offsetof(struct rmt_info, maxactive) + sizeof(info.maxactive) &&
+	    info.hook == RMT_HOOK_ENTRY)
+		fprintf(out, "hook     entry: kretprobes on the compat entry points, up to %u calls in flight at once (maxactive)\n",
+			info.maxactive);
+	else
+		fputs("hook     tracepoint: the raw syscall tracepoints sys_enter and sys_exit\n", out);
 	if (enabled)
 		fprintf(out, "capture  on: %u session%s enabled\n", enabled,
 			rmt_plural(enabled));

@@ -281,6 +281,12 @@ struct rmt_lost_record {
 #define RMT_INFO_ATTACHED	_BITUL(1)	/* the probes are attached */
 #define RMT_INFO_BOOT		_BITUL(2)	/* a boot session waits (enable=1) */
 
+/* Where the module hooks the calls: its load-time parameter hook. */
+enum rmt_hook {
+	RMT_HOOK_TRACEPOINT	= 0,	/* raw syscall tracepoints sys_enter/exit */
+	RMT_HOOK_ENTRY		= 1,	/* kretprobes on the compat entry points */
+};
+
 struct rmt_info {
 	__u32 size;		/* in: caller's sizeof; out: bytes written */
 	__u32 abi_version;	/* RMT_ABI_VERSION of the module */
@@ -299,6 +305,16 @@ struct rmt_info {
 	/* Since ABI 5. */
 	__u32 nr_sessions;	/* sessions that exist now, the boot one too */
 	__u32 max_sessions;	/* sessions that may have buffers at once */
+	/*
+	 * Added later in ABI 5: a module that writes no more than the above
+	 * has only the tracepoint hook.
+	 */
+	__u32 hook;		/* enum rmt_hook: parameter hook */
+	/*
+	 * RMT_HOOK_ENTRY: how many calls it can follow at once (parameter
+	 * maxactive, or the size it chose); 0 with the tracepoint hook.
+	 */
+	__u32 maxactive;
 };
 
 /*
@@ -378,6 +394,16 @@ struct rmt_cpu_stats {
 	struct rmt_counts exit;
 	__u64 faults;		/* records with a part that could not be read */
 	__u64 lost_records;	/* LOST records written */
+	/*
+	 * Added later in ABI 5 (a module that does not write it never
+	 * misses a call this way). Calls the entry hook could not follow, every
+	 * one of its maxactive places being taken by calls in flight: the
+	 * kernel counts them, on no CPU, so they appear in a session's
+	 * total alone, where they are counted in enter.seen and
+	 * enter.dropped as well. On the socketcall entry point, other
+	 * socket calls made meanwhile are among them. Always 0 per CPU.
+	 */
+	__u64 missed;
 };
 
 /* The first size of struct rmt_cpu_stats; later ones grow at the end. */
