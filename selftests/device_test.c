@@ -609,7 +609,7 @@ TEST_F_TIMEOUT(dev, info_answers_while_a_detach_waits_for_a_stuck_probe, 120)
 	pid_t client;
 
 	if (!probe_may_fault())
-		SKIP(return, "the probe cannot fault before 7.x: nothing can make it wait");
+		SKIP(return, "the probe cannot fault here (kernels before 7.x, hook=entry): nothing can make it wait");
 	client = spawn_client(argv);
 	ASSERT_LT(0, client);
 	for (i = 0; i < 200 && !waits_on_userfault(client); i++)

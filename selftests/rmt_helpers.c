@@ -211,7 +211,6 @@ unsigned long long own_cgroup_id(void)
 	return found && !stat(path, &st) ? st.st_ino : 0;
 }
 
-/* Whether syscall tracepoints may fault here: upstream since 7.x kernels. */
 int module_hook(void)
 {
 	char buf[32] = "";

@@ -76,6 +76,12 @@ for k in $kernels; do
 	RMT_VM_APPEND="RMT_SOAK_SECONDS=${RMT_SOAK_SECONDS:-20} RMT_DEVFUZZ_SECONDS=${RMT_DEVFUZZ_SECONDS:-15}" \
 		tools/vm/run-guest.sh "$k" "$vmlinuz" "$kver" "$ko" "$B/guest-bin" \
 		selftests "$B/vm/$k" | record
+	# The whole suite again with every load of the module on hook=entry
+	# (results "$k-entry/..."): a guest takes about 4 minutes.
+	stage "kernel $k: selftests in a VM, hook=entry"
+	RMT_VM_APPEND="RMT_HOOK=entry RMT_SOAK_SECONDS=${RMT_SOAK_SECONDS:-20} RMT_DEVFUZZ_SECONDS=${RMT_DEVFUZZ_SECONDS:-15}" \
+		tools/vm/run-guest.sh "$k-entry" "$vmlinuz" "$kver" "$ko" "$B/guest-bin" \
+		selftests "$B/vm/$k-entry" | record
 done
 
 # Reader and module of different ABIs (the real ones of ABI 4), both ways.
