@@ -62,14 +62,18 @@ static bool rmt_attached;
 static atomic_t rmt_unquiesced = ATOMIC_INIT(0);
 
 /*
- * Open only while both probes are attached. Attaching or detaching one
- * probe takes long (code patching on every CPU), and a call made between
- * the two would get one record of its pair; with the gate only the calls
- * still running when it opens or closes do.
+ * Open (non-zero) only while both probes are attached. Attaching or
+ * detaching one probe takes long (code patching on every CPU), and a call
+ * made between the two would get one record of its pair; with the gate
+ * only the calls still running when it opens or closes do. Its value is
+ * the attach that opened it, never the same twice in a row: a call the
+ * entry hook armed belongs to one attach, in one read of the gate.
  */
-static bool rmt_gate_open;
-/* Attaches so far: a call armed by the entry hook belongs to one of them. */
-static u32 rmt_attach_id;
+static u32 rmt_gate;
+static u32 rmt_last_attach;	/* the capture lock */
+
+/* Which hook the probes are (main.c's parameter hook). */
+static enum rmt_hook rmt_hook;
 
 /* Wakes readers of what stays below their wake-up threshold. */
 static struct delayed_work rmt_poll_work;
@@ -313,8 +317,9 @@ static void rmt_fit(union rmt_rec *rec, u16 type, const struct rmt_built *b,
  * Offer the call to every enabled session; build its record once, in this
  * CPU's scratch area, for those that keep it, and push it into each of
  * their buffers: every session counts it as filtered, written or dropped.
+ * Of an entry: will a session want its exit?
  */
-static void rmt_capture(struct pt_regs *regs, const struct rmt_call *what,
+static bool rmt_capture(struct pt_regs *regs, const struct rmt_call *what,
 			u16 type, long ret, const struct rmt_name_room *room)
 {
 	struct rmt_offer o;
@@ -365,16 +370,14 @@ static void rmt_capture(struct pt_regs *regs, const struct rmt_call *what,
 out:
 	rcu_read_unlock();
 	preempt_enable();
+	return o.exit_wanted;
 }
 
 bool rmt_capture_on_enter(struct pt_regs *regs, const struct rmt_call *what)
 {
-	if (!READ_ONCE(rmt_gate_open))
-		return false;
 	/* What this thread's last call left behind is of no use now. */
 	rmt_inflight_forget(current->pid);
-	rmt_capture(regs, what, RMT_REC_ENTER, 0, NULL);
-	return true;
+	return rmt_capture(regs, what, RMT_REC_ENTER, 0, NULL);
 }
 
 void rmt_capture_on_exit(struct pt_regs *regs, const struct rmt_call *what, long ret)
@@ -382,16 +385,14 @@ void rmt_capture_on_exit(struct pt_regs *regs, const struct rmt_call *what, long
 	struct rmt_name_room room;
 	bool known;
 
-	if (!READ_ONCE(rmt_gate_open))
-		return;
 	/* Whatever becomes of the exit, the call is no longer in flight. */
 	known = rmt_inflight_finish(current->pid, &room);
 	rmt_capture(regs, what, RMT_REC_EXIT, ret, known ? &room : NULL);
 }
 
-u32 rmt_capture_attach_id(void)
+u32 rmt_capture_gate(void)
 {
-	return READ_ONCE(rmt_attach_id);
+	return READ_ONCE(rmt_gate);
 }
 
 static void rmt_probe_enter(void *data, struct pt_regs *regs, long id)
@@ -400,7 +401,8 @@ static void rmt_probe_enter(void *data, struct pt_regs *regs, long id)
 
 	if (likely(!rmt_classify(regs, id, &what)))
 		return;
-	rmt_capture_on_enter(regs, &what);
+	if (READ_ONCE(rmt_gate))
+		rmt_capture_on_enter(regs, &what);
 }
 
 static void rmt_probe_exit(void *data, struct pt_regs *regs, long ret)
@@ -409,7 +411,8 @@ static void rmt_probe_exit(void *data, struct pt_regs *regs, long ret)
 
 	if (likely(!rmt_classify(regs, syscall_get_nr(current, regs), &what)))
 		return;
-	rmt_capture_on_exit(regs, &what, ret);
+	if (READ_ONCE(rmt_gate))
+		rmt_capture_on_exit(regs, &what, ret);
 }
 
 static void rmt_find_tracepoint(struct tracepoint *tp, void *priv)
@@ -431,8 +434,6 @@ static void rmt_poll_fn(struct work_struct *work)
 	if (READ_ONCE(rmt_attached))
 		schedule_delayed_work(&rmt_poll_work, RMT_POLL_INTERVAL);
 }
-
-static enum rmt_hook rmt_hook;
 
 /*
  * The hook's attach points: the syscall tracepoints, which are not
@@ -525,10 +526,11 @@ static int rmt_attach(void)
 			return err;
 		}
 	}
-	WRITE_ONCE(rmt_attach_id, rmt_attach_id + 1);
 	WRITE_ONCE(rmt_attached, true);
 	schedule_delayed_work(&rmt_poll_work, RMT_POLL_INTERVAL);
-	WRITE_ONCE(rmt_gate_open, true);
+	/* A new value, and never 0 (closed). */
+	rmt_last_attach = rmt_last_attach + 1 ?: 1;
+	WRITE_ONCE(rmt_gate, rmt_last_attach);
 	return 0;
 }
 
@@ -541,7 +543,7 @@ static int rmt_attach(void)
 static void rmt_detach(void)
 {
 	lockdep_assert_held(&rmt_capture_lock);
-	WRITE_ONCE(rmt_gate_open, false);
+	WRITE_ONCE(rmt_gate, 0);
 	if (rmt_hook == RMT_HOOK_ENTRY) {
 		rmt_entry_detach();
 	} else {

@@ -28,13 +28,13 @@ u32 rmt_capture_missed(void);
 
 /*
  * For the hooks, in the task that makes the call, with its user registers
- * @regs: is syscall @nr one of ours (into @call)? Then record its entry
- * (false: capture is off) and its exit.
+ * @regs: is syscall @nr one of ours (into @call)? Is capture on (the gate:
+ * non-zero, the attach that opened it)? Then record its entry (true: a
+ * session wants its exit) and its exit.
  */
 bool rmt_capture_classify(struct pt_regs *regs, long nr, struct rmt_call *call);
+u32 rmt_capture_gate(void);
 bool rmt_capture_on_enter(struct pt_regs *regs, const struct rmt_call *what);
 void rmt_capture_on_exit(struct pt_regs *regs, const struct rmt_call *what, long ret);
-/* Changes at every attach. */
-u32 rmt_capture_attach_id(void);
 
 #endif /* RMT_CAPTURE_H */

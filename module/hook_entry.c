@@ -6,8 +6,8 @@
  * every task through the slow path; a kprobe on a function entry (ftrace
  * based on the kernels we support) costs only the calls of that function.
  *
- * What it cannot do: see a call already running when it is armed (no
- * exit-only records), fault in user memory (its handlers run with
+ * What it cannot do: see a call already running when it is armed,
+ * fault in user memory (its handlers run with
  * preemption off), or follow more calls at once than maxactive (the kernel
  * counts the others as missed; see struct rmt_cpu_stats.missed).
  *
@@ -28,7 +28,7 @@
 
 /* What an armed call's return needs to know, kept in its instance. */
 struct rmt_entry_data {
-	u32 attach;		/* rmt_capture_attach_id() at entry */
+	u32 attach;		/* rmt_capture_gate() at entry */
 	u32 syscall_nr;
 	u16 via;
 };
@@ -50,9 +50,10 @@ static bool rmt_registered;
 static unsigned int rmt_entry_max;
 
 /*
- * Arm the return of a call of ours; decline (non-zero) everything else:
- * socketcalls other than recvmmsg, time64 while time64=0, any call while
- * capture is off.
+ * Arm the return of a call of ours that a session wants the exit of;
+ * decline (non-zero) everything else: socketcalls other than recvmmsg,
+ * time64 while time64=0, any call while capture is off, and calls every
+ * session leaves out, which then hold none of the maxactive places.
  */
 static int rmt_entry_enter(struct kretprobe_instance *ri, long nr)
 {
@@ -62,8 +63,8 @@ static int rmt_entry_enter(struct kretprobe_instance *ri, long nr)
 
 	if (!rmt_capture_classify(user, nr, &what))
 		return 1;
-	d->attach = rmt_capture_attach_id();
-	if (!rmt_capture_on_enter(user, &what))
+	d->attach = rmt_capture_gate();
+	if (!d->attach || !rmt_capture_on_enter(user, &what))
 		return 1;
 	d->syscall_nr = what.syscall_nr;
 	d->via = what.via;
@@ -95,17 +96,25 @@ static int rmt_entry_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	const struct rmt_entry_data *d = (const struct rmt_entry_data *)ri->data;
 	struct rmt_call what = { .syscall_nr = d->syscall_nr, .via = d->via };
 
-	/* A call armed before capture last stopped: its entry was not kept. */
-	if (d->attach != rmt_capture_attach_id())
+	/*
+	 * Capture is off, or stopped and started again since the call was
+	 * armed (its entry went to sessions that may be gone): no exit.
+	 */
+	if (rmt_capture_gate() != d->attach)
 		return 0;
 	rmt_capture_on_exit(task_pt_regs(current), &what, regs_return_value(regs));
 	return 0;
 }
 
-/* Enough for the calls a busy machine has blocked at once. */
+/*
+ * Enough for the calls a busy machine has blocked at once. Each place
+ * costs an instance and, on kernels with objpool (6.7 on), a pointer per
+ * possible CPU in each probe's pool: 4096 places on 256 CPUs are 8 MiB a
+ * probe.
+ */
 static unsigned int rmt_entry_auto_max(void)
 {
-	return clamp(32 * num_possible_cpus(), 256U, 8192U);
+	return clamp(8 * num_possible_cpus(), 256U, 4096U);
 }
 
 int rmt_entry_init(unsigned int maxactive)
@@ -141,13 +150,15 @@ int rmt_entry_init(unsigned int maxactive)
 
 void rmt_entry_exit(void)
 {
+	struct kretprobe *rps[RMT_NR_ENTRY_POINTS];
 	unsigned int i;
 
 	if (!rmt_registered)
 		return;
-	/* Waits for the handlers running; the later returns call none. */
 	for (i = 0; i < RMT_NR_ENTRY_POINTS; i++)
-		unregister_kretprobe(&rmt_kretprobes[i]);
+		rps[i] = &rmt_kretprobes[i];
+	/* Waits for the handlers running; the later returns call none. */
+	unregister_kretprobes(rps, RMT_NR_ENTRY_POINTS);
 	rmt_registered = false;
 }
 
@@ -158,6 +169,11 @@ int rmt_entry_attach(void)
 
 	for (i = 0; i < RMT_NR_ENTRY_POINTS; i++) {
 		err = enable_kretprobe(&rmt_kretprobes[i]);
+		/* Every kprobe disarmed (debugfs kprobes/enabled): it stays off. */
+		if (!err && kprobe_disabled(&rmt_kretprobes[i].kp)) {
+			pr_warn_ratelimited("hook=entry: kprobes are disarmed on this system (debugfs kprobes/enabled is 0)\n");
+			err = -EBUSY;
+		}
 		if (err) {
 			while (i--)
 				disable_kretprobe(&rmt_kretprobes[i]);

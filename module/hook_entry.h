@@ -6,7 +6,7 @@
 #include <linux/types.h>
 
 /* Upper bound of the maxactive parameter. */
-#define RMT_MAXACTIVE_MAX	65536
+#define RMT_MAXACTIVE_MAX	16384
 
 /*
  * Register the kretprobes, disarmed, each able to follow @maxactive calls

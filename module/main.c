@@ -112,7 +112,7 @@ static const struct kernel_param_ops rmt_maxactive_ops = {
 
 module_param_cb(maxactive, &rmt_maxactive_ops, &maxactive, 0444);
 MODULE_PARM_DESC(maxactive,
-		 "hook=entry: calls it can follow at once, 1 to 65536; 0 (default): 32 per possible CPU, from 256 to 8192");
+		 "hook=entry: calls it can follow at once, 1 to 16384; 0 (default): 8 per possible CPU, from 256 to 4096");
 
 static int __init rmt_init(void)
 {

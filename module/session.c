@@ -84,28 +84,39 @@ void rmt_session_poll(struct rmt_session *s)
 		wake_up_interruptible(&s->readers);
 }
 
+/*
+ * The entry hook's misses since @s->missed_from, as far as the kernel's
+ * counters, bumped without atomics, may have stepped back: never below 0.
+ */
+static u32 rmt_session_missed_since(struct rmt_session *s)
+{
+	s32 d = (s32)(rmt_capture_missed() - s->missed_from);
+
+	lockdep_assert_held(&rmt_config_lock);
+	return s->missed_counting && d > 0 ? d : 0;
+}
+
 /* Count the entry hook's misses for @s from now on, or stop. */
 static void rmt_session_count_missed(struct rmt_session *s, bool on)
 {
-	u32 now = rmt_capture_missed();
+	u32 d;
 
 	spin_lock(&rmt_config_lock);
-	if (s->missed_counting)
-		s->missed += (u32)(now - s->missed_from);
-	s->missed_from = now;
+	d = rmt_session_missed_since(s);
+	s->missed += d;
+	s->missed_from += d;
+	if (on && !s->missed_counting)
+		s->missed_from = rmt_capture_missed();
 	s->missed_counting = on;
 	spin_unlock(&rmt_config_lock);
 }
 
 static u64 rmt_session_missed(struct rmt_session *s)
 {
-	u32 now = rmt_capture_missed();
 	u64 missed;
 
 	spin_lock(&rmt_config_lock);
-	missed = s->missed;
-	if (s->missed_counting)
-		missed += (u32)(now - s->missed_from);
+	missed = s->missed + rmt_session_missed_since(s);
 	spin_unlock(&rmt_config_lock);
 	return missed;
 }

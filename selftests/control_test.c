@@ -363,8 +363,14 @@ TEST_F(dev, stats_count_every_call_exactly)
 	EXPECT_EQ(1, st.total.enter.filtered);
 	EXPECT_EQ(2, st.total.enter.written);
 	EXPECT_EQ(0, st.total.enter.dropped);
-	EXPECT_EQ(3, st.total.exit.seen);
-	EXPECT_EQ(1, st.total.exit.filtered);
+	if (module_hook() == RMT_HOOK_ENTRY) {
+		/* It arms no return for a call that every session left out. */
+		EXPECT_EQ(2, st.total.exit.seen);
+		EXPECT_EQ(0, st.total.exit.filtered);
+	} else {
+		EXPECT_EQ(3, st.total.exit.seen);
+		EXPECT_EQ(1, st.total.exit.filtered);
+	}
 	EXPECT_EQ(2, st.total.exit.written);
 	EXPECT_EQ(1, st.total.faults);	/* the unmapped vector, at enter */
 	EXPECT_EQ(0, st.total.lost_records);

@@ -245,6 +245,71 @@ TEST_F(entry, an_exit_after_capture_restarted_is_not_kept)
 	EXPECT_EQ(0, rec.n_exit);
 }
 
+/* The control of the above: capture kept on by another session, it is. */
+TEST_F(entry, an_exit_is_kept_while_another_session_keeps_capture_on)
+{
+	int other = open_session(1);
+	pid_t server;
+
+	ASSERT_LE(0, other);
+	server = blocked_server(FIRST_PORT);
+	ASSERT_LT(0, server);
+	EXPECT_EQ(0, ioctl(self->fd, RMT_IOC_DISABLE, 0));
+	EXPECT_EQ(0, ioctl(self->fd, RMT_IOC_ENABLE, 0));
+	ASSERT_EQ(0, release_server(server, FIRST_PORT));
+	ASSERT_EQ(0, drain(self->fd, &rec));
+	ASSERT_EQ(1, rec.n_enter);
+	ASSERT_EQ(1, rec.n_exit);
+	EXPECT_EQ(server, X(0)->task.tgid);
+	EXPECT_EQ(1, X(0)->call.ret);
+	close(other);
+}
+
+/*
+ * Calls every session leaves out are declined at entry: however many
+ * block at once, they hold none of the maxactive places, and none is
+ * missed.
+ */
+TEST_F(entry, calls_no_session_keeps_hold_no_place)
+{
+	struct rmt_filter f = { .size = sizeof(f), .flags = RMT_FILTER_COMM,
+				.comm = "nobody" };
+	struct rmt_cpu_stats total;
+
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_SET_FILTER, &f));
+	ASSERT_EQ(MAXACTIVE + 2, blocked_servers(MAXACTIVE + 2));
+	ASSERT_EQ(0, get_total(self->fd, &total));
+	EXPECT_EQ(0, total.missed);
+	EXPECT_EQ(MAXACTIVE + 2, total.enter.seen);
+	EXPECT_EQ(MAXACTIVE + 2, total.enter.filtered);
+	/* Not armed: their exits reach no session. */
+	EXPECT_EQ(0, total.exit.seen);
+	ASSERT_EQ(0, drain(self->fd, &rec));
+	EXPECT_EQ(0, rec.n_enter + rec.n_exit);
+}
+
+/*
+ * With every kprobe disarmed (debugfs kprobes/enabled), enabling capture
+ * fails, and says so, instead of capturing nothing; armed again, it works.
+ */
+TEST_F(entry, enable_fails_while_kprobes_are_disarmed)
+{
+	static const char knob[] = "/sys/kernel/debug/kprobes/enabled";
+	char *argv[] = { "rmt_client32", "recv", NULL };
+	struct client_report rep;
+	int err;
+
+	if (access(knob, W_OK))
+		SKIP(return, "no %s (debugfs not mounted)", knob);
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_DISABLE, 0));
+	ASSERT_EQ(0, write_file(knob, "0"));
+	err = ioctl(self->fd, RMT_IOC_ENABLE, 0) ? errno : 0;
+	ASSERT_EQ(0, write_file(knob, "1"));
+	EXPECT_EQ(EBUSY, err);
+	ASSERT_EQ(0, ioctl(self->fd, RMT_IOC_ENABLE, 0));
+	RUN_ONE_CALL(argv, rep, 1);
+}
+
 /*
  * Other socket calls through socketcall are declined at entry (never
  * offered to a session); recvmmsg through socketcall is recorded as such.
@@ -296,6 +361,28 @@ TEST_F(entry, time64_follows_its_parameter)
 	EXPECT_EQ(0, write_file(PARAMS "time64", "0"));
 }
 
+/*
+ * Unloaded while a call it armed still blocks: the call returns through
+ * the kernel's trampoline, which calls nothing of the module any more (a
+ * crash or a warning would fail the guest).
+ */
+TEST(unload_with_a_call_in_flight)
+{
+	pid_t server;
+	int fd;
+
+	ASSERT_EQ(0, reload_module("hook=entry"));
+	fd = open_session(1);
+	ASSERT_LE(0, fd);
+	server = blocked_server(FIRST_PORT);
+	ASSERT_LT(0, server);
+	close(fd);
+	EXPECT_EQ(0, system("modprobe -r recvmmsg_trace"));
+	EXPECT_EQ(0, release_server(server, FIRST_PORT));
+	EXPECT_EQ(0, system("modprobe recvmmsg_trace"));
+	restore_module();
+}
+
 /* Loaded with the tracepoint hook, the module says so. */
 TEST(tracepoint_hook_is_named)
 {
@@ -327,8 +414,9 @@ TEST(bad_hook_parameters_are_refused)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(cmd, sizeof(cmd), "modprobe recvmmsg_trace %s 2>/dev/null", bad[i]);
 		EXPECT_NE(0, system(cmd)) TH_LOG("%s was taken", bad[i]);
-		/* Unload what a wrongly taken value loaded. */
-		EXPECT_NE(-1, system("modprobe -r recvmmsg_trace 2>/dev/null"));
+		/* Unload what a wrongly taken value loaded (else a no-op). */
+		if (system("modprobe -r recvmmsg_trace 2>/dev/null") == -1)
+			TH_LOG("modprobe -r could not run");
 	}
 	EXPECT_EQ(0, system("modprobe recvmmsg_trace"));
 }

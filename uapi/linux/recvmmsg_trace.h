@@ -434,7 +434,8 @@ struct rmt_stats {
 	 * undelivered records now end with it.
 	 */
 	__u64 discarded_records;
-	struct rmt_cpu_stats total;	/* out: the sum over CPUs; last */
+	/* out: the sum over CPUs, and the calls missed (see above); last */
+	struct rmt_cpu_stats total;
 };
 
 /* Fill a struct rmt_info. */
@@ -482,7 +483,8 @@ struct rmt_session_info {
 	__u32 buffer_bytes;	/* each CPU's now; 0 while it has no buffers */
 	struct rmt_config config;
 	struct rmt_filter filter;
-	struct rmt_cpu_stats total;	/* its counters, summed over CPUs */
+	/* its counters, summed over CPUs, and its missed calls; last */
+	struct rmt_cpu_stats total;
 };
 
 /*
