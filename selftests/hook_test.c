@@ -117,6 +117,23 @@ static int blocked_servers(int n)
 	return released;
 }
 
+/*
+ * The session of @fd disabled and enabled again while a server blocks in
+ * its call, then the server let go: its pid, or -1 when a step failed.
+ */
+static pid_t restart_around_a_call(int fd)
+{
+	pid_t server = blocked_server(FIRST_PORT);
+	int restarted;
+
+	if (server < 0)
+		return -1;
+	restarted = !ioctl(fd, RMT_IOC_DISABLE, 0) && !ioctl(fd, RMT_IOC_ENABLE, 0);
+	if (release_server(server, FIRST_PORT) || !restarted)
+		return -1;
+	return server;
+}
+
 FIXTURE(entry) {
 	int fd;
 };
@@ -233,12 +250,9 @@ TEST_F(entry, a_call_running_before_capture_starts_has_no_record)
  */
 TEST_F(entry, an_exit_after_capture_restarted_is_not_kept)
 {
-	pid_t server = blocked_server(FIRST_PORT);
+	pid_t server = restart_around_a_call(self->fd);
 
 	ASSERT_LT(0, server);
-	EXPECT_EQ(0, ioctl(self->fd, RMT_IOC_DISABLE, 0));
-	EXPECT_EQ(0, ioctl(self->fd, RMT_IOC_ENABLE, 0));
-	ASSERT_EQ(0, release_server(server, FIRST_PORT));
 	ASSERT_EQ(0, drain(self->fd, &rec));
 	ASSERT_EQ(1, rec.n_enter);
 	EXPECT_EQ(server, E(0)->task.tgid);
@@ -252,11 +266,8 @@ TEST_F(entry, an_exit_is_kept_while_another_session_keeps_capture_on)
 	pid_t server;
 
 	ASSERT_LE(0, other);
-	server = blocked_server(FIRST_PORT);
+	server = restart_around_a_call(self->fd);
 	ASSERT_LT(0, server);
-	EXPECT_EQ(0, ioctl(self->fd, RMT_IOC_DISABLE, 0));
-	EXPECT_EQ(0, ioctl(self->fd, RMT_IOC_ENABLE, 0));
-	ASSERT_EQ(0, release_server(server, FIRST_PORT));
 	ASSERT_EQ(0, drain(self->fd, &rec));
 	ASSERT_EQ(1, rec.n_enter);
 	ASSERT_EQ(1, rec.n_exit);
