@@ -68,14 +68,6 @@ debug_kernel() {
 	RMT_VM_APPEND="acpi=off $clock RMT_SOAK_SECONDS=${RMT_DEBUG_SOAK_SECONDS:-120} RMT_DEVFUZZ_SECONDS=${RMT_DEBUG_DEVFUZZ_SECONDS:-60}" \
 		tools/vm/run-guest.sh "$name" "$vmlinuz" "$kver" "$ko_dir/recvmmsg_trace.ko" \
 		"$B/guest-bin" selftests "$B/vm/$name" | record
-	# hook=entry under KASAN, lockdep and kmemleak: the suites that drive
-	# its capture path, sessions and attach/detach hardest (the whole
-	# suite runs under it on every kernel of the matrix; README says why
-	# not here).
-	stage "$name kernel: capture suites and soak in a VM, hook=entry"
-	RMT_VM_APPEND="acpi=off $clock RMT_HOOK=entry RMT_SUITES=capture_test,session_test,hook_test,stress_test,soak_test RMT_SOAK_SECONDS=${RMT_DEBUG_ENTRY_SOAK_SECONDS:-30}" \
-		tools/vm/run-guest.sh "$name-entry" "$vmlinuz" "$kver" "$ko_dir/recvmmsg_trace.ko" \
-		"$B/guest-bin" selftests "$B/vm/$name-entry" | record
 	stage "$name kernel: fault injection in a VM"
 	RMT_VM_APPEND="acpi=off $clock" RMT_VM_ALLOC_FAILURES=1 \
 		tools/vm/run-guest.sh "$name-faults" "$vmlinuz" "$kver" \

@@ -77,7 +77,7 @@ for k in $kernels; do
 		tools/vm/run-guest.sh "$k" "$vmlinuz" "$kver" "$ko" "$B/guest-bin" \
 		selftests "$B/vm/$k" | record
 	# The whole suite again with every load of the module on hook=entry
-	# (results "$k-entry/..."): a guest takes about 4 minutes.
+	# (results "$k-entry/..."): a guest takes about 3 minutes.
 	stage "kernel $k: selftests in a VM, hook=entry"
 	RMT_VM_APPEND="RMT_HOOK=entry RMT_SOAK_SECONDS=${RMT_SOAK_SECONDS:-20} RMT_DEVFUZZ_SECONDS=${RMT_DEVFUZZ_SECONDS:-15}" \
 		tools/vm/run-guest.sh "$k-entry" "$vmlinuz" "$kver" "$ko" "$B/guest-bin" \
