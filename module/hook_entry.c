@@ -33,22 +33,6 @@ struct rmt_entry_data {
 	u16 via;
 };
 
-/* The entry points, by the number the ia32 table gives them. */
-static const struct {
-	const char *symbol;
-	long nr;
-} rmt_entry_points[] = {
-	{ "__ia32_compat_sys_recvmmsg_time32", RMT_NR_IA32_RECVMMSG_TIME32 },
-	{ "__ia32_compat_sys_recvmmsg_time64", RMT_NR_IA32_RECVMMSG_TIME64 },
-	{ "__ia32_compat_sys_socketcall", RMT_NR_IA32_SOCKETCALL },
-};
-
-#define RMT_NR_ENTRY_POINTS	ARRAY_SIZE(rmt_entry_points)
-
-static struct kretprobe rmt_kretprobes[RMT_NR_ENTRY_POINTS];
-static bool rmt_registered;
-static unsigned int rmt_entry_max;
-
 /*
  * Arm the return of a call of ours that a session wants the exit of;
  * decline (non-zero) everything else: socketcalls other than recvmmsg,
@@ -86,9 +70,21 @@ static int rmt_enter_socketcall(struct kretprobe_instance *ri, struct pt_regs *r
 	return rmt_entry_enter(ri, RMT_NR_IA32_SOCKETCALL);
 }
 
-static const kretprobe_handler_t rmt_entry_handlers[RMT_NR_ENTRY_POINTS] = {
-	rmt_enter_time32, rmt_enter_time64, rmt_enter_socketcall,
+/* The entry points the ia32 syscall table calls, and their handlers. */
+static const struct {
+	const char *symbol;
+	kretprobe_handler_t enter;
+} rmt_entry_points[] = {
+	{ "__ia32_compat_sys_recvmmsg_time32", rmt_enter_time32 },
+	{ "__ia32_compat_sys_recvmmsg_time64", rmt_enter_time64 },
+	{ "__ia32_compat_sys_socketcall", rmt_enter_socketcall },
 };
+
+#define RMT_NR_ENTRY_POINTS	ARRAY_SIZE(rmt_entry_points)
+
+static struct kretprobe rmt_kretprobes[RMT_NR_ENTRY_POINTS];
+static bool rmt_registered;
+static unsigned int rmt_entry_max;
 
 /* @regs are the function's at its return: they hold the return value. */
 static int rmt_entry_return(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -130,7 +126,7 @@ int rmt_entry_init(unsigned int maxactive)
 		rp->kp.symbol_name = rmt_entry_points[i].symbol;
 		/* Armed by rmt_entry_attach() only. */
 		rp->kp.flags = KPROBE_FLAG_DISABLED;
-		rp->entry_handler = rmt_entry_handlers[i];
+		rp->entry_handler = rmt_entry_points[i].enter;
 		rp->handler = rmt_entry_return;
 		rp->data_size = sizeof(struct rmt_entry_data);
 		rp->maxactive = rmt_entry_max;

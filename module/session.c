@@ -445,13 +445,11 @@ int rmt_session_adopt_boot(struct rmt_session *s)
 	WRITE_ONCE(s->snaplen, c.snaplen);
 	WRITE_ONCE(s->no_exit, !!(c.flags & RMT_CONFIG_NO_EXIT));
 	WRITE_ONCE(s->wakeup_bytes, c.wakeup_bytes);
-	spin_unlock(&rmt_config_lock);
-	rmt_filter_move(&s->filter, &boot->filter);
-	spin_lock(&rmt_config_lock);
 	s->missed = boot->missed;
 	s->missed_from = boot->missed_from;
 	s->missed_counting = boot->missed_counting;
 	spin_unlock(&rmt_config_lock);
+	rmt_filter_move(&s->filter, &boot->filter);
 	/* Out of rmt_boot, the boot session is ours alone. */
 	rcu_assign_pointer(s->ring, rcu_dereference_protected(boot->ring, true));
 	rmt_capture_replace(boot, s);
