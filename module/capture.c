@@ -337,7 +337,7 @@ static bool rmt_capture(struct pt_regs *regs, const struct rmt_call *what,
 	/* This CPU's scratch area: no other task may use it now. */
 	rec = (void *)this_cpu_ptr(rmt_scratch)->data;
 	/* The fixed part: each message is written whole as it is read. */
-	memset(rec, 0, sizeof(*rec));
+	memset(rec, 0, type == RMT_REC_ENTER ? sizeof(rec->enter) : sizeof(rec->exit));
 	rec->hdr.type = type;
 	call = rmt_rec_call(rec, type);
 	call->syscall_nr = what->syscall_nr;
@@ -382,7 +382,8 @@ bool rmt_capture_on_enter(struct pt_regs *regs, const struct rmt_call *what)
 
 void rmt_capture_on_exit(struct pt_regs *regs, const struct rmt_call *what, long ret)
 {
-	struct rmt_name_room room;
+	/* Filled up to room.nr: no need to zero the rest at every exit. */
+	struct rmt_name_room room __uninitialized;
 	bool known;
 
 	/* Whatever becomes of the exit, the call is no longer in flight. */

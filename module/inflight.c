@@ -85,23 +85,30 @@ void rmt_inflight_start(u32 tid, const struct rmt_call *call,
 	if (!s)
 		return;
 	/* Only this thread reads the room, at its exit. */
-	memset(&s->room, 0, sizeof(s->room));
 	s->room.mmsg = call->args[RMT_ARG_MMSG];
-	for (i = 0; i < call->nr_msgs && i < RMT_SNAPLEN_MAX; i++) {
+	s->room.nr = min_t(u32, call->nr_msgs, RMT_SNAPLEN_MAX);
+	for (i = 0; i < s->room.nr; i++) {
 		s->room.name[i] = msgs[i].name;
 		/* Without a buffer the kernel writes no address. */
-		if (msgs[i].name)
-			s->room.bytes[i] = min_t(u32, msgs[i].namelen, RMT_NAME_BYTES);
+		s->room.bytes[i] = msgs[i].name ?
+				   min_t(u32, msgs[i].namelen, RMT_NAME_BYTES) : 0;
 	}
 }
 
 bool rmt_inflight_finish(u32 tid, struct rmt_name_room *room)
 {
 	struct rmt_inflight_slot *s = rmt_find(tid);
+	unsigned int i;
 
 	if (!s)
 		return false;
-	*room = s->room;
+	/* Only the messages noted: the rest of the slot is stale. */
+	room->mmsg = s->room.mmsg;
+	room->nr = s->room.nr;
+	for (i = 0; i < room->nr; i++) {
+		room->name[i] = s->room.name[i];
+		room->bytes[i] = s->room.bytes[i];
+	}
 	/* The room is read before another thread may claim the slot. */
 	smp_store_release(&s->tid, 0);
 	return true;

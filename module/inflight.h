@@ -21,6 +21,7 @@
  */
 struct rmt_name_room {
 	u32 mmsg;			/* the vector, user address */
+	u32 nr;				/* messages noted; past them, no room */
 	u32 name[RMT_SNAPLEN_MAX];	/* each msg_name */
 	u8 bytes[RMT_SNAPLEN_MAX];	/* min(msg_namelen, 32); 0 without msg_name */
 };

@@ -142,12 +142,52 @@ static void rmt_fault_at(u64 *fault_msgs, unsigned int i)
 		*fault_msgs |= BIT_ULL(i);
 }
 
-static bool rmt_read_mmsghdr(struct compat_mmsghdr *mh, const struct rmt_call *call,
-			     unsigned int i, bool may_fault)
-{
-	u64 uaddr = call->args[RMT_ARG_MMSG] + (u64)i * sizeof(*mh);
+/*
+ * The message vector is read a window of headers at a time: each user copy
+ * costs far more to set up than to move 32 bytes. A window that cannot be
+ * read whole is read one header at a time, so that a fault is found at the
+ * message it is at. A window on the stack is left uninitialized (no zeroing
+ * at every call where the kernel zeroes the stack): only headers a copy
+ * wrote are ever read.
+ */
+#define RMT_MMSG_WINDOW	8
 
-	return rmt_read_user(mh, uaddr, sizeof(*mh), may_fault);
+struct rmt_mmsg_window {
+	struct compat_mmsghdr mh[RMT_MMSG_WINDOW];
+	unsigned int first, nr;		/* the headers held */
+	unsigned int single_until;	/* one at a time below: a window failed */
+};
+
+/* Empty; its headers are written by a copy before any is read. */
+static void rmt_mmsg_window_init(struct rmt_mmsg_window *w)
+{
+	w->first = 0;
+	w->nr = 0;
+	w->single_until = 0;
+}
+
+/* Header @i of the @n wanted, or NULL when it cannot be read. */
+static const struct compat_mmsghdr *rmt_mmsghdr(struct rmt_mmsg_window *w,
+						const struct rmt_call *call,
+						unsigned int i, unsigned int n,
+						bool may_fault)
+{
+	u64 uaddr = call->args[RMT_ARG_MMSG] + (u64)i * sizeof(w->mh[0]);
+
+	if (i >= w->first && i - w->first < w->nr)
+		return &w->mh[i - w->first];
+	w->first = i;
+	w->nr = min_t(unsigned int, n - i, RMT_MMSG_WINDOW);
+	if (w->nr > 1 && i >= w->single_until) {
+		if (rmt_read_user(w->mh, uaddr, w->nr * sizeof(w->mh[0]), may_fault))
+			return &w->mh[0];
+		w->single_until = i + w->nr;
+	}
+	w->nr = 1;
+	if (rmt_read_user(w->mh, uaddr, sizeof(w->mh[0]), may_fault))
+		return &w->mh[0];
+	w->nr = 0;
+	return NULL;
 }
 
 unsigned int rmt_snap_enter_msgs(struct rmt_call *call,
@@ -157,36 +197,36 @@ unsigned int rmt_snap_enter_msgs(struct rmt_call *call,
 {
 	u32 vlen = call->args[RMT_ARG_VLEN];
 	unsigned int n = min(vlen, snaplen), i;
+	struct compat_iovec iov[RMT_MAX_IOV];
+	struct rmt_mmsg_window w __uninitialized;
 
+	rmt_mmsg_window_init(&w);
 	if (vlen > snaplen)
 		call->flags |= RMT_CALL_TRUNCATED;
 	for (i = 0; i < n; i++) {
-		struct compat_iovec iov[RMT_MAX_IOV];
+		const struct compat_mmsghdr *mh = rmt_mmsghdr(&w, call, i, n, may_fault);
 		struct rmt_msg_enter *m = msgs ? &msgs[i] : NULL;
-		struct compat_mmsghdr mh;
 		unsigned int j, nr_iov;
 
-		if (!rmt_read_mmsghdr(&mh, call, i, may_fault)) {
+		if (!mh) {
 			call->faults |= RMT_FAULT_MMSG;
 			break;
 		}
-		if (!m)
-			goto iovecs;
-		memset(m, 0, sizeof(*m));
-		m->name = mh.msg_hdr.msg_name;
-		m->namelen = mh.msg_hdr.msg_namelen;
-		m->iov = mh.msg_hdr.msg_iov;
-		m->iovlen = mh.msg_hdr.msg_iovlen;
-		m->control = mh.msg_hdr.msg_control;
-		m->controllen = mh.msg_hdr.msg_controllen;
-		m->flags = mh.msg_hdr.msg_flags;
-		m->len = mh.msg_len;
-iovecs:
-		nr_iov = min_t(u32, mh.msg_hdr.msg_iovlen, RMT_MAX_IOV);
+		nr_iov = min_t(u32, mh->msg_hdr.msg_iovlen, RMT_MAX_IOV);
+		if (m) {
+			memset(m, 0, sizeof(*m));
+			m->name = mh->msg_hdr.msg_name;
+			m->namelen = mh->msg_hdr.msg_namelen;
+			m->iov = mh->msg_hdr.msg_iov;
+			m->iovlen = mh->msg_hdr.msg_iovlen;
+			m->control = mh->msg_hdr.msg_control;
+			m->controllen = mh->msg_hdr.msg_controllen;
+			m->flags = mh->msg_hdr.msg_flags;
+			m->len = mh->msg_len;
+		}
 		if (!nr_iov)
 			continue;
-		if (!rmt_read_user(iov, mh.msg_hdr.msg_iov, nr_iov * sizeof(iov[0]),
-				   may_fault)) {
+		if (!rmt_read_user(iov, mh->msg_hdr.msg_iov, nr_iov * sizeof(iov[0]), may_fault)) {
 			call->faults |= RMT_FAULT_IOV;
 			rmt_fault_at(fault_msgs, i);
 			continue;
@@ -209,46 +249,48 @@ unsigned int rmt_snap_exit_msgs(struct rmt_call *call,
 				unsigned int snaplen, u64 *fault_msgs,
 				bool may_fault)
 {
+	struct rmt_mmsg_window w __uninitialized;
+	u8 name[RMT_NAME_BYTES];
 	unsigned int n, i;
 
 	if (call->ret <= 0)
 		return 0;
+	rmt_mmsg_window_init(&w);
 	n = min_t(s64, call->ret, snaplen);
 	if (call->ret > snaplen)
 		call->flags |= RMT_CALL_TRUNCATED;
 	for (i = 0; i < n; i++) {
-		u8 name[RMT_NAME_BYTES] = { 0 };
-		struct compat_mmsghdr mh;
+		struct rmt_msg_exit *m = msgs ? &msgs[i] : NULL;
+		const struct compat_mmsghdr *mh = rmt_mmsghdr(&w, call, i, n, may_fault);
 		u32 take = 0;
 
-		if (!rmt_read_mmsghdr(&mh, call, i, may_fault)) {
+		if (!mh) {
 			call->faults |= RMT_FAULT_MMSG;
 			break;
 		}
 		/* No more than the kernel wrote: the room the enter saw. */
-		if (room && room->mmsg == call->args[RMT_ARG_MMSG] &&
-		    room->name[i] == mh.msg_hdr.msg_name && mh.msg_hdr.msg_namelen > 0)
-			take = min_t(u32, mh.msg_hdr.msg_namelen, room->bytes[i]);
-		if (take && mh.msg_hdr.msg_name &&
-		    !rmt_read_user(name, mh.msg_hdr.msg_name, take, may_fault)) {
+		if (mh->msg_hdr.msg_name && mh->msg_hdr.msg_namelen > 0 && room &&
+		    i < room->nr && room->mmsg == call->args[RMT_ARG_MMSG] &&
+		    room->name[i] == mh->msg_hdr.msg_name)
+			take = min_t(u32, mh->msg_hdr.msg_namelen, room->bytes[i]);
+		if (take && !rmt_read_user(name, mh->msg_hdr.msg_name, take, may_fault)) {
 			call->faults |= RMT_FAULT_NAME;
 			rmt_fault_at(fault_msgs, i);
-			memset(name, 0, sizeof(name));
 			take = 0;
 		}
-		if (!msgs)
+		if (!m)
 			continue;
-		memset(&msgs[i], 0, sizeof(msgs[i]));
-		msgs[i].len = mh.msg_len;
-		msgs[i].flags = mh.msg_hdr.msg_flags;
-		msgs[i].namelen = mh.msg_hdr.msg_namelen;
-		msgs[i].name_bytes = mh.msg_hdr.msg_name ? take : 0;
-		msgs[i].ptrs.name = mh.msg_hdr.msg_name;
-		msgs[i].ptrs.iov = mh.msg_hdr.msg_iov;
-		msgs[i].ptrs.iovlen = mh.msg_hdr.msg_iovlen;
-		msgs[i].ptrs.control = mh.msg_hdr.msg_control;
-		msgs[i].ptrs.controllen = mh.msg_hdr.msg_controllen;
-		memcpy(msgs[i].name, name, sizeof(name));
+		memset(m, 0, sizeof(*m));
+		memcpy(m->name, name, take);
+		m->len = mh->msg_len;
+		m->flags = mh->msg_hdr.msg_flags;
+		m->namelen = mh->msg_hdr.msg_namelen;
+		m->name_bytes = take;
+		m->ptrs.name = mh->msg_hdr.msg_name;
+		m->ptrs.iov = mh->msg_hdr.msg_iov;
+		m->ptrs.iovlen = mh->msg_hdr.msg_iovlen;
+		m->ptrs.control = mh->msg_hdr.msg_control;
+		m->ptrs.controllen = mh->msg_hdr.msg_controllen;
 	}
 	call->nr_msgs = i;
 	return i;

@@ -159,21 +159,41 @@ TEST_F(dev, unix_socketpair_message)
 	EXPECT_EQ(0, X(0)->call.faults);
 }
 
+/*
+ * An enabled session opened while the snaplen parameter is @snaplen, the
+ * parameter then back to 8; -1 on failure.
+ */
+static int session_with_snaplen(const char *snaplen)
+{
+	int fd;
+
+	if (write_file(PARAMS "snaplen", snaplen))
+		return -1;
+	fd = open_session(1);
+	if (write_file(PARAMS "snaplen", "8") && fd >= 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Run the client; drain what @fd's session got of it into rec, and close. */
+#define RUN_ONE_CALL_ON(_fd, _argv, _rep, _want) do {			\
+	ASSERT_LE(0, _fd);						\
+	ASSERT_EQ(0, run_client(_argv, &(_rep)));			\
+	ASSERT_EQ(_want, (_rep).ret);					\
+	ASSERT_EQ(0, drain(_fd, &rec));					\
+	close(_fd);							\
+} while (0)
+
 /* The parameter sets the snaplen of the sessions opened while it is 4. */
 TEST_F(dev, snaplen_4_with_vlen_8_keeps_4_and_says_truncated)
 {
 	char *argv[] = { "rmt_client32", "recv", "vlen=8", "queued=8", NULL };
 	struct client_report rep;
-	int fd;
+	int fd = session_with_snaplen("4");
 
-	ASSERT_EQ(0, write_file(PARAMS "snaplen", "4"));
-	fd = open_session(1);
-	ASSERT_EQ(0, write_file(PARAMS "snaplen", "8"));
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, run_client(argv, &rep));
-	ASSERT_EQ(8, rep.ret);
-	ASSERT_EQ(0, drain(fd, &rec));
-	close(fd);
+	RUN_ONE_CALL_ON(fd, argv, rep, 8);
 	ASSERT_EQ(1, rec.n_enter);
 	EXPECT_EQ(4, E(0)->call.nr_msgs);
 	EXPECT_TRUE(E(0)->call.flags & RMT_CALL_TRUNCATED);
@@ -280,6 +300,32 @@ TEST_F(dev, vector_readable_in_part_is_recorded_up_to_the_fault)
 		EXPECT_EQ(1, E(0)->msgs[i].nr_iov);
 		EXPECT_NE(0, E(0)->msgs[i].iov_snap[0].base);
 		EXPECT_EQ(sizeof(struct sockaddr_in), X(0)->msgs[i].namelen);
+		EXPECT_EQ(AF_INET, ((struct sockaddr_in *)X(0)->msgs[i].name)->sin_family);
+	}
+}
+
+/*
+ * The probe reads the vector several headers at once: a fault in a later
+ * block is still found at its message, and the exit reads every message.
+ */
+TEST_F(dev, vector_faulting_after_eight_headers_is_recorded_up_to_the_fault)
+{
+	char *argv[] = { "rmt_client32", "recv", "vlen=12", "queued=10", "bad=tail",
+			 NULL };
+	struct client_report rep;
+	int fd = session_with_snaplen("16");
+	unsigned int i;
+
+	RUN_ONE_CALL_ON(fd, argv, rep, 10);
+	ASSERT_EQ(1, rec.n_enter);
+	EXPECT_EQ(RMT_FAULT_MMSG, E(0)->call.faults);
+	ASSERT_EQ(10, E(0)->call.nr_msgs);
+	ASSERT_EQ(1, rec.n_exit);
+	EXPECT_EQ(0, X(0)->call.faults);
+	ASSERT_EQ(10, X(0)->call.nr_msgs);
+	for (i = 0; i < 10; i++) {
+		EXPECT_EQ(1, E(0)->msgs[i].nr_iov);
+		EXPECT_EQ(E(0)->msgs[i].name, X(0)->msgs[i].ptrs.name);
 		EXPECT_EQ(AF_INET, ((struct sockaddr_in *)X(0)->msgs[i].name)->sin_family);
 	}
 }

@@ -6,7 +6,9 @@ the rounds, and the cost relative to the module not loaded, taken as the
 median of the per-round ratios (each round ran every mode back to back, so
 a round's ratio is immune to the drift between rounds).
 
-usage: report.py CONSOLE_LOG KERNEL OUT_JSON
+usage: report.py CONSOLE_LOG KERNEL GUEST OUT_JSON
+  GUEST  "instructions" (QEMU counted instructions: a guest nanosecond is
+         one instruction) or "time" (multi-threaded TCG, host time)
 """
 import json
 import os
@@ -17,14 +19,17 @@ import time
 from collections import defaultdict
 
 MODES = ["unloaded", "disabled", "enabled", "entry-disabled", "entry", "two-readers",
-         "abi4", "wake-every",
-         "no-reader", "abi4-no-reader", "ftrace", "strace"]
+         "abi4", "wake-every", "filtered", "entry-filtered",
+         "no-reader", "entry-no-reader", "abi4-no-reader", "ftrace", "strace"]
 # This version against ABI 4, each pair measured in the same rounds.
-AGAINST_ABI4 = [("enabled", "abi4"), ("no-reader", "abi4-no-reader")]
+AGAINST_ABI4 = [("enabled", "abi4"), ("no-reader", "abi4-no-reader"),
+                ("entry-no-reader", "abi4-no-reader")]
 GOALS = {("getpid64", "enabled"): 1.02, ("getpid32", "enabled"): 1.02,
          ("recv1", "enabled"): 1.25, ("recv8", "enabled"): 1.25,
          ("getpid64", "entry"): 1.02, ("getpid32", "entry"): 1.02,
-         ("recv1", "entry"): 1.5, ("recv8", "entry"): 1.25}
+         ("recv1", "entry"): 1.5, ("recv8", "entry"): 1.25,
+         ("getpid64", "entry-no-reader"): 1.02, ("getpid32", "entry-no-reader"): 1.02,
+         ("recv1", "entry-no-reader"): 1.5, ("recv8", "entry-no-reader"): 1.25}
 
 
 TICK_S = 0.01	# USER_HZ in /proc/PID/stat
@@ -83,7 +88,8 @@ def against_abi4(rounds):
 
 
 def main():
-    log, kernel, out = sys.argv[1:4]
+    log, kernel, guest, out = sys.argv[1:5]
+    unit = "instr" if guest == "instructions" else "ns"
     # rounds[workload][mode] = [ns per round, in order]
     rounds = defaultdict(lambda: defaultdict(list))
     floods, lossfree, warnings = [], [], []
@@ -99,7 +105,8 @@ def main():
             elif parts and parts[0] == "BENCH-WARN":
                 warnings.append(" ".join(parts[1:]))
     results = {}
-    print(f"{'workload':9} {'mode':14} {'median ns':>10} {'range ns':>17} "
+    print(f"guest \"{guest}\": {'instructions' if unit == 'instr' else 'nanoseconds'} per call")
+    print(f"{'workload':9} {'mode':14} {'median ' + unit:>12} {'range ' + unit:>19} "
           f"{'x unloaded':>10}  goal")
     for workload, modes in rounds.items():
         base = modes.get("unloaded", [])
@@ -113,20 +120,22 @@ def main():
             goal = GOALS.get((workload, mode))
             met = None if goal is None or ratio is None else ratio <= goal
             results[workload][mode] = {
-                "median_ns": round(statistics.median(vals), 1),
-                "min_ns": min(vals), "max_ns": max(vals), "rounds": len(vals),
+                "median": round(statistics.median(vals), 1),
+                "min": min(vals), "max": max(vals), "rounds": len(vals),
                 "ratio_to_unloaded": None if ratio is None else round(ratio, 3),
                 "goal_ratio": goal, "goal_met": met}
             goal_text = "" if goal is None else \
                 f"<= {goal:.2f} {'met' if met else 'NOT met'}"
-            print(f"{workload:9} {mode:14} {statistics.median(vals):10.0f} "
-                  f"{min(vals):8.0f}..{max(vals):<8.0f} "
+            print(f"{workload:9} {mode:14} {statistics.median(vals):12.0f} "
+                  f"{min(vals):9.0f}..{max(vals):<9.0f} "
                   f"{'' if ratio is None else f'{ratio:.3f}':>10}  {goal_text}")
     against = against_abi4(rounds)
     flood_results = flood_table([f for f in floods if not f[0].startswith("paced:")])
     lossfree_results = lossfree_table(lossfree)
     report = {"date": time.strftime("%Y-%m-%d", time.gmtime()), "kernel": kernel,
               "machine": f"{platform.node()} ({os.cpu_count()} CPUs), guest: QEMU TCG, 2 vCPUs",
+              "guest": guest,
+              "unit": "instructions per call" if unit == "instr" else "ns per call",
               "note": "absolute times under TCG are not those of real hardware; "
                       "ratios are measured side by side in one guest",
               "results": results, "against_abi4": against, "throughput": flood_results,

@@ -30,6 +30,7 @@
 #include "output.h"
 #include "records.h"
 #include "summary.h"
+#include "walk.h"
 
 #ifndef RMT_VERSION
 #error "RMT_VERSION must be defined by the build"
@@ -41,6 +42,7 @@ struct rmt_opts {
 	const char *device;
 	unsigned long long max_calls;	/* 0: no limit */
 	bool json;
+	bool none;			/* -o none: print nothing, -w saves */
 	bool stats;			/* print the session's counters at the end */
 	bool summary;			/* per-process table instead of calls */
 	double duration;		/* -d: stop after this many seconds; 0: no */
@@ -70,8 +72,10 @@ static void rmt_usage(FILE *f)
 		"      --summary        instead of one line per call, print a table per\n"
 		"                       process at the end: calls, messages, bytes, errors,\n"
 		"                       median and 99th percentile duration (like strace -c)\n"
-		"  -o, --output=FORMAT  text (strace-like, the default) or json (JSON Lines\n"
-		"                       with Tracee's event keys)\n"
+		"  -o, --output=FORMAT  text (strace-like, the default), json (JSON Lines\n"
+		"                       with Tracee's event keys) or none (with -w: only\n"
+		"                       save the records, undecoded; the cheapest way to\n"
+		"                       keep every call, printed later with -r)\n"
 		"      --json           the same as -o json\n"
 		"  -D, --device=PATH    read PATH instead of %s\n"
 		"  -w, --write=FILE     also save the raw records to capture file FILE\n"
@@ -237,6 +241,11 @@ static int rmt_check_modes(const struct rmt_opts *o, const bool *given)
 				rmt_optdefs[i].name);
 		return 2;
 	}
+	/* Nothing printed and nothing kept would be a run for nothing. */
+	if (o->none && (mode != RMT_MODE_CAPTURE || !o->write_path || o->summary)) {
+		fprintf(stderr, "recvmmsg-trace: -o none only saves: it needs -w FILE, and takes neither -r nor --summary\n");
+		return 2;
+	}
 	return 0;
 }
 
@@ -260,15 +269,17 @@ static int rmt_parse_opt(int c, const char *arg, struct rmt_opts *o)
 		o->summary = true;
 		break;
 	case 'o':
-		if (strcmp(arg, "text") && strcmp(arg, "json")) {
-			fprintf(stderr, "recvmmsg-trace: bad output format '%s' (text or json)\n",
+		if (strcmp(arg, "text") && strcmp(arg, "json") && strcmp(arg, "none")) {
+			fprintf(stderr, "recvmmsg-trace: bad output format '%s' (text, json or none)\n",
 				arg);
 			return 2;
 		}
 		o->json = !strcmp(arg, "json");
+		o->none = !strcmp(arg, "none");
 		break;
 	case OPT_JSON:
 		o->json = true;
+		o->none = false;
 		break;
 	case 'D':
 		o->device = arg;
@@ -592,6 +603,24 @@ static int rmt_run_open(struct rmt_run *r, const struct rmt_opts *opts)
 	return 0;
 }
 
+/*
+ * -o none: the records are saved, not decoded; only the calls (enter
+ * records) and the records lost are counted, for -n and the last line.
+ */
+static void rmt_run_count(struct rmt_run *r, size_t n)
+{
+	const struct rmt_record_header *hdr;
+	size_t off = 0;
+
+	while (rmt_step(r->buf, n, off, &hdr) == RMT_STEP_RECORD) {
+		if (hdr->type == RMT_REC_ENTER)
+			r->tracker.calls++;
+		else if (hdr->type == RMT_REC_LOST && hdr->size == sizeof(struct rmt_lost_record))
+			r->tracker.lost += ((const struct rmt_lost_record *)hdr)->count;
+		off += hdr->size;
+	}
+}
+
 /* The records of one read(): to the capture file, then to be ordered. */
 static int rmt_run_take(struct rmt_run *r, size_t n)
 {
@@ -600,6 +629,10 @@ static int rmt_run_take(struct rmt_run *r, size_t n)
 	if (r->capture && fwrite(r->buf, 1, n, r->capture) != n) {
 		fprintf(stderr, "recvmmsg-trace: %s: %s\n", opts->write_path, strerror(errno));
 		return -1;
+	}
+	if (opts->none) {
+		rmt_run_count(r, n);
+		return 0;
 	}
 	return rmt_consume(&r->order, &r->tracker, r->buf, n, r->recs, r->max_recs,
 			   opts->max_calls, opts->device, 0);

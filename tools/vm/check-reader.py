@@ -33,7 +33,8 @@ def runs(log):
     for line in log:
         if line.startswith("RMT-READER-BEGIN "):
             run = {"kind": line.split()[1], "status": None, "clients": [],
-                   "stderr": [], "out": [], "replay": None, "same": None}
+                   "stderr": [], "out": [], "replay": None, "same": None,
+                   "replay_out": []}
         elif line == "RMT-READER-END" and run:
             yield run
             run = None
@@ -45,6 +46,8 @@ def runs(log):
                 run["replay"] = int(rest)
             elif tag == "RMT-REPLAY-SAME":
                 run["same"] = rest
+            elif tag == "RMT-REPLAY-OUT":
+                run["replay_out"].append(rest)
             elif tag == "RMT-CLIENT":
                 m = CLIENT.match(rest)
                 if m:
@@ -62,14 +65,19 @@ def client_for(run, pid):
     raise AssertionError(f"pid {pid} is none of the clients' {run['clients']}")
 
 
-def check_text(run):
-    assert run["status"] == 0, f"reader exit status {run['status']}"
-    assert len(run["out"]) == 1, f"expected 1 line, got {run['out']}"
-    m = TEXT.match(run["out"][0])
-    assert m, f"line does not match: {run['out'][0]!r}"
+def check_call_line(run, lines):
+    """One text line, a whole call of one of the run's clients."""
+    assert len(lines) == 1, f"expected 1 line, got {lines}"
+    m = TEXT.match(lines[0])
+    assert m, f"line does not match: {lines[0]!r}"
     pid, tid, port1, port2 = m.groups()
     c = client_for(run, pid)
     assert (tid, port1, port2) == (c[1], c[4], c[4]), f"{m.groups()} vs {c}"
+
+
+def check_text(run):
+    assert run["status"] == 0, f"reader exit status {run['status']}"
+    check_call_line(run, run["out"])
     assert run["stderr"] == ["recvmmsg-trace: 1 calls, 0 records lost"], run["stderr"]
 
 
@@ -132,6 +140,16 @@ def check_replay(run):
     assert run["same"] == "yes", "-r printed other lines than the live run"
 
 
+def check_saveonly(run):
+    """-o none -w for 2 s: nothing printed; -r of the file shows a client's call."""
+    assert run["status"] == 0, f"reader exit status {run['status']}"
+    assert run["out"] == [], f"-o none printed {run['out'][:2]}"
+    m = re.fullmatch(r"recvmmsg-trace: (\d+) calls, 0 records lost", " ".join(run["stderr"]))
+    assert m and int(m.group(1)) >= 1, run["stderr"]
+    assert run["replay"] == 0, f"-r exit status {run['replay']}"
+    check_call_line(run, run["replay_out"])
+
+
 def check_summary(run):
     """--summary -d 2: a row per client process with what that client did."""
     assert run["status"] == 0, f"reader exit status {run['status']}"
@@ -168,7 +186,8 @@ def check_nodevice(run):
 
 
 CHECKS = {"text": check_text, "json": check_json, "filtered": check_filtered,
-          "replay": check_replay, "summary": check_summary, "nodevice": check_nodevice}
+          "replay": check_replay, "saveonly": check_saveonly, "summary": check_summary,
+          "nodevice": check_nodevice}
 
 
 def main():

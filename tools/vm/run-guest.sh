@@ -10,9 +10,11 @@
 #            modprobe after depmod. modules.builtin* next to VMLINUZ go along.
 #   BINDIR   static binaries copied to /rmt in the guest
 #   JOB      selftests | faults | abi | demo | bench (tools/vm/job-JOB)
-# RMT_VM_MEM (MiB, default 1024) and RMT_VM_APPEND (more kernel command line;
+# RMT_VM_MEM (MiB, default 1024), RMT_VM_APPEND (more kernel command line;
 # NAME=VALUE words the kernel does not know reach /init as environment
-# variables) adapt the guest. The console goes to WORKDIR/console.log. For
+# variables), RMT_VM_CPU (QEMU's -cpu, default max) and RMT_VM_QEMU_OPTS
+# (more QEMU options) adapt the guest. The console goes to
+# WORKDIR/console.log. For
 # the selftests, faults and abi jobs, one line per result is printed:
 # "PASS|FAIL|SKIP NAME/TEST [why]". Exit status 0 when the job passed, the
 # guest ended by itself, and its kernel log is clean.
@@ -66,7 +68,7 @@ tcg_opts=${RMT_TCG_OPTS-,thread=single}
 start=$(date +%s)
 qemu_rc=0
 timeout --kill-after=10 "$limit" qemu-system-x86_64 \
-	-accel "tcg$tcg_opts" -cpu max -smp 2 -m "${RMT_VM_MEM:-1024}" \
+	-accel "tcg$tcg_opts" -cpu "${RMT_VM_CPU:-max}" -smp 2 -m "${RMT_VM_MEM:-1024}" ${RMT_VM_QEMU_OPTS:-} \
 	-nographic -monitor none -no-reboot \
 	-kernel "$vmlinuz" -initrd "$work/initramfs.cpio.gz" \
 	-append "console=ttyS0 loglevel=4 panic=-1 oops=panic ${RMT_VM_APPEND:-}" \

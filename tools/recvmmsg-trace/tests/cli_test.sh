@@ -39,6 +39,10 @@ expect bad-cgroup 2 "bad cgroup directory" -- -G /nonexistent/cgroup
 expect bad-fd 2 "bad fd '-1'" -- -f -1
 expect help-lists-filters 0 "--pid=PID" -- --help
 expect bad-output-format 2 "bad output format 'yaml'" -- -o yaml
+expect none-without-write 2 "-o none only saves: it needs -w FILE" -- -o none
+expect none-with-summary 2 "-o none only saves" -- -o none -w /tmp/x --summary
+expect none-with-read 2 "-o none only saves" -- -o none -r /dev/null
+expect none-saves 1 "modprobe recvmmsg_trace" -- -o none -w /dev/null -D /nonexistent/x
 expect help-lists-output 0 "--output=FORMAT" -- --help
 expect missing-device 1 "modprobe recvmmsg_trace" -- -D /nonexistent/recvmmsg_trace
 expect not-our-device 1 "not a recvmmsg_trace device" -- -D /dev/null
