@@ -40,19 +40,23 @@ def flood_table(floods):
     rows = []
     print()
     print(f"{'buffer':8} {'output':6} {'calls/s':>9} {'records':>9} {'lost':>8} "
-          f"{'lost %':>7} {'reader us/record':>17}")
-    for buffer, fmt, rate, calls, lost, ticks in floods:
-        calls, lost = int(calls), int(lost)
+          f"{'lost %':>7} {'reader us/record':>17} {'in kernel':>9}")
+    for buffer, fmt, rate, calls, lost, user, system in floods:
+        calls, lost, ticks = int(calls), int(lost), int(user) + int(system)
         records = 2 * calls
         lost_pct = 100.0 * lost / (records + lost) if records + lost else 0.0
-        per_record = int(ticks) * TICK_S * 1e6 / records if records else None
+        per_record = ticks * TICK_S * 1e6 / records if records else None
+        kernel_pct = 100.0 * int(system) / ticks if ticks else None
         rows.append({"buffer": buffer, "output": fmt, "calls_per_s": float(rate),
                      "records_read": records, "records_lost": lost,
                      "lost_percent": round(lost_pct, 2),
                      "reader_cpu_us_per_record": None if per_record is None
-                     else round(per_record, 2)})
+                     else round(per_record, 2),
+                     "reader_kernel_percent": None if kernel_pct is None
+                     else round(kernel_pct, 1)})
         print(f"{buffer:8} {fmt:6} {float(rate):9.0f} {records:9} {lost:8} "
-              f"{lost_pct:7.2f} {'' if per_record is None else f'{per_record:.2f}':>17}")
+              f"{lost_pct:7.2f} {'' if per_record is None else f'{per_record:.2f}':>17} "
+              f"{'' if kernel_pct is None else f'{kernel_pct:.0f}%':>9}")
     return rows
 
 
@@ -98,7 +102,7 @@ def main():
             parts = line.split()
             if len(parts) == 4 and parts[0] == "BENCH":
                 rounds[parts[1]][parts[2]].append(float(parts[3]))
-            elif len(parts) == 7 and parts[0] == "BENCH-FLOOD":
+            elif len(parts) == 8 and parts[0] == "BENCH-FLOOD":
                 floods.append(parts[1:])
             elif len(parts) == 4 and parts[0] == "BENCH-LOSSFREE":
                 lossfree.append(parts[1:])
@@ -141,7 +145,8 @@ def main():
               "results": results, "against_abi4": against, "throughput": flood_results,
               "lossfree": lossfree_results,
               "paced_runs": [dict(zip(["label", "output", "calls_per_s", "calls_read",
-                                       "records_lost", "reader_ticks"], f))
+                                       "records_lost", "reader_user_ticks",
+                                       "reader_system_ticks"], f))
                              for f in floods if f[0].startswith("paced:")],
               "warnings": warnings}
     with open(out, "w") as f:
