@@ -102,8 +102,11 @@ def main():
             parts = line.split()
             if len(parts) == 4 and parts[0] == "BENCH":
                 rounds[parts[1]][parts[2]].append(float(parts[3]))
-            elif len(parts) == 8 and parts[0] == "BENCH-FLOOD":
-                floods.append(parts[1:])
+            elif parts and parts[0] == "BENCH-FLOOD":
+                if len(parts) == 8:
+                    floods.append(parts[1:])
+                else:
+                    warnings.append(f"throughput run without a result: {line.strip()}")
             elif len(parts) == 4 and parts[0] == "BENCH-LOSSFREE":
                 lossfree.append(parts[1:])
             elif parts and parts[0] == "BENCH-WARN":

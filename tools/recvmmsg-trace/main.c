@@ -74,8 +74,8 @@ static void rmt_usage(FILE *f)
 		"                       median and 99th percentile duration (like strace -c)\n"
 		"  -o, --output=FORMAT  text (strace-like, the default), json (JSON Lines\n"
 		"                       with Tracee's event keys) or none (with -w: only\n"
-		"                       save the records, undecoded; the cheapest way to\n"
-		"                       keep every call, printed later with -r)\n"
+		"                       save the records, undecoded, for -r later: the\n"
+		"                       reader's least work per record)\n"
 		"      --json           the same as -o json\n"
 		"  -D, --device=PATH    read PATH instead of %s\n"
 		"  -w, --write=FILE     also save the raw records to capture file FILE\n"
@@ -607,18 +607,24 @@ static int rmt_run_open(struct rmt_run *r, const struct rmt_opts *opts)
  * -o none: the records are saved, not decoded; only the calls (enter
  * records) and the records lost are counted, for -n and the last line.
  */
-static void rmt_run_count(struct rmt_run *r, size_t n)
+static int rmt_run_count(struct rmt_run *r, size_t n)
 {
 	const struct rmt_record_header *hdr;
+	enum rmt_step step;
 	size_t off = 0;
 
-	while (rmt_step(r->buf, n, off, &hdr) == RMT_STEP_RECORD) {
+	while ((step = rmt_step(r->buf, n, off, &hdr)) == RMT_STEP_RECORD) {
 		if (hdr->type == RMT_REC_ENTER)
 			r->tracker.calls++;
 		else if (hdr->type == RMT_REC_LOST && hdr->size == sizeof(struct rmt_lost_record))
 			r->tracker.lost += ((const struct rmt_lost_record *)hdr)->count;
 		off += hdr->size;
 	}
+	if (step == RMT_STEP_END)
+		return 0;
+	fprintf(stderr, "recvmmsg-trace: %s: malformed record at byte offset %zu\n",
+		r->opts->device, off);
+	return -1;
 }
 
 /* The records of one read(): to the capture file, then to be ordered. */
@@ -630,10 +636,8 @@ static int rmt_run_take(struct rmt_run *r, size_t n)
 		fprintf(stderr, "recvmmsg-trace: %s: %s\n", opts->write_path, strerror(errno));
 		return -1;
 	}
-	if (opts->none) {
-		rmt_run_count(r, n);
-		return 0;
-	}
+	if (opts->none)
+		return rmt_run_count(r, n);
 	return rmt_consume(&r->order, &r->tracker, r->buf, n, r->recs, r->max_recs,
 			   opts->max_calls, opts->device, 0);
 }
