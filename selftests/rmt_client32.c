@@ -366,6 +366,25 @@ static int arm_fault(int nth)
 	return ok ? 0 : -1;
 }
 
+/*
+ * Disarm what the call did not reach, so that no later system call of the
+ * client (its report) fails instead; nothing is armed after this write.
+ */
+static void disarm_fault(void)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/fail-nth", (int)gettid());
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return;
+	/* EFAULT: the armed point was this write's own copy, now spent. */
+	if (write(fd, "0", 1) < 0 && errno != EFAULT)
+		perror(path);
+	close(fd);
+}
+
 static void *run_call(void *arg)
 {
 	struct call *c = arg;
@@ -379,6 +398,8 @@ static void *run_call(void *arg)
 			exit(1);
 		c->ret = do_call(c, msgs, tsp);
 		c->err = c->ret < 0 ? errno : 0;
+		if (o.failnth)
+			disarm_fault();
 	}
 	printf("pid=%d tid=%d mmsg=%#lx timeout=%#lx port=%d ret=%ld errno=%d\n",
 	       getpid(), c->tid, (unsigned long)(uintptr_t)msgs,
