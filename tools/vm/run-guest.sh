@@ -118,7 +118,12 @@ expected_stacks() {
 	fi
 }
 if expected_stacks <"$log" | grep -En "$bad" >"$work/kernel-problems.txt"; then
-	fail kernel-log "$(head -n1 "$work/kernel-problems.txt")"
+	# Before /init's first line the module was not even in the guest yet.
+	first=$(head -n1 "$work/kernel-problems.txt")
+	init=$(expected_stacks <"$log" | grep -n -m1 'RMT-GUEST kernel' | cut -d: -f1)
+	when=
+	[ -z "$init" ] || [ "${first%%:*}" -lt "$init" ] && when=" (the kernel's, at boot: before the module was loaded)"
+	fail kernel-log "$first$when"
 fi
 [ "$status" = 0 ] && echo "PASS $name/guest-clean (${elapsed}s)"
 exit "$status"
