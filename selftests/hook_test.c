@@ -46,24 +46,9 @@ static int read_param(const char *name, char *buf, size_t len)
 	return ok ? 0 : -1;
 }
 
-/* A datagram to 127.0.0.1:@port, from this (64-bit) process. */
-static int ping(int port)
-{
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port),
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int sock = socket(AF_INET, SOCK_DGRAM, 0);
-	ssize_t n;
-
-	if (sock < 0)
-		return -1;
-	n = sendto(sock, "ping", 4, 0, (struct sockaddr *)&to, sizeof(to));
-	close(sock);
-	return n == 4 ? 0 : -1;
-}
-
 /*
- * A server blocked in recvmmsg_time32 on @port until ping(@port): its pid,
- * or -1 (then nothing is left running).
+ * A server blocked in recvmmsg_time32 on @port until ping_port(@port): its
+ * pid, or -1 (then nothing is left running).
  */
 static pid_t blocked_server(int port)
 {
@@ -88,7 +73,7 @@ static int release_server(pid_t pid, int port)
 {
 	int status;
 
-	if (ping(port)) {
+	if (ping_port(port)) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		return -1;

@@ -476,9 +476,7 @@ TEST(reader_pairs_a_call_whose_thread_moved_to_another_cpu)
 {
 	char *server[] = { "rmt_client32", "serve", "40779", "1", NULL };
 	const char *args[] = { "--json", "-n", "1", "-c", "rmt_client32", NULL };
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(40779),
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int o = scratch("out"), sock, status;
+	int o = scratch("out"), status;
 	cpu_set_t cpu0, cpu1, all;
 	pid_t reader, pid;
 	bool in_call;
@@ -504,9 +502,7 @@ TEST(reader_pairs_a_call_whose_thread_moved_to_another_cpu)
 	in_call = !wait_in_syscall(pid, RMT_NR_IA32_RECVMMSG_TIME32);
 	/* Blocked on CPU 0; it wakes up on CPU 1. */
 	EXPECT_EQ(0, sched_setaffinity(pid, sizeof(cpu1), &cpu1));
-	sock = socket(AF_INET, SOCK_DGRAM, 0);
-	EXPECT_EQ(4, sendto(sock, "ping", 4, 0, (struct sockaddr *)&to, sizeof(to)));
-	close(sock);
+	EXPECT_EQ(0, ping_port(40779));
 	if (!in_call)
 		kill(pid, SIGKILL);
 	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
@@ -544,6 +540,43 @@ TEST(reader_ends_at_its_nth_call_without_waiting_for_another)
 	EXPECT_TRUE(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		TH_LOG("status %#x: %s", status, out);
 	EXPECT_EQ(rep.pid, pid_of_line(out)) TH_LOG("%s", out);
+}
+
+/*
+ * -n not reached when -d ends the run: what was queued and the call still
+ * running are printed, as without -n.
+ */
+TEST(reader_stopped_before_its_nth_call_prints_the_call_in_flight)
+{
+	char *server[] = { "rmt_client32", "serve", "40781", "1", NULL };
+	const char *args[] = { "-n", "5", "-d", "3", "-c", "rmt_client32", NULL };
+	int o = scratch("out"), status;
+	pid_t reader, pid;
+	bool in_call;
+	char out[8192];
+
+	SKIP_WITHOUT_READER();
+	ASSERT_LE(0, o);
+	reader = spawn_reader(o, args);
+	ASSERT_LT(0, reader);
+	ASSERT_EQ(0, wait_until_enabled(reader));
+	pid = spawn_client(server);
+	ASSERT_LT(0, pid);
+	in_call = !wait_in_syscall(pid, RMT_NR_IA32_RECVMMSG_TIME32);
+	/* -d ends the reader while the server still waits for its datagram. */
+	status = reap_within(reader, 10);
+	EXPECT_EQ(0, ping_port(40781));
+	if (!in_call)
+		kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+	ASSERT_TRUE(in_call) TH_LOG("the server never reached its call");
+	slurp(o, out, sizeof(out));
+	close(o);
+	EXPECT_TRUE(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("status %#x: %s", status, out);
+	EXPECT_EQ(1, occurrences(out, "\n")) TH_LOG("%s", out);
+	EXPECT_EQ(pid, pid_of_line(out)) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, " <unfinished ...>")) TH_LOG("%s", out);
 }
 
 TEST(two_readers_with_different_pids_each_print_only_their_process)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Helpers shared by the selftests; see rmt_helpers.h. */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -499,4 +501,18 @@ int wait_until_enabled(pid_t owner)
 	if (fd >= 0)
 		close(fd);
 	return found;
+}
+
+int ping_port(int port)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int sock = socket(AF_INET, SOCK_DGRAM, 0);
+	ssize_t n;
+
+	if (sock < 0)
+		return -1;
+	n = sendto(sock, "ping", 4, 0, (struct sockaddr *)&to, sizeof(to));
+	close(sock);
+	return n == 4 ? 0 : -1;
 }

@@ -152,6 +152,8 @@ int reap_within(pid_t pid, int seconds);
 int wait_in_syscall(pid_t pid, long nr);
 /* Start rmt_client32 with @argv in the background, output discarded. */
 int spawn_client(char *const argv[]);
+/* A datagram to 127.0.0.1:@port (a "serve" client's), from this process; 0 or -1. */
+int ping_port(int port);
 /* A client setup hook: move the child into cgroup directory @dir. */
 int join_cgroup(void *dir);
 

@@ -158,7 +158,7 @@ static int rmt_waiting_time_cmp(const void *a, const void *b)
 	return rmt_waiting_cmp(x, y);
 }
 
-void rmt_tracker_finish(struct rmt_tracker *t)
+void rmt_tracker_finish(struct rmt_tracker *t, unsigned long long limit)
 {
 	struct rmt_collect c = { 0 };
 	size_t n = 0, i;
@@ -173,7 +173,8 @@ void rmt_tracker_finish(struct rmt_tracker *t)
 	qsort(c.calls, c.n, sizeof(*c.calls), rmt_waiting_time_cmp);
 	for (i = 0; i < c.n; i++) {
 		tdelete(c.calls[i], &t->pending, rmt_waiting_cmp);
-		rmt_emit(t, c.calls[i]->enter, NULL);
+		if (!limit || t->calls < limit)
+			rmt_emit(t, c.calls[i]->enter, NULL);
 		rmt_waiting_free(c.calls[i]);
 	}
 	free(c.calls);

@@ -41,7 +41,10 @@ void rmt_tracker_init(struct rmt_tracker *t, const struct rmt_sink *sink);
 void rmt_tracker_feed(struct rmt_tracker *t, const struct rmt_record *rec);
 /* Copy the enter records still waiting out of the buffer they were fed from. */
 void rmt_tracker_keep(struct rmt_tracker *t);
-/* Hand every call still waiting for its exit to the sink, oldest first. */
-void rmt_tracker_finish(struct rmt_tracker *t);
+/*
+ * Hand every call still waiting for its exit to the sink, oldest first,
+ * until @limit calls were shown in all (0: no limit); let go of the rest.
+ */
+void rmt_tracker_finish(struct rmt_tracker *t, unsigned long long limit);
 
 #endif /* RMT_CALLS_H */

@@ -734,15 +734,17 @@ static void rmt_run_stop(struct rmt_run *r)
 
 	if (rmt_dev_disable(r->fd))
 		r->status = 1;
-	if (!opts->max_calls && !r->status && !r->output_gone) {
+	/* Unless -n's last call was shown: stopped by a signal, -d, an error. */
+	if ((!opts->max_calls || r->tracker.calls < opts->max_calls) && !r->status &&
+	    !r->output_gone) {
 		while ((n = read(r->fd, r->buf, RMT_READ_BYTES)) > 0)
 			if (rmt_run_take(r, (size_t)n)) {
 				r->status = 1;
 				break;
 			}
 		/* Nothing more comes: every record is in. */
-		rmt_order_flush(&r->order, UINT64_MAX, &r->tracker, 0);
-		rmt_tracker_finish(&r->tracker);
+		rmt_order_flush(&r->order, UINT64_MAX, &r->tracker, opts->max_calls);
+		rmt_tracker_finish(&r->tracker, opts->max_calls);
 	}
 	if (opts->summary && !r->output_gone)
 		rmt_summary_finish(&r->summary, stdout, opts->json);
@@ -831,8 +833,7 @@ static int rmt_replay(const struct rmt_opts *opts)
 	} else {
 		/* The end of the file is the last round. */
 		rmt_order_flush(&order, UINT64_MAX, &tracker, opts->max_calls);
-		if (!opts->max_calls)
-			rmt_tracker_finish(&tracker);
+		rmt_tracker_finish(&tracker, opts->max_calls);
 	}
 	rmt_order_free(&order);
 	if (opts->summary)

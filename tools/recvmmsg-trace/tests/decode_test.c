@@ -154,7 +154,7 @@ static char *render(const struct stream *s, int json, long *nrec,
 		for (i = 0; i < (size_t)*nrec; i++)
 			rmt_tracker_feed(t, &recs[i]);
 	}
-	rmt_tracker_finish(t);
+	rmt_tracker_finish(t, 0);
 	rmt_output_flush(&o);
 	fclose(o.out);
 	return text;
@@ -341,7 +341,7 @@ TEST_F(utc, a_call_waiting_across_reads_survives_buffer_reuse)
 	n = rmt_records_decode(self->s.buf, self->s.len, recs, 4, &skipped, &bad);
 	ASSERT_EQ(1, n);
 	rmt_tracker_feed(&self->t, &recs[0]);
-	rmt_tracker_finish(&self->t);
+	rmt_tracker_finish(&self->t, 0);
 	rmt_output_flush(&o);
 	fclose(o.out);
 	EXPECT_STREQ("00:00:07.000000 cpu0 42/42 udpd recvmmsg_time32(3, [{msg_hdr={"
@@ -574,7 +574,7 @@ static char *render_summary(const struct stream *s, int json)
 	rmt_records_sort(recs, n > 0 ? (size_t)n : 0);
 	for (i = 0; n > 0 && i < (size_t)n; i++)
 		rmt_tracker_feed(&t, &recs[i]);
-	rmt_tracker_finish(&t);
+	rmt_tracker_finish(&t, 0);
 	rmt_summary_finish(&sum, f, json);
 	fclose(f);
 	return text;

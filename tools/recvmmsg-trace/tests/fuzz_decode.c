@@ -62,7 +62,7 @@ static void decode_stream(const uint8_t *data, size_t size, int printer)
 	t.enter_only = printer == 3;
 	o.enter_only = t.enter_only;
 	decode_block(copy, size, &t);
-	rmt_tracker_finish(&t);
+	rmt_tracker_finish(&t, 0);
 	rmt_output_flush(&o);
 	if (printer >= 2)
 		rmt_summary_finish(&sum, devnull, printer == 3);
@@ -91,7 +91,7 @@ static void decode_capfile(const uint8_t *data, size_t size)
 			decode_block(block, (size_t)n, &t);
 	}
 	rmt_capfile_close(&c);
-	rmt_tracker_finish(&t);
+	rmt_tracker_finish(&t, 0);
 	rmt_output_flush(&o);
 	close(fd);
 }
