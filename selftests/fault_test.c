@@ -6,7 +6,8 @@
  * enable=1) fails the load cleanly, one at any point of a session's first
  * enable (where its buffers are made) fails that enable cleanly, and a
  * failed user copy in the probe sets a fault bit without disturbing the
- * call or corrupting a record. Leaks are judged by kmemleak after the
+ * call or corrupting a record. With hook=entry, a kretprobe that cannot be
+ * registered refuses the load with one clear line. Leaks are judged by kmemleak after the
  * module is unloaded (tools/vm/guest-init), reports by tools/vm/run-guest.sh.
  */
 #define _GNU_SOURCE
@@ -166,6 +167,23 @@ TEST_F_TIMEOUT(faults, failslab_at_every_point_of_a_load_with_enable_fails_it_cl
 	load_failing_everywhere(_metadata, "enable=1");
 	/* As loaded by default again for the tests after this one. */
 	ASSERT_EQ(0, system("modprobe -r recvmmsg_trace && modprobe recvmmsg_trace"));
+}
+
+/*
+ * hook=entry registers its kretprobes at load: a failure there refuses the
+ * load with the one line that names the hook, and the default hook loads
+ * and captures as before.
+ */
+TEST_F_TIMEOUT(faults, failslab_at_every_point_of_a_load_with_hook_entry_fails_it_cleanly, 1800)
+{
+	if (access(DEBUGFS "failslab", F_OK))
+		SKIP(return, "no failslab here (not a debug kernel)");
+	load_failing_everywhere(_metadata, "hook=entry");
+	EXPECT_EQ(0, system("dmesg | grep -q "
+			    "'hook=entry: cannot probe .* (-12); hook=tracepoint works without it'"))
+		TH_LOG("no refusal of a kretprobe that could not be registered");
+	ASSERT_EQ(0, system("modprobe -r recvmmsg_trace && modprobe recvmmsg_trace"));
+	ASSERT_EQ(0, system("grep -qx tracepoint /sys/module/recvmmsg_trace/parameters/hook"));
 }
 
 #define ENABLED		0
