@@ -67,7 +67,7 @@ for guest in ${RMT_BENCH_GUESTS:-instructions time}; do
 	fi
 	work=$B/vm/bench-$k-$guest
 	RMT_TCG_OPTS=$tcg RMT_VM_QEMU_OPTS=$qemu RMT_VM_CPU=$cpu RMT_VM_TIMEOUT=${RMT_BENCH_TIMEOUT:-840} \
-		RMT_VM_APPEND="RMT_BENCH_REPS=${RMT_BENCH_REPS:-9} RMT_BENCH_MODES=${RMT_BENCH_MODES:-} RMT_BENCH_FLOOD=${RMT_BENCH_FLOOD:-1} RMT_BENCH_CLOCK=$clock" \
+		RMT_VM_APPEND="RMT_BENCH_REPS=${RMT_BENCH_REPS:-9} RMT_BENCH_MODES=${RMT_BENCH_MODES:-} RMT_BENCH_FLOOD=${RMT_BENCH_FLOOD:-1} RMT_BENCH_FORMATS=${RMT_BENCH_FORMATS:-} RMT_BENCH_CLOCK=$clock" \
 		tools/vm/run-guest.sh "bench-$k-$guest" "$vmlinuz" "$kver" "$root$kobuild/recvmmsg_trace.ko" \
 		"$bin" bench "$work" >"$B/bench/guest-$guest.txt" || status=$?
 	grep -q '^BENCH-DONE' "$work/console.log" ||

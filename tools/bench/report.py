@@ -35,28 +35,44 @@ GOALS = {("getpid64", "enabled"): 1.02, ("getpid32", "enabled"): 1.02,
 TICK_S = 0.01	# USER_HZ in /proc/PID/stat
 
 
+def show(v, fmt_spec):
+    """A number as @fmt_spec formats it, or blank when there is none."""
+    return "" if v is None else format(v, fmt_spec)
+
+
 def flood_table(floods):
-    """2 threads at full speed: losses per buffer, reader CPU per record."""
+    """2 threads at full speed: losses per buffer, reader CPU per record,
+    and the reader's read() and write() calls (all of them, from
+    /proc/PID/io) per 1000 records."""
     rows = []
     print()
-    print(f"{'buffer':8} {'output':6} {'calls/s':>9} {'records':>9} {'lost':>8} "
-          f"{'lost %':>7} {'reader us/record':>17} {'in kernel':>9}")
-    for buffer, fmt, rate, calls, lost, user, system in floods:
+    print(f"{'buffer':8} {'output':9} {'calls/s':>9} {'records':>9} {'lost':>8} "
+          f"{'lost %':>7} {'reader us/record':>17} {'in kernel':>9} "
+          f"{'reads/1000':>10} {'KiB/read':>8} {'writes/1000':>11}")
+    for buffer, fmt, rate, calls, lost, user, system, syscr, rchar, syscw, _ in floods:
         calls, lost, ticks = int(calls), int(lost), int(user) + int(system)
         records = 2 * calls
         lost_pct = 100.0 * lost / (records + lost) if records + lost else 0.0
         per_record = ticks * TICK_S * 1e6 / records if records else None
         kernel_pct = 100.0 * int(system) / ticks if ticks else None
+        reads = 1000.0 * int(syscr) / records if records else None
+        writes = 1000.0 * int(syscw) / records if records else None
+        kib_read = int(rchar) / 1024 / int(syscr) if int(syscr) else None
         rows.append({"buffer": buffer, "output": fmt, "calls_per_s": float(rate),
                      "records_read": records, "records_lost": lost,
                      "lost_percent": round(lost_pct, 2),
                      "reader_cpu_us_per_record": None if per_record is None
                      else round(per_record, 2),
                      "reader_kernel_percent": None if kernel_pct is None
-                     else round(kernel_pct, 1)})
-        print(f"{buffer:8} {fmt:6} {float(rate):9.0f} {records:9} {lost:8} "
-              f"{lost_pct:7.2f} {'' if per_record is None else f'{per_record:.2f}':>17} "
-              f"{'' if kernel_pct is None else f'{kernel_pct:.0f}%':>9}")
+                     else round(kernel_pct, 1),
+                     "reads_per_1000_records": None if reads is None else round(reads, 1),
+                     "kib_per_read": None if kib_read is None else round(kib_read, 2),
+                     "writes_per_1000_records": None if writes is None
+                     else round(writes, 1)})
+        print(f"{buffer:8} {fmt:9} {float(rate):9.0f} {records:9} {lost:8} "
+              f"{lost_pct:7.2f} {show(per_record, '.2f'):>17} "
+              f"{show(kernel_pct, '.0f') + ('%' if kernel_pct is not None else ''):>9} "
+              f"{show(reads, '.1f'):>10} {show(kib_read, '.2f'):>8} {show(writes, '.1f'):>11}")
     return rows
 
 
@@ -103,7 +119,7 @@ def main():
             if len(parts) == 4 and parts[0] == "BENCH":
                 rounds[parts[1]][parts[2]].append(float(parts[3]))
             elif parts and parts[0] == "BENCH-FLOOD":
-                if len(parts) == 8:
+                if len(parts) == 12:
                     floods.append(parts[1:])
                 else:
                     warnings.append(f"throughput run without a result: {line.strip()}")
