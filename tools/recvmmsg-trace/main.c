@@ -52,6 +52,12 @@ struct rmt_opts {
 	bool status;			/* --status: show the other sessions */
 };
 
+/* Is there room for another call before -n's count? */
+static bool rmt_want_more(const struct rmt_opts *opts, unsigned long long calls)
+{
+	return !opts->max_calls || calls < opts->max_calls;
+}
+
 static volatile sig_atomic_t rmt_stop;
 
 static void rmt_on_signal(int sig)
@@ -681,7 +687,7 @@ static void rmt_run_loop(struct rmt_run *r)
 	double deadline = opts->duration ? rmt_now() + opts->duration : 0;
 	struct timespec left, *timeout;
 
-	while (!rmt_stop && (!opts->max_calls || r->tracker.calls < opts->max_calls) &&
+	while (!rmt_stop && rmt_want_more(opts, r->tracker.calls) &&
 	       rmt_time_left(deadline, &left, &timeout)) {
 		struct timespec round_wait = { 0, RMT_ROUND_INTERVAL_NS };
 		struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
@@ -710,7 +716,7 @@ static void rmt_run_loop(struct rmt_run *r)
 			return;
 		}
 		/* The round may have shown the last call -n asked for. */
-		if (opts->max_calls && r->tracker.calls >= opts->max_calls)
+		if (!rmt_want_more(opts, r->tracker.calls))
 			return;
 		if (n < 0) {
 			/* Records still waiting to be ordered: come back for them. */
@@ -734,10 +740,14 @@ static void rmt_run_stop(struct rmt_run *r)
 
 	if (rmt_dev_disable(r->fd))
 		r->status = 1;
-	/* Unless -n's last call was shown: stopped by a signal, -d, an error. */
-	if ((!opts->max_calls || r->tracker.calls < opts->max_calls) && !r->status &&
-	    !r->output_gone) {
-		while ((n = read(r->fd, r->buf, RMT_READ_BYTES)) > 0)
+	/*
+	 * Stopped by a signal or -d (or -n's count reached, then nothing is
+	 * read): what is still queued, up to -n's count, then the calls
+	 * still running.
+	 */
+	if (!r->status && !r->output_gone) {
+		while (rmt_want_more(opts, r->tracker.calls) &&
+		       (n = read(r->fd, r->buf, RMT_READ_BYTES)) > 0)
 			if (rmt_run_take(r, (size_t)n)) {
 				r->status = 1;
 				break;
@@ -821,7 +831,7 @@ static int rmt_replay(const struct rmt_opts *opts)
 		return 1;
 	}
 	while ((n = rmt_capfile_next(&cap, &block, &offset)) > 0 &&
-	       (!opts->max_calls || tracker.calls < opts->max_calls)) {
+	       rmt_want_more(opts, tracker.calls)) {
 		if (rmt_consume(&order, &tracker, block, (size_t)n, recs, max_recs,
 				opts->max_calls, opts->read_path, offset)) {
 			n = -1;

@@ -132,9 +132,12 @@ static void put_lost(struct stream *s, unsigned int cpu, __u64 t, __u64 count)
 	put(s, &l, sizeof(l));
 }
 
-/* Decode @s as one read() and print it with @json; returns the output. */
-static char *render(const struct stream *s, int json, long *nrec,
-		    struct rmt_tracker *t)
+/*
+ * Decode @s as one read() and print it with @json, the calls still running
+ * at the end up to @limit calls in all (0: all); returns the output.
+ */
+static char *render_upto(const struct stream *s, int json, long *nrec,
+			 struct rmt_tracker *t, unsigned long long limit)
 {
 	struct rmt_record recs[256];
 	struct rmt_output o = { .epoch_offset_ns = 0 };
@@ -154,10 +157,16 @@ static char *render(const struct stream *s, int json, long *nrec,
 		for (i = 0; i < (size_t)*nrec; i++)
 			rmt_tracker_feed(t, &recs[i]);
 	}
-	rmt_tracker_finish(t, 0);
+	rmt_tracker_finish(t, limit);
 	rmt_output_flush(&o);
 	fclose(o.out);
 	return text;
+}
+
+static char *render(const struct stream *s, int json, long *nrec,
+		    struct rmt_tracker *t)
+{
+	return render_upto(s, json, nrec, t, 0);
 }
 
 FIXTURE(utc) {
@@ -713,6 +722,23 @@ TEST_F(utc, calls_without_enter_count_only_where_printed)
 	EXPECT_EQ(NULL, strstr(out, "\"hostThreadId\":48")) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "\"hostThreadId\":49")) TH_LOG("%s", out);
 	EXPECT_EQ(1, self->t.calls);
+	free(out);
+}
+
+/* -n 2 stopped early: the calls still running, oldest first, up to 2. */
+TEST_F(utc, calls_still_running_at_the_end_stop_at_the_count)
+{
+	char *out;
+
+	put_enter(&self->s, 0, 3 * SEC, 50, "a", 6, 1, 0, 0, 1);
+	put_enter(&self->s, 1, 1 * SEC, 51, "b", 6, 1, 0, 0, 1);
+	put_enter(&self->s, 0, 2 * SEC, 52, "c", 6, 1, 0, 0, 1);
+	out = render_upto(&self->s, 0, &self->nrec, &self->t, 2);
+	EXPECT_EQ(3, self->nrec);
+	EXPECT_EQ(2, self->t.calls);
+	EXPECT_NE(NULL, strstr(out, " 51/51 b ")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, " 52/52 c ")) TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, " 50/50 a ")) TH_LOG("%s", out);
 	free(out);
 }
 
