@@ -5,8 +5,9 @@
 # whose syscall probes run preemptible and may fault), the module built
 # against each, then two VMs on each: the whole selftest suite with a longer
 # soak (RMT_DEBUG_SOAK_SECONDS, default 120) and device fuzzing
-# (RMT_DEBUG_DEVFUZZ_SECONDS, default 60), and fault injection. Any
-# report in a guest's kernel log fails the run (tools/vm/run-guest.sh).
+# (RMT_DEBUG_DEVFUZZ_SECONDS, default 60), and fault injection, side by
+# side. Any report in a guest's kernel log fails the run
+# (tools/vm/run-guest.sh).
 # RMT_DEBUG_KERNELS="6.12 sid" (the default) narrows the kernels. Result
 # lines are kept in build/results/check-debug.txt.
 set -uo pipefail
@@ -70,14 +71,19 @@ debug_kernel() {
 		return
 	fi
 
-	stage "$name kernel: selftests and soak in a VM"
-	RMT_VM_APPEND="$boot RMT_SOAK_SECONDS=${RMT_DEBUG_SOAK_SECONDS:-120} RMT_DEVFUZZ_SECONDS=${RMT_DEBUG_DEVFUZZ_SECONDS:-60}" \
-		tools/vm/run-guest.sh "$name" "$vmlinuz" "$kver" "$ko_dir/recvmmsg_trace.ko" \
-		"$B/guest-bin" selftests "$B/vm/$name" | record
-	stage "$name kernel: fault injection in a VM"
-	RMT_VM_APPEND="$boot" RMT_VM_ALLOC_FAILURES=1 \
-		tools/vm/run-guest.sh "$name-faults" "$vmlinuz" "$kver" \
-		"$ko_dir/recvmmsg_trace.ko" "$B/guest-bin" faults "$B/vm/$name-faults" | record
+	# Each guest runs on one host thread: the two side by side.
+	stage "$name kernel: selftests and soak, and fault injection, in two VMs side by side"
+	guest_selftests() {
+		RMT_VM_APPEND="$boot RMT_SOAK_SECONDS=${RMT_DEBUG_SOAK_SECONDS:-120} RMT_DEVFUZZ_SECONDS=${RMT_DEBUG_DEVFUZZ_SECONDS:-60}" \
+			tools/vm/run-guest.sh "$name" "$vmlinuz" "$kver" "$ko_dir/recvmmsg_trace.ko" \
+			"$B/guest-bin" selftests "$B/vm/$name"
+	}
+	guest_faults() {
+		RMT_VM_APPEND="$boot" RMT_VM_ALLOC_FAILURES=1 \
+			tools/vm/run-guest.sh "$name-faults" "$vmlinuz" "$kver" \
+			"$ko_dir/recvmmsg_trace.ko" "$B/guest-bin" faults "$B/vm/$name-faults"
+	}
+	rmt_side_by_side guest_selftests guest_faults | record
 }
 
 for series in ${RMT_DEBUG_KERNELS:-6.12 sid}; do

@@ -73,15 +73,20 @@ for k in $kernels; do
 		ko=$root$kobuild/recvmmsg_trace.ko
 	fi
 	[ -e "$B/guest-bin/control_test" ] || continue
-	RMT_VM_APPEND="RMT_SOAK_SECONDS=${RMT_SOAK_SECONDS:-20} RMT_DEVFUZZ_SECONDS=${RMT_DEVFUZZ_SECONDS:-15}" \
-		tools/vm/run-guest.sh "$k" "$vmlinuz" "$kver" "$ko" "$B/guest-bin" \
-		selftests "$B/vm/$k" | record
-	# The whole suite again with every load of the module on hook=entry
-	# (results "$k-entry/..."): a guest takes about 3 minutes.
-	stage "kernel $k: selftests in a VM, hook=entry"
-	RMT_VM_APPEND="RMT_HOOK=entry RMT_SOAK_SECONDS=${RMT_SOAK_SECONDS:-20} RMT_DEVFUZZ_SECONDS=${RMT_DEVFUZZ_SECONDS:-15}" \
-		tools/vm/run-guest.sh "$k-entry" "$vmlinuz" "$kver" "$ko" "$B/guest-bin" \
-		selftests "$B/vm/$k-entry" | record
+	# The whole suite twice, the second time with every load of the
+	# module on hook=entry (results "$k-entry/..."). Each guest runs on
+	# one host thread (single-threaded TCG), so the two run side by side.
+	stage "kernel $k: selftests in two VMs side by side, hook=tracepoint and hook=entry"
+	soak="RMT_SOAK_SECONDS=${RMT_SOAK_SECONDS:-20} RMT_DEVFUZZ_SECONDS=${RMT_DEVFUZZ_SECONDS:-15}"
+	guest_tracepoint() {
+		RMT_VM_APPEND="$soak" tools/vm/run-guest.sh "$k" "$vmlinuz" "$kver" "$ko" \
+			"$B/guest-bin" selftests "$B/vm/$k"
+	}
+	guest_entry() {
+		RMT_VM_APPEND="RMT_HOOK=entry $soak" tools/vm/run-guest.sh "$k-entry" \
+			"$vmlinuz" "$kver" "$ko" "$B/guest-bin" selftests "$B/vm/$k-entry"
+	}
+	rmt_side_by_side guest_tracepoint guest_entry | record
 done
 
 # Reader and module of different ABIs (the real ones of ABI 4), both ways.
