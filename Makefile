@@ -27,7 +27,7 @@ SELFTESTS := device_test capture_test control_test session_test hook_test reader
 SELFTEST_HELPERS := selftests/rmt_helpers.c selftests/rmt_helpers.h \
 		    selftests/rmt_fixture.h tools/recvmmsg-trace/walk.h
 GUEST_BINS := $(B)/guest-bin/recvmmsg-trace $(B)/guest-bin/rmt_client32 \
-	      $(addprefix $(B)/guest-bin/,$(SELFTESTS))
+	      $(B)/guest-bin/strace $(addprefix $(B)/guest-bin/,$(SELFTESTS))
 
 PREFIX ?= /usr/local
 SBINDIR := $(PREFIX)/sbin
@@ -73,6 +73,11 @@ $(B)/guest-bin/%_test: selftests/%_test.c $(SELFTEST_HELPERS) \
 $(B)/guest-bin/rmt_client32: selftests/rmt_client32.c
 	@mkdir -p $(@D)
 	$(CC) -m32 -static -std=c11 -O2 -Wall -Wextra -Werror $< -o $@
+
+# Debian's strace: the guest holds the reader's lines against its own.
+$(B)/guest-bin/strace: /usr/bin/strace
+	@mkdir -p $(@D)
+	cp $< $@
 
 # Host tests of the reader: plain, and under ASan and UBSan.
 host-tests: $(HOST_TESTS)

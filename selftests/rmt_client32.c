@@ -29,6 +29,9 @@
  *	  seccomp=errno   a seccomp filter denies syscall 337 with EPERM, as a
  *	            container runtime's profile would: the kernel skips sys_enter
  *	            for it but not sys_exit
+ *	  alarm=MS   a SIGALRM, caught by a handler without SA_RESTART, comes
+ *	            MS milliseconds after the start: a call still blocked then
+ *	            fails with EINTR
  *	prints one line per thread:
  *	  pid=P tid=T mmsg=ADDR timeout=ADDR port=PORT ret=R errno=E
  *   rmt_client32 other FD
@@ -42,6 +45,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +60,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #define NR_SOCKETCALL		102
@@ -83,7 +88,7 @@ struct ts64 {
 
 struct opts {
 	const char *via, *family, *bad, *seccomp;
-	int fd, queued, lazy, threads, calls, failnth, namelen;
+	int fd, queued, lazy, threads, calls, failnth, namelen, alarm_ms;
 	unsigned int vlen, flags;
 	int has_timeout;
 	long sec, nsec;
@@ -146,6 +151,8 @@ static int parse_opt(const char *arg)
 		o.failnth = atoi(v);
 	else if (!strncmp(arg, "namelen=", 8))
 		o.namelen = atoi(v);
+	else if (!strncmp(arg, "alarm=", 6))
+		o.alarm_ms = atoi(v);
 	else if (!strncmp(arg, "seccomp=", 8) && !strcmp(v, "errno"))
 		o.seccomp = v;
 	else if (!strncmp(arg, "timeout=", 8)) {
@@ -429,6 +436,25 @@ static int deny_recvmmsg_time32(void)
 	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
 }
 
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* SIGALRM in @ms, caught without SA_RESTART: a blocked call fails with EINTR. */
+static int arm_alarm(int ms)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct itimerval it = {
+		.it_value = { .tv_sec = ms / 1000, .tv_usec = ms % 1000 * 1000 },
+	};
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGALRM, &sa, NULL))
+		return -1;
+	return setitimer(ITIMER_REAL, &it, NULL);
+}
+
 static int cmd_recv(int argc, char **argv)
 {
 	static struct call calls[MAX_THREADS];
@@ -451,6 +477,10 @@ static int cmd_recv(int argc, char **argv)
 	}
 	if (o.seccomp && deny_recvmmsg_time32()) {
 		perror("rmt_client32: seccomp");
+		return 1;
+	}
+	if (o.alarm_ms > 0 && arm_alarm(o.alarm_ms)) {
+		perror("rmt_client32: alarm");
 		return 1;
 	}
 	if (o.threads == 1) {

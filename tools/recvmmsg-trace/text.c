@@ -67,15 +67,46 @@ static void rmt_print_ptr(struct rmt_outbuf *w, uint64_t p)
 		rmt_ob_lit(w, "NULL");
 }
 
-/* Kernel-internal restart codes that libc has no names for. */
-static const char *rmt_errno_name(int err)
+/*
+ * Kernel-internal restart codes: a call a signal interrupted, seen before
+ * the kernel turned the code into a restart or EINTR. Named and explained
+ * as strace does, which writes "?" for their return value.
+ */
+static const struct {
+	int err;
+	const char *name, *text;
+} rmt_restart_codes[] = {
+	{ 512, "ERESTARTSYS", "To be restarted if SA_RESTART is set" },
+	{ 513, "ERESTARTNOINTR", "To be restarted" },
+	{ 514, "ERESTARTNOHAND", "To be restarted if no handler" },
+	{ 516, "ERESTART_RESTARTBLOCK", "Interrupted by signal" },
+};
+
+/* " = -1 ENAME (text)" as strace writes a failed call's result. */
+static void rmt_print_error(struct rmt_outbuf *w, uint64_t err)
 {
-	switch (err) {
-	case 512: return "ERESTARTSYS";
-	case 513: return "ERESTARTNOINTR";
-	case 514: return "ERESTARTNOHAND";
-	case 516: return "ERESTART_RESTARTBLOCK";
-	default: return strerrorname_np(err);
+	const char *name = err <= INT_MAX ? strerrorname_np((int)err) : NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(rmt_restart_codes) / sizeof(rmt_restart_codes[0]); i++) {
+		if (err == (uint64_t)rmt_restart_codes[i].err) {
+			rmt_ob_lit(w, " = ? ");
+			rmt_ob_str(w, rmt_restart_codes[i].name);
+			rmt_ob_lit(w, " (");
+			rmt_ob_str(w, rmt_restart_codes[i].text);
+			rmt_ob_lit(w, ")");
+			return;
+		}
+	}
+	rmt_ob_lit(w, " = -1 ");
+	if (name) {
+		rmt_ob_str(w, name);
+		rmt_ob_lit(w, " (");
+		rmt_ob_str(w, strerror((int)err));
+		rmt_ob_lit(w, ")");
+	} else {
+		rmt_ob_lit(w, "errno ");
+		rmt_ob_u64(w, err);
 	}
 }
 
@@ -217,18 +248,26 @@ static void rmt_print_msg(struct rmt_outbuf *w, const struct rmt_msg_view *v)
 	const struct rmt_msg_exit *out = v->out;
 
 	rmt_ob_lit(w, "{msg_hdr={");
-	/* An address of which nothing was read (its enter unseen) is left out. */
+	/*
+	 * The address received, else the buffer's address as strace shows it:
+	 * as found at exit, or as passed when the call is still running.
+	 */
 	if (out && out->namelen && out->name_bytes >= sizeof(sa_family_t)) {
 		rmt_ob_lit(w, "msg_name=");
 		rmt_print_sockaddr(w, out->name, out->namelen,
 				   rmt_name_have(out->namelen, out->name_bytes));
 		rmt_ob_lit(w, ", ");
-	} else if (in && in->name && !out) {
+	} else {
 		rmt_ob_lit(w, "msg_name=");
-		rmt_ob_hex(w, in->name);
+		rmt_print_ptr(w, out ? out->ptrs.name : in->name);
 		rmt_ob_lit(w, ", ");
 	}
+	/* strace's "passed => returned" when the kernel changed it. */
 	rmt_ob_lit(w, "msg_namelen=");
+	if (in && out && in->namelen != out->namelen) {
+		rmt_ob_u64(w, in->namelen);
+		rmt_ob_lit(w, " => ");
+	}
 	rmt_ob_u64(w, out ? out->namelen : in->namelen);
 	rmt_ob_lit(w, ", ");
 	if (in) {
@@ -240,7 +279,8 @@ static void rmt_print_msg(struct rmt_outbuf *w, const struct rmt_msg_view *v)
 		rmt_ob_lit(w, ", msg_iovlen=");
 		rmt_ob_u64(w, in->iovlen);
 		rmt_ob_lit(w, ", msg_controllen=");
-		rmt_ob_u64(w, in->controllen);
+		/* At exit: the control bytes the kernel wrote. */
+		rmt_ob_u64(w, out ? out->ptrs.controllen : in->controllen);
 		rmt_ob_lit(w, ", ");
 	}
 	rmt_ob_lit(w, "msg_flags=");
@@ -256,8 +296,18 @@ static void rmt_print_msgs(struct rmt_outbuf *w, const struct rmt_pair *pair,
 {
 	struct rmt_msg_view views[RMT_SNAPLEN_MAX];
 	int more;
-	size_t n = rmt_pair_messages(pair, views, &more), i;
+	size_t n, i;
 
+	/* A failed call's vector is its address, a call that got none "[]". */
+	if (pair->exit && pair->exit->call.ret < 0) {
+		rmt_print_ptr(w, call->args[RMT_ARG_MMSG]);
+		return;
+	}
+	if (pair->exit && !pair->exit->call.ret) {
+		rmt_ob_lit(w, "[]");
+		return;
+	}
+	n = rmt_pair_messages(pair, views, &more);
 	if (!n) {
 		rmt_print_ptr(w, call->args[RMT_ARG_MMSG]);
 		return;
@@ -273,28 +323,22 @@ static void rmt_print_msgs(struct rmt_outbuf *w, const struct rmt_pair *pair,
 	rmt_ob_lit(w, "]");
 }
 
+/*
+ * As strace: the count, "0 (Timeout)" (strace's word for every 0), or the
+ * error; what the kernel left of the timeout only after messages came.
+ */
 static void rmt_print_return(struct rmt_outbuf *w, const struct rmt_exit_record *x)
 {
-	if (x->call.ret >= 0) {
-		rmt_ob_lit(w, " = ");
-		rmt_ob_i64(w, x->call.ret);
-	} else {
+	if (x->call.ret < 0) {
 		/* Negated unsigned: a damaged record may hold INT64_MIN. */
-		uint64_t err = 0 - (uint64_t)x->call.ret;
-		const char *name = err <= INT_MAX ? rmt_errno_name((int)err) : NULL;
-
-		rmt_ob_lit(w, " = -1 ");
-		if (name) {
-			rmt_ob_str(w, name);
-			rmt_ob_lit(w, " (");
-			rmt_ob_str(w, strerror((int)err));
-			rmt_ob_lit(w, ")");
-		} else {
-			rmt_ob_lit(w, "errno ");
-			rmt_ob_u64(w, err);
-		}
+		rmt_print_error(w, 0 - (uint64_t)x->call.ret);
+		return;
 	}
-	if (x->call.flags & RMT_CALL_TIMEOUT) {
+	rmt_ob_lit(w, " = ");
+	rmt_ob_i64(w, x->call.ret);
+	if (!x->call.ret) {
+		rmt_ob_lit(w, " (Timeout)");
+	} else if (x->call.flags & RMT_CALL_TIMEOUT) {
 		rmt_ob_lit(w, " (left ");
 		rmt_print_timespec(w, &x->call);
 		rmt_ob_lit(w, ")");

@@ -14,7 +14,7 @@ import sys
 CLIENT = re.compile(r"pid=(\d+) tid=(\d+) mmsg=(0x[0-9a-f]+) timeout=(0x[0-9a-f]+|0) "
                     r"port=(\d+) ret=(-?\d+) errno=(\d+)")
 MSG = (r"\{msg_hdr=\{msg_name=\{sa_family=AF_INET, sin_port=htons\((\d+)\), "
-       r"sin_addr=inet_addr\(\"127\.0\.0\.1\"\)\}, msg_namelen=16, "
+       r"sin_addr=inet_addr\(\"127\.0\.0\.1\"\)\}, msg_namelen=128 => 16, "
        r"msg_iov=\[\{iov_base=0x[0-9a-f]+, iov_len=256\}\], msg_iovlen=1, "
        r"msg_controllen=0, msg_flags=0\}, msg_len=10\}")
 TEXT = re.compile(r"^\d\d:\d\d:\d\d\.\d{6} cpu\d+ (\d+)/(\d+) rmt_client32 "
@@ -34,7 +34,7 @@ def runs(log):
         if line.startswith("RMT-READER-BEGIN "):
             run = {"kind": line.split()[1], "status": None, "clients": [],
                    "stderr": [], "out": [], "replay": None, "same": None,
-                   "replay_out": []}
+                   "replay_out": [], "strace": []}
         elif line == "RMT-READER-END" and run:
             yield run
             run = None
@@ -56,6 +56,8 @@ def runs(log):
                 run["stderr"].append(rest)
             elif tag == "RMT-OUT":
                 run["out"].append(rest)
+            elif tag == "RMT-STRACE":
+                run["strace"].append(rest)
 
 
 def client_for(run, pid):
@@ -182,6 +184,32 @@ def check_summary(run):
     assert total.split()[:2] == ["total", str(len(rows))], total
 
 
+# What may differ from strace: our prefix (time, CPU, ids, command) and what
+# follows the result (duration, our suffixes), strace's padding before " = ",
+# the name, and buffers (strace prints their bytes, we their addresses).
+OURS = re.compile(r"^\d\d:\d\d:\d\d\.\d{6} cpu\d+ \d+/\d+ rmt_client32 (.*) <\d+\.\d{6}>( \[[^]]*\])*$")
+STRACE_BUF = re.compile(r'iov_base="(?:[^"\\]|\\.)*"(?:\.\.\.)?')
+OUR_BUF = re.compile(r"iov_base=0x[0-9a-f]+")
+
+
+def check_strace(run):
+    """Each call as the module and strace saw it: the same line."""
+    assert run["status"] == 0, f"reader exit status {run['status']}"
+    assert len(run["strace"]) == 10 and all(run["strace"]), f"strace wrote {run['strace']}"
+    assert len(run["out"]) == len(run["strace"]), f"expected 10 lines, got {run['out']}"
+    for ours, theirs in zip(run["out"], run["strace"]):
+        m = OURS.match(ours)
+        assert m, f"line does not match: {ours!r}"
+        mine = OUR_BUF.sub("iov_base=BUF", m.group(1)).replace("recvmmsg_time32(", "recvmmsg(", 1)
+        want = re.sub(r"\s+= ", " = ", STRACE_BUF.sub("iov_base=BUF", theirs), count=1)
+        if mine != want:
+            at = next((i for i, (a, b) in enumerate(zip(mine, want)) if a != b),
+                      min(len(mine), len(want)))
+            start = max(0, at - 40)
+            raise AssertionError(f"differs from strace at column {at}: ours "
+                                 f"...{mine[start:at + 40]!r}, strace ...{want[start:at + 40]!r}")
+
+
 def check_nodevice(run):
     assert run["status"] == 1, f"exit status {run['status']}, want 1"
     text = " ".join(run["stderr"])
@@ -190,7 +218,7 @@ def check_nodevice(run):
 
 CHECKS = {"text": check_text, "json": check_json, "filtered": check_filtered,
           "replay": check_replay, "saveonly": check_saveonly, "summary": check_summary,
-          "nodevice": check_nodevice}
+          "strace": check_strace, "nodevice": check_nodevice}
 
 
 def main():

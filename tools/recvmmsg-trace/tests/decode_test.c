@@ -90,9 +90,19 @@ static void put_enter(struct stream *s, unsigned int cpu, __u64 t, __u32 tid,
 	put(s, e, e->hdr.size);
 }
 
-/* An exit record; each received message came from 127.0.0.1:5000 + i. */
-static void put_exit(struct stream *s, unsigned int cpu, __u64 t, __u32 tid,
-		     const char *comm, __s64 ret, unsigned int nr)
+/* Message @i's pointers at exit: as put_enter() passed them. */
+static struct rmt_msg_ptrs exit_ptrs(unsigned int i)
+{
+	return (struct rmt_msg_ptrs){ .name = 0x804d000 + 32 * i,
+				      .iov = 0x804e000 + 8 * i, .iovlen = 1 };
+}
+
+/*
+ * An exit record; each received message came from 127.0.0.1:5000 + i. With
+ * @left_nsec >= 0 the kernel left {0, left_nsec} of a timeout.
+ */
+static void put_exit_left(struct stream *s, unsigned int cpu, __u64 t, __u32 tid,
+			  const char *comm, __s64 ret, unsigned int nr, long left_nsec)
 {
 	union {
 		struct rmt_exit_record x;
@@ -107,6 +117,10 @@ static void put_exit(struct stream *s, unsigned int cpu, __u64 t, __u32 tid,
 	x->call.syscall_nr = RMT_NR_IA32_RECVMMSG_TIME32;
 	x->call.nr_msgs = nr;
 	x->call.ret = ret;
+	if (left_nsec >= 0) {
+		x->call.flags = RMT_CALL_TIMEOUT;
+		x->call.timeout_nsec = left_nsec;
+	}
 	for (i = 0; i < nr; i++) {
 		struct sockaddr_in sin = {
 			.sin_family = AF_INET,
@@ -115,11 +129,18 @@ static void put_exit(struct stream *s, unsigned int cpu, __u64 t, __u32 tid,
 		};
 
 		x->msgs[i].len = 100 + i;
+		x->msgs[i].ptrs = exit_ptrs(i);
 		x->msgs[i].namelen = sizeof(sin);
 		x->msgs[i].name_bytes = sizeof(sin);
 		memcpy(x->msgs[i].name, &sin, sizeof(sin));
 	}
 	put(s, x, x->hdr.size);
+}
+
+static void put_exit(struct stream *s, unsigned int cpu, __u64 t, __u32 tid,
+		     const char *comm, __s64 ret, unsigned int nr)
+{
+	put_exit_left(s, cpu, t, tid, comm, ret, nr, -1);
 }
 
 static void put_lost(struct stream *s, unsigned int cpu, __u64 t, __u64 count)
@@ -197,7 +218,7 @@ TEST_F(utc, enter_and_exit_on_two_cpus_pair_in_time_order)
 	EXPECT_EQ(2, self->nrec);
 	EXPECT_STREQ("00:00:02.000000 cpu1 42/42 udpd recvmmsg_time32(3, [{msg_hdr={"
 		     "msg_name={sa_family=AF_INET, sin_port=htons(5000), "
-		     "sin_addr=inet_addr(\"127.0.0.1\")}, msg_namelen=16, "
+		     "sin_addr=inet_addr(\"127.0.0.1\")}, msg_namelen=28 => 16, "
 		     "msg_iov=[{iov_base=0x8050000, iov_len=1500}], msg_iovlen=1, "
 		     "msg_controllen=0, msg_flags=0}, msg_len=100}], 8, "
 		     "MSG_DONTWAIT|MSG_WAITFORONE, NULL) = 1 <0.000120>\n", out);
@@ -355,7 +376,7 @@ TEST_F(utc, a_call_waiting_across_reads_survives_buffer_reuse)
 	fclose(o.out);
 	EXPECT_STREQ("00:00:07.000000 cpu0 42/42 udpd recvmmsg_time32(3, [{msg_hdr={"
 		     "msg_name={sa_family=AF_INET, sin_port=htons(5000), "
-		     "sin_addr=inet_addr(\"127.0.0.1\")}, msg_namelen=16, "
+		     "sin_addr=inet_addr(\"127.0.0.1\")}, msg_namelen=28 => 16, "
 		     "msg_iov=[{iov_base=0x8050000, iov_len=1500}], msg_iovlen=1, "
 		     "msg_controllen=0, msg_flags=0}, msg_len=100}], 1, 0, NULL) = 1 <0.000002>\n",
 		     text);
@@ -402,6 +423,7 @@ static void put_call_read(struct stream *s, __u64 t, __u32 tid, const char *comm
 	x->call.ret = 1;
 	x->call.faults = faults;
 	x->msgs[0].len = 7;
+	x->msgs[0].ptrs = exit_ptrs(0);
 	x->msgs[0].namelen = namelen;
 	x->msgs[0].name_bytes = name_bytes;
 	memcpy(x->msgs[0].name, name, name_bytes);
@@ -435,6 +457,49 @@ static int count_of(const char *hay, const char *needle)
 }
 
 /*
+ * Lines as strace 6.1 wrote them for the same calls of rmt_client32, apart
+ * from the iov_base bytes (ours are addresses), the name (ours says which of
+ * the two calls) and strace's padding before " = ": a value the kernel
+ * changed is "passed => returned", the address of a buffer that got no name,
+ * a failed call's vector as its address, no "left" after a failure, a call
+ * that received nothing "[]" and "(Timeout)", an interrupted one "?".
+ */
+TEST_F(utc, text_reads_as_strace_writes_it)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	char *out;
+
+	/* A socketpair: no name came back. */
+	put_call_read(&self->s, 1 * SEC, 40, "a", &sin, 0, 0, 0);
+	put_enter(&self->s, 0, 2 * SEC, 41, "b", 5, 0, 0, 0xffd0, 0);
+	put_exit(&self->s, 0, 2 * SEC + 1000, 41, "b", 0, 0);
+	put_enter(&self->s, 0, 3 * SEC, 42, "c", 5, 1, MSG_DONTWAIT, 0xffd0, 1);
+	put_exit_left(&self->s, 0, 3 * SEC + 1000, 42, "c", -11, 0, 5);
+	put_enter(&self->s, 0, 4 * SEC, 43, "d", 5, 2, MSG_WAITFORONE, 0xffd0, 2);
+	put_exit_left(&self->s, 0, 4 * SEC + 1000, 43, "d", 1, 1, 5);
+	put_enter(&self->s, 0, 5 * SEC, 44, "e", 5, 1, 0, 0, 1);
+	put_exit(&self->s, 0, 5 * SEC + 1000, 44, "e", -512, 0);
+	out = render(&self->s, 0, &self->nrec, &self->t);
+	EXPECT_STREQ("00:00:01.000000 cpu0 40/40 a recvmmsg_time32(3, [{msg_hdr={"
+		     "msg_name=0x804d000, msg_namelen=28 => 0, "
+		     "msg_iov=[{iov_base=0x8050000, iov_len=1500}], msg_iovlen=1, "
+		     "msg_controllen=0, msg_flags=0}, msg_len=7}], 1, 0, NULL) = 1 <0.000001>\n"
+		     "00:00:02.000000 cpu0 41/41 b recvmmsg_time32(5, [], 0, 0, "
+		     "{tv_sec=1, tv_nsec=0}) = 0 (Timeout) <0.000001>\n"
+		     "00:00:03.000000 cpu0 42/42 c recvmmsg_time32(5, 0x804c000, 1, MSG_DONTWAIT, "
+		     "{tv_sec=1, tv_nsec=0}) = -1 EAGAIN (Resource temporarily unavailable) <0.000001>\n"
+		     "00:00:04.000000 cpu0 43/43 d recvmmsg_time32(5, [{msg_hdr={"
+		     "msg_name={sa_family=AF_INET, sin_port=htons(5000), "
+		     "sin_addr=inet_addr(\"127.0.0.1\")}, msg_namelen=28 => 16, "
+		     "msg_iov=[{iov_base=0x8050000, iov_len=1500}], msg_iovlen=1, "
+		     "msg_controllen=0, msg_flags=0}, msg_len=100}], 2, MSG_WAITFORONE, "
+		     "{tv_sec=1, tv_nsec=0}) = 1 (left {tv_sec=0, tv_nsec=5}) <0.000001>\n"
+		     "00:00:05.000000 cpu0 44/44 e recvmmsg_time32(5, 0x804c000, 1, 0, NULL)"
+		     " = ? ERESTARTSYS (To be restarted if SA_RESTART is set) <0.000001>\n", out);
+	free(out);
+}
+
+/*
  * An address the module did not read (its call's enter was not seen), or
  * read only as far as the caller's smaller buffer: never made up.
  */
@@ -449,11 +514,11 @@ TEST_F(utc, source_addresses_show_only_the_bytes_read)
 	/* A record claiming more bytes than the address has: shown no further. */
 	put_call_read(&self->s, 3 * SEC, 44, "c", &sin, 8, sizeof(sin), 0);
 	out = render(&self->s, 0, &self->nrec, &self->t);
-	EXPECT_NE(NULL, strstr(out, " 42/42 a recvmmsg_time32(3, [{msg_hdr={msg_namelen=16, "))
+	EXPECT_NE(NULL, strstr(out, " 42/42 a recvmmsg_time32(3, [{msg_hdr={msg_name=0x804d000, msg_namelen=28 => 16, "))
 		TH_LOG("%s", out);
-	EXPECT_NE(NULL, strstr(out, " 43/43 b recvmmsg_time32(3, [{msg_hdr={msg_name={sa_family=AF_INET, ...}, msg_namelen=16, "))
+	EXPECT_NE(NULL, strstr(out, " 43/43 b recvmmsg_time32(3, [{msg_hdr={msg_name={sa_family=AF_INET, ...}, msg_namelen=28 => 16, "))
 		TH_LOG("%s", out);
-	EXPECT_NE(NULL, strstr(out, " 44/44 c recvmmsg_time32(3, [{msg_hdr={msg_name={sa_family=AF_INET, ...}, msg_namelen=8, "))
+	EXPECT_NE(NULL, strstr(out, " 44/44 c recvmmsg_time32(3, [{msg_hdr={msg_name={sa_family=AF_INET, ...}, msg_namelen=28 => 8, "))
 		TH_LOG("%s", out);
 	free(out);
 	out = render(&self->s, 1, &self->nrec, &self->t);
