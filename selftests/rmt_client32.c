@@ -29,6 +29,11 @@
  *	  seccomp=errno   a seccomp filter denies syscall 337 with EPERM, as a
  *	            container runtime's profile would: the kernel skips sys_enter
  *	            for it but not sys_exit
+ *	  flip=name|iov|iovlen   (vlen=2 queued=0, inet) once the call waits
+ *	            for message 0, a second thread points message 1's msg_name
+ *	            or msg_iov elsewhere, or makes its msg_iovlen 2, then sends
+ *	            the two datagrams; prints "flip msg=1 field=msg_FIELD
+ *	            enter=V exit=V" (the value before and after)
  *	  alarm=MS   a SIGALRM, caught by a handler without SA_RESTART, comes
  *	            MS milliseconds after the start: a call still blocked then
  *	            fails with EINTR
@@ -87,7 +92,7 @@ struct ts64 {
 };
 
 struct opts {
-	const char *via, *family, *bad, *seccomp;
+	const char *via, *family, *bad, *seccomp, *flip;
 	int fd, queued, lazy, threads, calls, failnth, namelen, alarm_ms;
 	unsigned int vlen, flags;
 	int has_timeout;
@@ -151,6 +156,8 @@ static int parse_opt(const char *arg)
 		o.failnth = atoi(v);
 	else if (!strncmp(arg, "namelen=", 8))
 		o.namelen = atoi(v);
+	else if (!strncmp(arg, "flip=", 5))
+		o.flip = v;
 	else if (!strncmp(arg, "alarm=", 6))
 		o.alarm_ms = atoi(v);
 	else if (!strncmp(arg, "seccomp=", 8) && !strcmp(v, "errno"))
@@ -436,6 +443,59 @@ static int deny_recvmmsg_time32(void)
 	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
 }
 
+/* Is thread @tid blocked in recvmmsg_time32 (or socketcall)? */
+static int in_the_call(pid_t tid)
+{
+	char path[64], line[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (!fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	fclose(f);
+	return atoi(line) == NR_RECVMMSG_TIME32 || atoi(line) == 102;
+}
+
+/* flip=: rewrite message 1 while the call waits for message 0, then feed it. */
+static void *flipper(void *arg)
+{
+	static struct sockaddr_storage other_addr;
+	static char other_buf[256];
+	static struct iovec other_iov = { other_buf, sizeof(other_buf) };
+	struct call *c = arg;
+	struct msghdr *h = &c->msgs[1].msg_hdr;
+	struct sockaddr_storage self;
+	socklen_t len = sizeof(self);
+	unsigned long before, after;
+	const char *payload = "flipped";
+	int i;
+
+	for (i = 0; i < 2000 && !(c->tid && in_the_call(c->tid)); i++)
+		usleep(5000);
+	if (!strcmp(o.flip, "name")) {
+		before = (unsigned long)(uintptr_t)h->msg_name;
+		h->msg_name = &other_addr;
+		after = (unsigned long)(uintptr_t)h->msg_name;
+	} else if (!strcmp(o.flip, "iov")) {
+		before = (unsigned long)(uintptr_t)h->msg_iov;
+		h->msg_iov = &other_iov;
+		after = (unsigned long)(uintptr_t)h->msg_iov;
+	} else {
+		before = h->msg_iovlen;
+		h->msg_iovlen = 2;
+		after = h->msg_iovlen;
+	}
+	printf("flip msg=1 field=msg_%s enter=%lu exit=%lu\n", o.flip, before, after);
+	if (getsockname(c->sock, (struct sockaddr *)&self, &len))
+		return NULL;
+	for (i = 0; i < 2; i++)
+		sendto(c->sock, payload, strlen(payload), 0, (struct sockaddr *)&self, len);
+	return NULL;
+}
+
 static void on_alarm(int sig)
 {
 	(void)sig;
@@ -482,6 +542,16 @@ static int cmd_recv(int argc, char **argv)
 	if (o.alarm_ms > 0 && arm_alarm(o.alarm_ms)) {
 		perror("rmt_client32: alarm");
 		return 1;
+	}
+	if (o.flip) {
+		if (o.threads != 1 || o.vlen != 2 || o.queued || !strcmp(o.family, "unix"))
+			return usage();
+		calls[0].tid = gettid();
+		if (pthread_create(&th[0], NULL, flipper, &calls[0]))
+			return 1;
+		run_call(&calls[0]);
+		pthread_join(th[0], NULL);
+		return 0;
 	}
 	if (o.threads == 1) {
 		run_call(&calls[0]);

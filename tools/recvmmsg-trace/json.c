@@ -9,6 +9,7 @@
 
 #include "jsonw.h"
 #include "messages.h"
+#include "toctou.h"
 #include "output.h"
 
 static void rmt_arg(struct rmt_outbuf *w, const char *head, uint64_t value, int is_signed)
@@ -119,6 +120,29 @@ static void rmt_faults(struct rmt_outbuf *w, const struct rmt_pair *pair)
 	rmt_ob_lit(w, "]");
 }
 
+/* "toctou": the fields changed as the call ran; left out when none was. */
+static void rmt_toctou(struct rmt_outbuf *w, const struct rmt_pair *pair)
+{
+	struct rmt_toctou found[RMT_TOCTOU_MAX];
+	size_t n = rmt_pair_toctou(pair, found, RMT_TOCTOU_MAX), i;
+
+	if (!n)
+		return;
+	rmt_ob_lit(w, ",\"toctou\":[");
+	for (i = 0; i < n; i++) {
+		rmt_ob_str(w, i ? ",{\"msg\":" : "{\"msg\":");
+		rmt_ob_u64(w, found[i].msg);
+		rmt_ob_lit(w, ",\"field\":");
+		rmt_jw_str(w, found[i].field, strlen(found[i].field));
+		rmt_ob_lit(w, ",\"enter\":");
+		rmt_ob_u64(w, found[i].enter);
+		rmt_ob_lit(w, ",\"exit\":");
+		rmt_ob_u64(w, found[i].exit);
+		rmt_ob_lit(w, "}");
+	}
+	rmt_ob_lit(w, "]");
+}
+
 static bool rmt_json_call(void *ctx, const struct rmt_pair *pair)
 {
 	struct rmt_output *o = ctx;
@@ -193,6 +217,7 @@ static bool rmt_json_call(void *ctx, const struct rmt_pair *pair)
 	else
 		rmt_ob_lit(w, ",\"truncated\":false");
 	rmt_faults(w, pair);
+	rmt_toctou(w, pair);
 	rmt_ob_lit(w, "}\n");
 	return true;
 }

@@ -30,6 +30,7 @@
 #include "output.h"
 #include "records.h"
 #include "summary.h"
+#include "toctou.h"
 #include "walk.h"
 
 #ifndef RMT_VERSION
@@ -45,6 +46,7 @@ struct rmt_opts {
 	bool none;			/* -o none: print nothing, -w saves */
 	bool stats;			/* print the session's counters at the end */
 	bool summary;			/* per-process table instead of calls */
+	bool toctou_only;		/* only calls whose vector changed */
 	double duration;		/* -d: stop after this many seconds; 0: no */
 	const char *write_path;		/* -w: also save the raw records */
 	const char *read_path;		/* -r: decode a capture file instead */
@@ -83,6 +85,8 @@ static void rmt_usage(FILE *f)
 		"                       save the records, undecoded, for -r later: the\n"
 		"                       reader's least work per record)\n"
 		"      --json           the same as -o json\n"
+		"      --toctou-only    only calls whose message vector another thread\n"
+		"                       changed while they ran (see TOCTOU in the manual)\n"
 		"  -D, --device=PATH    read PATH instead of %s\n"
 		"  -w, --write=FILE     also save the raw records to capture file FILE\n"
 		"  -r, --read=FILE      decode capture file FILE (no device, no module)\n"
@@ -160,7 +164,7 @@ enum rmt_mode {
 
 enum {
 	OPT_JSON = 256, OPT_NO_EXIT, OPT_STATS, OPT_SUMMARY, OPT_WAKEUP,
-	OPT_STATUS, OPT_BOOT,
+	OPT_STATUS, OPT_BOOT, OPT_TOCTOU_ONLY,
 };
 
 /*
@@ -178,6 +182,7 @@ static const struct rmt_optdef {
 	{ "summary", no_argument, OPT_SUMMARY, RMT_MODES_DECODE },
 	{ "output", required_argument, 'o', RMT_MODES_DECODE },
 	{ "json", no_argument, OPT_JSON, RMT_MODES_DECODE },
+	{ "toctou-only", no_argument, OPT_TOCTOU_ONLY, RMT_MODES_DECODE },
 	/* -r has always let it pass unused. */
 	{ "device", required_argument, 'D', RMT_MODES_ALL },
 	{ "write", required_argument, 'w', RMT_MODE_CAPTURE },
@@ -248,8 +253,9 @@ static int rmt_check_modes(const struct rmt_opts *o, const bool *given)
 		return 2;
 	}
 	/* Nothing printed and nothing kept would be a run for nothing. */
-	if (o->none && (mode != RMT_MODE_CAPTURE || !o->write_path || o->summary)) {
-		fprintf(stderr, "recvmmsg-trace: -o none only saves: it needs -w FILE, and takes neither -r nor --summary\n");
+	if (o->none && (mode != RMT_MODE_CAPTURE || !o->write_path || o->summary ||
+			o->toctou_only)) {
+		fprintf(stderr, "recvmmsg-trace: -o none only saves: it needs -w FILE, and takes neither -r, --summary nor --toctou-only\n");
 		return 2;
 	}
 	return 0;
@@ -273,6 +279,9 @@ static int rmt_parse_opt(int c, const char *arg, struct rmt_opts *o)
 		break;
 	case OPT_SUMMARY:
 		o->summary = true;
+		break;
+	case OPT_TOCTOU_ONLY:
+		o->toctou_only = true;
 		break;
 	case 'o':
 		if (strcmp(arg, "text") && strcmp(arg, "json") && strcmp(arg, "none")) {
@@ -450,16 +459,23 @@ static int rmt_consume(struct rmt_order *o, struct rmt_tracker *t, const void *b
 	return 0;
 }
 
-/* Where calls go: the per-process table, JSON Lines or text. */
-static void rmt_pick_sink(const struct rmt_opts *opts, struct rmt_sink *sink,
+/*
+ * Where calls go: the per-process table, JSON Lines or text, into @sink[0];
+ * with --toctou-only that is a filter, and the printer is in @sink[1].
+ */
+static void rmt_pick_sink(const struct rmt_opts *opts, struct rmt_sink sink[2],
 			  struct rmt_output *out, struct rmt_summary *summary)
 {
+	struct rmt_sink *printer = opts->toctou_only ? &sink[1] : &sink[0];
+
 	if (opts->summary)
-		rmt_summary_sink(sink, summary);
+		rmt_summary_sink(printer, summary);
 	else if (opts->json)
-		rmt_json_sink(sink, out);
+		rmt_json_sink(printer, out);
 	else
-		rmt_text_sink(sink, out);
+		rmt_text_sink(printer, out);
+	if (opts->toctou_only)
+		rmt_toctou_only_sink(&sink[0], printer);
 }
 
 static double rmt_now(void)
@@ -527,7 +543,8 @@ struct rmt_run {
 	/* Start of the last read that drained every CPU, 0 before the first. */
 	uint64_t round;
 	struct rmt_tracker tracker;
-	struct rmt_sink sink;
+	/* Where calls go ([0]); under --toctou-only the printer is [1]. */
+	struct rmt_sink sink[2];
 	bool capturing;			/* enabled: disable, drain, report at the end */
 	bool output_gone;		/* standard output's reader went away */
 	int status;			/* the exit status so far */
@@ -593,8 +610,8 @@ static int rmt_run_open(struct rmt_run *r, const struct rmt_opts *opts)
 		fprintf(stderr, "recvmmsg-trace: out of memory\n");
 		return -1;
 	}
-	rmt_pick_sink(opts, &r->sink, &r->out, &r->summary);
-	rmt_tracker_init(&r->tracker, &r->sink);
+	rmt_pick_sink(opts, r->sink, &r->out, &r->summary);
+	rmt_tracker_init(&r->tracker, &r->sink[0]);
 	if (rmt_order_init(&r->order, nr_cpus)) {
 		fprintf(stderr, "recvmmsg-trace: out of memory\n");
 		return -1;
@@ -807,7 +824,7 @@ static int rmt_replay(const struct rmt_opts *opts)
 	struct rmt_order order;
 	struct rmt_capfile cap;
 	struct rmt_record *recs;
-	struct rmt_sink sink;
+	struct rmt_sink sink[2];
 	const void *block;
 	uint64_t offset;
 	int status = 0;
@@ -823,8 +840,8 @@ static int rmt_replay(const struct rmt_opts *opts)
 		return 1;
 	}
 	out.epoch_offset_ns = cap.hdr.epoch_offset_ns;
-	rmt_pick_sink(opts, &sink, &out, &summary);
-	rmt_tracker_init(&tracker, &sink);
+	rmt_pick_sink(opts, sink, &out, &summary);
+	rmt_tracker_init(&tracker, &sink[0]);
 	if (rmt_order_init(&order, cap.hdr.nr_cpus)) {
 		free(recs);
 		rmt_capfile_close(&cap);

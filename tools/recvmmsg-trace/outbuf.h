@@ -47,7 +47,8 @@ static inline void rmt_ob_raw(struct rmt_outbuf *w, const char *s, size_t n)
 	}
 	rmt_ob_raw_slow(w, s, n);
 }
-#define rmt_ob_lit(w, s)	rmt_ob_raw((w), (s), sizeof(s) - 1)
+/* A string literal only: "" s does not compile for a pointer, whose sizeof lies. */
+#define rmt_ob_lit(w, s)	rmt_ob_raw((w), "" s, sizeof(s) - 1)
 
 static inline void rmt_ob_str(struct rmt_outbuf *w, const char *s)
 {

@@ -8,11 +8,13 @@
 #include "jsonw.h"
 #include "messages.h"
 #include "summary.h"
+#include "toctou.h"
 
 struct rmt_proc_stats {
 	uint32_t tgid;
 	char comm[RMT_COMM_LEN];	/* of its first call */
 	uint64_t calls, messages, bytes, errors, timed;
+	uint64_t toctou;		/* calls whose vector changed as they ran */
 	uint64_t hist[RMT_HIST_SLOTS];
 };
 
@@ -87,6 +89,8 @@ static bool rmt_summary_call(void *ctx, const struct rmt_pair *pair)
 		for (i = 0; i < x->call.nr_msgs; i++)
 			p->bytes += x->msgs[i].len;
 	}
+	if (rmt_pair_toctou(pair, NULL, 0))
+		p->toctou++;
 	if (pair->enter && pair->exit) {
 		p->hist[rmt_hist_slot(pair->exit->hdr.time_ns - pair->enter->hdr.time_ns)]++;
 		p->timed++;
@@ -163,18 +167,19 @@ static void rmt_print_usec(FILE *f, const struct rmt_proc_stats *p, unsigned int
 static void rmt_print_table(FILE *f, struct rmt_proc_stats **procs, size_t n,
 			    unsigned long long lost)
 {
-	uint64_t calls = 0, messages = 0, bytes = 0, errors = 0;
+	uint64_t calls = 0, messages = 0, bytes = 0, errors = 0, toctou = 0;
 	size_t i;
 
-	fprintf(f, "%8s %-16s %10s %10s %14s %8s %11s %11s\n", "pid", "comm",
-		"calls", "messages", "bytes", "errors", "p50 usec", "p99 usec");
+	fprintf(f, "%8s %-16s %10s %10s %14s %8s %8s %11s %11s\n", "pid", "comm",
+		"calls", "messages", "bytes", "errors", "toctou", "p50 usec", "p99 usec");
 	for (i = 0; i < n; i++) {
 		const struct rmt_proc_stats *p = procs[i];
 		char comm[RMT_ESCAPED_SIZE(RMT_COMM_LEN)];
 
 		rmt_escape(comm, (const uint8_t *)p->comm, strnlen(p->comm, RMT_COMM_LEN));
 		fprintf(f, "%8" PRIu32 " %-16s %10" PRIu64 " %10" PRIu64 " %14" PRIu64
-			" %8" PRIu64, p->tgid, comm, p->calls, p->messages, p->bytes, p->errors);
+			" %8" PRIu64 " %8" PRIu64, p->tgid, comm, p->calls, p->messages,
+			p->bytes, p->errors, p->toctou);
 		rmt_print_usec(f, p, 50);
 		rmt_print_usec(f, p, 99);
 		fputc('\n', f);
@@ -182,9 +187,10 @@ static void rmt_print_table(FILE *f, struct rmt_proc_stats **procs, size_t n,
 		messages += p->messages;
 		bytes += p->bytes;
 		errors += p->errors;
+		toctou += p->toctou;
 	}
-	fprintf(f, "%8s %-16s %10" PRIu64 " %10" PRIu64 " %14" PRIu64 " %8" PRIu64 "\n",
-		"", "total", calls, messages, bytes, errors);
+	fprintf(f, "%8s %-16s %10" PRIu64 " %10" PRIu64 " %14" PRIu64 " %8" PRIu64
+		" %8" PRIu64 "\n", "", "total", calls, messages, bytes, errors, toctou);
 	if (lost)
 		fprintf(f, "%llu records lost: these totals are short\n", lost);
 }
@@ -194,6 +200,7 @@ static void rmt_print_json(FILE *f, struct rmt_proc_stats **procs, size_t n,
 {
 	static const char *const keys[] = {
 		",\"calls\":", ",\"messages\":", ",\"bytes\":", ",\"errors\":",
+		",\"toctou\":",
 	};
 	struct rmt_outbuf w;
 	size_t i, k;
@@ -201,13 +208,15 @@ static void rmt_print_json(FILE *f, struct rmt_proc_stats **procs, size_t n,
 	rmt_ob_init(&w, f);
 	for (i = 0; i < n; i++) {
 		const struct rmt_proc_stats *p = procs[i];
-		const uint64_t vals[] = { p->calls, p->messages, p->bytes, p->errors };
+		const uint64_t vals[] = {
+			p->calls, p->messages, p->bytes, p->errors, p->toctou,
+		};
 
 		rmt_ob_lit(&w, "{\"eventName\":\"summary\",\"hostProcessId\":");
 		rmt_ob_u64(&w, p->tgid);
 		rmt_ob_lit(&w, ",\"processName\":");
 		rmt_jw_str(&w, p->comm, strnlen(p->comm, RMT_COMM_LEN));
-		for (k = 0; k < 4; k++) {
+		for (k = 0; k < sizeof(vals) / sizeof(vals[0]); k++) {
 			rmt_ob_raw(&w, keys[k], strlen(keys[k]));
 			rmt_ob_u64(&w, vals[k]);
 		}

@@ -10,6 +10,7 @@
 
 #include "messages.h"
 #include "output.h"
+#include "toctou.h"
 
 static const struct {
 	unsigned int bit;
@@ -360,6 +361,24 @@ static void rmt_print_faults(struct rmt_outbuf *w, uint32_t faults)
 	rmt_ob_lit(w, "]");
 }
 
+/* " [TOCTOU msg[1].msg_iov,msg[1].msg_name]": fields changed as the call ran. */
+static void rmt_print_toctou(struct rmt_outbuf *w, const struct rmt_pair *pair)
+{
+	struct rmt_toctou found[RMT_TOCTOU_MAX];
+	size_t n = rmt_pair_toctou(pair, found, RMT_TOCTOU_MAX), i;
+
+	if (!n)
+		return;
+	rmt_ob_lit(w, " [TOCTOU");
+	for (i = 0; i < n; i++) {
+		rmt_ob_str(w, i ? ",msg[" : " msg[");
+		rmt_ob_u64(w, found[i].msg);
+		rmt_ob_lit(w, "].");
+		rmt_ob_str(w, found[i].field);
+	}
+	rmt_ob_lit(w, "]");
+}
+
 static bool rmt_text_call(void *ctx, const struct rmt_pair *pair)
 {
 	struct rmt_output *o = ctx;
@@ -410,6 +429,7 @@ static bool rmt_text_call(void *ctx, const struct rmt_pair *pair)
 		rmt_ob_lit(w, " [via socketcall]");
 	rmt_print_faults(w, (pair->enter ? pair->enter->call.faults : 0) |
 			    (pair->exit ? pair->exit->call.faults : 0));
+	rmt_print_toctou(w, pair);
 	rmt_ob_lit(w, "\n");
 	return true;
 }

@@ -13,6 +13,7 @@ import sys
 
 CLIENT = re.compile(r"pid=(\d+) tid=(\d+) mmsg=(0x[0-9a-f]+) timeout=(0x[0-9a-f]+|0) "
                     r"port=(\d+) ret=(-?\d+) errno=(\d+)")
+FLIP = re.compile(r"flip msg=1 field=(msg_\w+) enter=(\d+) exit=(\d+)")
 MSG = (r"\{msg_hdr=\{msg_name=\{sa_family=AF_INET, sin_port=htons\((\d+)\), "
        r"sin_addr=inet_addr\(\"127\.0\.0\.1\"\)\}, msg_namelen=128 => 16, "
        r"msg_iov=\[\{iov_base=0x[0-9a-f]+, iov_len=256\}\], msg_iovlen=1, "
@@ -34,7 +35,7 @@ def runs(log):
         if line.startswith("RMT-READER-BEGIN "):
             run = {"kind": line.split()[1], "status": None, "clients": [],
                    "stderr": [], "out": [], "replay": None, "same": None,
-                   "replay_out": [], "strace": []}
+                   "replay_out": [], "strace": [], "flips": []}
         elif line == "RMT-READER-END" and run:
             yield run
             run = None
@@ -52,6 +53,9 @@ def runs(log):
                 m = CLIENT.match(rest)
                 if m:
                     run["clients"].append(m.groups())
+                m = FLIP.match(rest)
+                if m:
+                    run["flips"].append(m.groups())
             elif tag == "RMT-STDERR":
                 run["stderr"].append(rest)
             elif tag == "RMT-OUT":
@@ -79,6 +83,7 @@ def check_call_line(run, lines):
 
 def check_text(run):
     assert run["status"] == 0, f"reader exit status {run['status']}"
+    assert not any("TOCTOU" in line for line in run["out"]), "an untouched vector flagged"
     check_call_line(run, run["out"])
     assert run["stderr"] == ["recvmmsg-trace: 1 calls, 0 records lost"], run["stderr"]
 
@@ -87,7 +92,7 @@ def check_json(run):
     assert run["status"] == 0, f"reader exit status {run['status']}"
     assert len(run["out"]) == 1, f"expected 1 line, got {run['out']}"
     ev = json.loads(run["out"][0])
-    assert set(ev) == JSON_KEYS, f"keys {sorted(ev)}"
+    assert set(ev) == JSON_KEYS, f"keys {sorted(ev)}"  # no "toctou": untouched
     c = client_for(run, str(ev["hostProcessId"]))
     assert ev["hostThreadId"] == int(c[1])
     assert ev["processName"] == "rmt_client32"
@@ -160,13 +165,13 @@ def check_summary(run):
     assert run["status"] == 0, f"reader exit status {run['status']}"
     head, *rows, total = run["out"]
     assert head.split() == ["pid", "comm", "calls", "messages", "bytes", "errors",
-                            "p50", "usec", "p99", "usec"], head
+                            "toctou", "p50", "usec", "p99", "usec"], head
     assert rows, "no process in the table"
     halves = 0
     for row in rows:
-        pid, comm, calls, msgs, nbytes, errors, p50, p99 = row.split()
+        pid, comm, calls, msgs, nbytes, errors, toctou, p50, p99 = row.split()
         c = client_for(run, pid)
-        assert comm == "rmt_client32" and calls == "1", row
+        assert comm == "rmt_client32" and calls == "1" and toctou == "0", row
         if c[5] == "2":	# two datagrams of 10 bytes
             want = ("2", "20", "0")
         else:		# EFAULT
@@ -210,6 +215,21 @@ def check_strace(run):
                                  f"...{mine[start:at + 40]!r}, strace ...{want[start:at + 40]!r}")
 
 
+def check_toctou(run):
+    """--toctou-only: each rewritten field named with both values, nothing else."""
+    assert run["status"] == 0, f"reader exit status {run['status']}"
+    assert run["stderr"] == ["recvmmsg-trace: 3 calls, 0 records lost"], run["stderr"]
+    assert len(run["flips"]) == 3 and len(run["clients"]) == 6, (run["flips"], run["clients"])
+    flipped = [c for i, c in enumerate(run["clients"]) if i % 2]
+    assert len(run["out"]) == 3, f"expected 3 lines, got {run['out']}"
+    for line, client, (field, enter, exit_) in zip(run["out"], flipped, run["flips"]):
+        ev = json.loads(line)
+        assert ev["hostProcessId"] == int(client[0]), f"{ev['hostProcessId']} is not {client}"
+        assert ev["returnValue"] == 2, ev["returnValue"]
+        want = [{"msg": 1, "field": field, "enter": int(enter), "exit": int(exit_)}]
+        assert ev["toctou"] == want, f"toctou {ev['toctou']}, want {want}"
+
+
 def check_nodevice(run):
     assert run["status"] == 1, f"exit status {run['status']}, want 1"
     text = " ".join(run["stderr"])
@@ -218,7 +238,7 @@ def check_nodevice(run):
 
 CHECKS = {"text": check_text, "json": check_json, "filtered": check_filtered,
           "replay": check_replay, "saveonly": check_saveonly, "summary": check_summary,
-          "strace": check_strace, "nodevice": check_nodevice}
+          "strace": check_strace, "toctou": check_toctou, "nodevice": check_nodevice}
 
 
 def main():

@@ -42,6 +42,7 @@ expect bad-output-format 2 "bad output format 'yaml'" -- -o yaml
 expect none-without-write 2 "-o none only saves: it needs -w FILE" -- -o none
 expect none-with-summary 2 "-o none only saves" -- -o none -w /tmp/x --summary
 expect none-with-read 2 "-o none only saves" -- -o none -r /dev/null
+expect none-with-toctou-only 2 "nor --toctou-only" -- -o none -w /tmp/x --toctou-only
 expect none-saves 1 "modprobe recvmmsg_trace" -- -o none -w /dev/null -D /nonexistent/x
 expect help-lists-output 0 "--output=FORMAT" -- --help
 expect missing-device 1 "modprobe recvmmsg_trace" -- -D /nonexistent/recvmmsg_trace

@@ -19,6 +19,7 @@
 #include "../output.h"
 #include "../records.h"
 #include "../summary.h"
+#include "../toctou.h"
 
 #include "kselftest_harness.h"
 
@@ -153,25 +154,31 @@ static void put_lost(struct stream *s, unsigned int cpu, __u64 t, __u64 count)
 	put(s, &l, sizeof(l));
 }
 
+/* How render_upto() prints: as JSON, and only the calls --toctou-only keeps. */
+#define RENDER_JSON		1
+#define RENDER_TOCTOU_ONLY	2
+
 /*
- * Decode @s as one read() and print it with @json, the calls still running
+ * Decode @s as one read() and print it as @how says, the calls still running
  * at the end up to @limit calls in all (0: all); returns the output.
  */
-static char *render_upto(const struct stream *s, int json, long *nrec,
+static char *render_upto(const struct stream *s, int how, long *nrec,
 			 struct rmt_tracker *t, unsigned long long limit)
 {
 	struct rmt_record recs[256];
 	struct rmt_output o = { .epoch_offset_ns = 0 };
 	size_t skipped = 0, bad = 0, len = 0, i;
-	struct rmt_sink sink;
+	struct rmt_sink sink[2], *printer = &sink[how & RENDER_TOCTOU_ONLY ? 1 : 0];
 	char *text = NULL;
 
 	o.out = open_memstream(&text, &len);
-	if (json)
-		rmt_json_sink(&sink, &o);
+	if (how & RENDER_JSON)
+		rmt_json_sink(printer, &o);
 	else
-		rmt_text_sink(&sink, &o);
-	rmt_tracker_init(t, &sink);
+		rmt_text_sink(printer, &o);
+	if (how & RENDER_TOCTOU_ONLY)
+		rmt_toctou_only_sink(&sink[0], printer);
+	rmt_tracker_init(t, &sink[0]);
 	*nrec = rmt_records_decode(s->buf, s->len, recs, 256, &skipped, &bad);
 	if (*nrec > 0) {
 		rmt_records_sort(recs, (size_t)*nrec);
@@ -677,20 +684,21 @@ TEST_F(utc, summary_counts_per_process_with_percentiles)
 	 * both the middle of their histogram slot.
 	 */
 	EXPECT_STREQ("     pid comm                  calls   messages          bytes   errors"
-		     "    p50 usec    p99 usec\n"
+		     "   toctou    p50 usec    p99 usec\n"
 		     "      42 udpd                    100        198          19899        1"
-		     "      50.176     100.352\n"
+		     "        0      50.176     100.352\n"
 		     "      50 dns                       1          0              0        0"
-		     "           -           -\n"
-		     "         total                   101        198          19899        1\n"
+		     "        0           -           -\n"
+		     "         total                   101        198          19899        1"
+		     "        0\n"
 		     "2 records lost: these totals are short\n", out);
 	free(out);
 	out = render_summary(&self->s, 1);
 	EXPECT_STREQ("{\"eventName\":\"summary\",\"hostProcessId\":42,\"processName\":\"udpd\","
-		     "\"calls\":100,\"messages\":198,\"bytes\":19899,\"errors\":1,"
+		     "\"calls\":100,\"messages\":198,\"bytes\":19899,\"errors\":1,\"toctou\":0,"
 		     "\"p50Ns\":50176,\"p99Ns\":100352}\n"
 		     "{\"eventName\":\"summary\",\"hostProcessId\":50,\"processName\":\"dns\","
-		     "\"calls\":1,\"messages\":0,\"bytes\":0,\"errors\":0,"
+		     "\"calls\":1,\"messages\":0,\"bytes\":0,\"errors\":0,\"toctou\":0,"
 		     "\"p50Ns\":null,\"p99Ns\":null}\n"
 		     "{\"eventName\":\"lost\",\"count\":2}\n", out);
 	free(out);
@@ -817,6 +825,85 @@ TEST_F(utc, text_return_value_of_int64_min)
 	out = render(&self->s, 0, &self->nrec, &self->t);
 	EXPECT_NE(NULL, strstr(out, "resumed>) = -1 errno 9223372036854775808\n")) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "resumed>) = -1 errno 99999\n")) TH_LOG("%s", out);
+	free(out);
+}
+
+/*
+ * In the exit record put last (of @nr messages), message @i's pointer field
+ * at @field (an offset in struct rmt_msg_ptrs) becomes @value: what a
+ * second thread's write between enter and exit leaves.
+ */
+static void change_at_exit(struct stream *s, unsigned int nr, unsigned int i,
+			   size_t field, __u32 value)
+{
+	size_t at = s->len - nr * sizeof(struct rmt_msg_exit) +
+		    i * sizeof(struct rmt_msg_exit) +
+		    offsetof(struct rmt_msg_exit, ptrs) + field;
+
+	memcpy(s->buf + at, &value, sizeof(value));
+}
+
+/*
+ * A pointer of a received message that was not at exit what the task
+ * passed is named, in text, JSON, the summary and --toctou-only; the
+ * msg_controllen the kernel writes is not, nor is an untouched vector.
+ */
+TEST_F(utc, a_vector_changed_while_the_call_ran_is_flagged)
+{
+	json_object *obj, *list, *item, *v;
+	char *out, *nl;
+
+	put_enter(&self->s, 0, 1 * SEC, 42, "a", 3, 2, 0, 0, 2);
+	put_exit(&self->s, 0, 1 * SEC + 1000, 42, "a", 2, 2);
+	change_at_exit(&self->s, 2, 1, offsetof(struct rmt_msg_ptrs, name), 0x9000000);
+	change_at_exit(&self->s, 2, 1, offsetof(struct rmt_msg_ptrs, iovlen), 3);
+	put_enter(&self->s, 0, 2 * SEC, 43, "b", 3, 2, 0, 0, 2);
+	put_exit(&self->s, 0, 2 * SEC + 1000, 43, "b", 2, 2);
+	change_at_exit(&self->s, 2, 0, offsetof(struct rmt_msg_ptrs, controllen), 24);
+
+	out = render(&self->s, 0, &self->nrec, &self->t);
+	nl = strchr(out, '\n');
+	ASSERT_NE(NULL, nl);
+	*nl = '\0';
+	EXPECT_NE(NULL, strstr(out, " <0.000001> [TOCTOU msg[1].msg_name,msg[1].msg_iovlen]"))
+		TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(nl + 1, "TOCTOU")) TH_LOG("%s", nl + 1);
+	free(out);
+
+	out = render(&self->s, RENDER_JSON, &self->nrec, &self->t);
+	nl = strchr(out, '\n');
+	ASSERT_NE(NULL, nl);
+	*nl = '\0';
+	obj = json_tokener_parse(out);
+	ASSERT_NE(NULL, obj) TH_LOG("%s", out);
+	ASSERT_TRUE(json_object_object_get_ex(obj, "toctou", &list));
+	ASSERT_EQ(2, json_object_array_length(list));
+	item = json_object_array_get_idx(list, 0);
+	EXPECT_STREQ("msg_name", jget(item, "field"));
+	EXPECT_STREQ("1", jget(item, "msg"));
+	ASSERT_TRUE(json_object_object_get_ex(item, "enter", &v));
+	EXPECT_EQ(0x804d020, json_object_get_int64(v));
+	ASSERT_TRUE(json_object_object_get_ex(item, "exit", &v));
+	EXPECT_EQ(0x9000000, json_object_get_int64(v));
+	item = json_object_array_get_idx(list, 1);
+	EXPECT_STREQ("msg_iovlen", jget(item, "field"));
+	EXPECT_STREQ("1", jget(item, "enter"));
+	EXPECT_STREQ("3", jget(item, "exit"));
+	json_object_put(obj);
+	EXPECT_EQ(NULL, strstr(nl + 1, "toctou")) TH_LOG("%s", nl + 1);
+	free(out);
+
+	out = render(&self->s, RENDER_TOCTOU_ONLY, &self->nrec, &self->t);
+	EXPECT_EQ(1, self->t.calls);
+	EXPECT_NE(NULL, strstr(out, " 42/42 a ")) TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, " 43/43 b ")) TH_LOG("%s", out);
+	free(out);
+
+	out = render_summary(&self->s, 0);
+	EXPECT_NE(NULL, strstr(out, "      42 a                         1          2            201        0        1 "))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "      43 b                         1          2            201        0        0 "))
+		TH_LOG("%s", out);
 	free(out);
 }
 
