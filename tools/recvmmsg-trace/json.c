@@ -143,6 +143,32 @@ static void rmt_toctou(struct rmt_outbuf *w, const struct rmt_pair *pair)
 	rmt_ob_lit(w, "]");
 }
 
+/*
+ * Tracee's "container" {"id"} and "kubernetes" {"podUID"}, with our
+ * "runtime"; {"runtime": "unknown"} for a cgroup gone before it was named.
+ */
+void rmt_json_container(struct rmt_outbuf *w, const struct rmt_container *c)
+{
+	if (!c)
+		return;
+	if (c->kind == RMT_CGROUP_UNKNOWN) {
+		rmt_ob_lit(w, ",\"container\":{\"runtime\":\"unknown\"}");
+		return;
+	}
+	if (c->id[0]) {
+		rmt_ob_lit(w, ",\"container\":{\"id\":\"");
+		rmt_ob_raw(w, c->id, RMT_CONTAINER_ID_LEN);
+		rmt_ob_lit(w, "\",\"runtime\":\"");
+		rmt_ob_str(w, c->runtime);
+		rmt_ob_lit(w, "\"}");
+	}
+	if (c->pod_uid[0]) {
+		rmt_ob_lit(w, ",\"kubernetes\":{\"podUID\":\"");
+		rmt_ob_str(w, c->pod_uid);
+		rmt_ob_lit(w, "\"}");
+	}
+}
+
 static bool rmt_json_call(void *ctx, const struct rmt_pair *pair)
 {
 	struct rmt_output *o = ctx;
@@ -218,6 +244,7 @@ static bool rmt_json_call(void *ctx, const struct rmt_pair *pair)
 		rmt_ob_lit(w, ",\"truncated\":false");
 	rmt_faults(w, pair);
 	rmt_toctou(w, pair);
+	rmt_json_container(w, rmt_call_container(o->cgroups, pair));
 	rmt_ob_lit(w, "}\n");
 	return true;
 }

@@ -25,6 +25,7 @@
 
 #include "calls.h"
 #include "capfile.h"
+#include "containers.h"
 #include "device.h"
 #include "order.h"
 #include "output.h"
@@ -96,6 +97,8 @@ static void rmt_usage(FILE *f)
 		"  -p, --pid=PID        only process PID (host id); repeat for up to %d\n"
 		"  -u, --uid=UID        only calls by real uid UID\n"
 		"  -G, --cgroup=PATH    only processes in cgroup v2 directory PATH or below\n"
+		"  -C, --container=ID   only the container whose id starts with ID (12 or\n"
+		"                       more hex digits): docker, containerd, CRI-O, podman\n"
 		"  -f, --fd=FD          only calls on file descriptor FD\n"
 		"  -c, --comm=NAME      only processes whose command name is exactly NAME\n"
 		"  -s, --snaplen=N      capture the first N message headers of each call (1-%d)\n"
@@ -190,6 +193,7 @@ static const struct rmt_optdef {
 	{ "pid", required_argument, 'p', RMT_MODE_CAPTURE },
 	{ "uid", required_argument, 'u', RMT_MODE_CAPTURE },
 	{ "cgroup", required_argument, 'G', RMT_MODE_CAPTURE },
+	{ "container", required_argument, 'C', RMT_MODE_CAPTURE },
 	{ "fd", required_argument, 'f', RMT_MODE_CAPTURE },
 	{ "comm", required_argument, 'c', RMT_MODE_CAPTURE },
 	{ "snaplen", required_argument, 's', RMT_MODE_CAPTURE },
@@ -266,6 +270,7 @@ static int rmt_parse_opt(int c, const char *arg, struct rmt_opts *o)
 {
 	struct rmt_filter *f = &o->session.filter;
 	unsigned long long v;
+	char dir[PATH_MAX];
 	struct stat st;
 
 	switch (c) {
@@ -322,7 +327,18 @@ static int rmt_parse_opt(int c, const char *arg, struct rmt_opts *o)
 		f->flags |= RMT_FILTER_UID;
 		f->uid = (__u32)v;
 		break;
+	case 'C':
 	case 'G':
+		if (f->flags & RMT_FILTER_CGROUP) {
+			fprintf(stderr, "recvmmsg-trace: one cgroup filter only (-G or -C, once)\n");
+			return 2;
+		}
+		/* A container: its cgroup's subtree. */
+		if (c == 'C') {
+			if (rmt_container_dir(arg, dir, sizeof(dir)))
+				return 2;
+			arg = dir;
+		}
 		if (stat(arg, &st) || !S_ISDIR(st.st_mode)) {
 			fprintf(stderr, "recvmmsg-trace: bad cgroup directory '%s'\n", arg);
 			return 2;
@@ -612,6 +628,9 @@ static int rmt_run_open(struct rmt_run *r, const struct rmt_opts *opts)
 	}
 	rmt_pick_sink(opts, r->sink, &r->out, &r->summary);
 	rmt_tracker_init(&r->tracker, &r->sink[0]);
+	/* Live only: a capture file's ids are another boot's cgroups. */
+	r->out.cgroups = rmt_cgroups_open(NULL);
+	r->summary.cgroups = r->out.cgroups;
 	if (rmt_order_init(&r->order, nr_cpus)) {
 		fprintf(stderr, "recvmmsg-trace: out of memory\n");
 		return -1;
@@ -798,6 +817,7 @@ static int rmt_run_close(struct rmt_run *r)
 	if (r->fd >= 0)
 		close(r->fd);
 	rmt_order_free(&r->order);
+	rmt_cgroups_close(r->out.cgroups);
 	free(r->recs);
 	free(r->buf);
 	return r->status;

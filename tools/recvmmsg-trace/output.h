@@ -7,14 +7,24 @@
 #include <stdio.h>
 
 #include "calls.h"
+#include "containers.h"
 #include "outbuf.h"
 
 struct rmt_output {
 	FILE *out;
 	int64_t epoch_offset_ns;	/* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	int enter_only;			/* calls recorded at entry only */
+	/* This system's cgroups, to name containers; NULL: not named. */
+	struct rmt_cgroups *cgroups;
 	struct rmt_outbuf buf;		/* printed, not yet handed to @out */
 };
+
+/* The container of a call's cgroup; NULL when there is none to name. */
+const struct rmt_container *rmt_call_container(struct rmt_cgroups *cg,
+					       const struct rmt_pair *pair);
+
+/* ,"container":{...} and ,"kubernetes":{...} of @c (nothing for NULL). */
+void rmt_json_container(struct rmt_outbuf *w, const struct rmt_container *c);
 
 void rmt_text_sink(struct rmt_sink *sink, struct rmt_output *o);
 void rmt_json_sink(struct rmt_sink *sink, struct rmt_output *o);

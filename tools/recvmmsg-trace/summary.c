@@ -7,6 +7,7 @@
 
 #include "jsonw.h"
 #include "messages.h"
+#include "output.h"
 #include "summary.h"
 #include "toctou.h"
 
@@ -15,6 +16,8 @@ struct rmt_proc_stats {
 	char comm[RMT_COMM_LEN];	/* of its first call */
 	uint64_t calls, messages, bytes, errors, timed;
 	uint64_t toctou;		/* calls whose vector changed as they ran */
+	/* Of its first call that named one; NULL: none (cgroups' cache). */
+	const struct rmt_container *container;
 	uint64_t hist[RMT_HIST_SLOTS];
 };
 
@@ -91,6 +94,8 @@ static bool rmt_summary_call(void *ctx, const struct rmt_pair *pair)
 	}
 	if (rmt_pair_toctou(pair, NULL, 0))
 		p->toctou++;
+	if (!p->container)
+		p->container = rmt_call_container(s->cgroups, pair);
 	if (pair->enter && pair->exit) {
 		p->hist[rmt_hist_slot(pair->exit->hdr.time_ns - pair->enter->hdr.time_ns)]++;
 		p->timed++;
@@ -170,8 +175,9 @@ static void rmt_print_table(FILE *f, struct rmt_proc_stats **procs, size_t n,
 	uint64_t calls = 0, messages = 0, bytes = 0, errors = 0, toctou = 0;
 	size_t i;
 
-	fprintf(f, "%8s %-16s %10s %10s %14s %8s %8s %11s %11s\n", "pid", "comm",
-		"calls", "messages", "bytes", "errors", "toctou", "p50 usec", "p99 usec");
+	fprintf(f, "%8s %-16s %10s %10s %14s %8s %8s %11s %11s %s\n", "pid", "comm",
+		"calls", "messages", "bytes", "errors", "toctou", "p50 usec", "p99 usec",
+		"container");
 	for (i = 0; i < n; i++) {
 		const struct rmt_proc_stats *p = procs[i];
 		char comm[RMT_ESCAPED_SIZE(RMT_COMM_LEN)];
@@ -182,7 +188,14 @@ static void rmt_print_table(FILE *f, struct rmt_proc_stats **procs, size_t n,
 			p->bytes, p->errors, p->toctou);
 		rmt_print_usec(f, p, 50);
 		rmt_print_usec(f, p, 99);
-		fputc('\n', f);
+		if (!p->container)
+			fputs(" -\n", f);
+		else if (p->container->kind == RMT_CGROUP_UNKNOWN)
+			fputs(" unknown\n", f);
+		else if (p->container->id[0])
+			fprintf(f, " %.*s\n", RMT_CONTAINER_SHORT, p->container->id);
+		else
+			fprintf(f, " pod:%s\n", p->container->pod_uid);
 		calls += p->calls;
 		messages += p->messages;
 		bytes += p->bytes;
@@ -230,6 +243,7 @@ static void rmt_print_json(FILE *f, struct rmt_proc_stats **procs, size_t n,
 			rmt_ob_u64(&w, rmt_percentile(p, 99));
 		else
 			rmt_ob_lit(&w, "null");
+		rmt_json_container(&w, p->container);
 		rmt_ob_lit(&w, "}\n");
 	}
 	if (lost) {

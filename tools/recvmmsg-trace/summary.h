@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "calls.h"
+#include "containers.h"
 
 /* Durations to 1/16 of a power of two: percentiles within about 3%. */
 #define RMT_HIST_SUB	16
@@ -19,6 +20,7 @@
 struct rmt_summary {
 	void *procs;			/* tsearch tree of struct rmt_proc_stats */
 	unsigned long long lost;	/* records the kernel reported lost */
+	struct rmt_cgroups *cgroups;	/* to name containers; NULL: not named */
 };
 
 void rmt_summary_sink(struct rmt_sink *sink, struct rmt_summary *s);

@@ -379,6 +379,24 @@ static void rmt_print_toctou(struct rmt_outbuf *w, const struct rmt_pair *pair)
 	rmt_ob_lit(w, "]");
 }
 
+/* " [container 1a2b3c4d5e6f]", " [pod UID]", or " [container unknown]". */
+static void rmt_print_container(struct rmt_outbuf *w, const struct rmt_container *c)
+{
+	if (!c)
+		return;
+	if (c->kind == RMT_CGROUP_UNKNOWN) {
+		rmt_ob_lit(w, " [container unknown]");
+	} else if (c->id[0]) {
+		rmt_ob_lit(w, " [container ");
+		rmt_ob_raw(w, c->id, RMT_CONTAINER_SHORT);
+		rmt_ob_lit(w, "]");
+	} else {
+		rmt_ob_lit(w, " [pod ");
+		rmt_ob_str(w, c->pod_uid);
+		rmt_ob_lit(w, "]");
+	}
+}
+
 static bool rmt_text_call(void *ctx, const struct rmt_pair *pair)
 {
 	struct rmt_output *o = ctx;
@@ -430,6 +448,7 @@ static bool rmt_text_call(void *ctx, const struct rmt_pair *pair)
 	rmt_print_faults(w, (pair->enter ? pair->enter->call.faults : 0) |
 			    (pair->exit ? pair->exit->call.faults : 0));
 	rmt_print_toctou(w, pair);
+	rmt_print_container(w, rmt_call_container(o->cgroups, pair));
 	rmt_ob_lit(w, "\n");
 	return true;
 }

@@ -35,7 +35,8 @@ def runs(log):
         if line.startswith("RMT-READER-BEGIN "):
             run = {"kind": line.split()[1], "status": None, "clients": [],
                    "stderr": [], "out": [], "replay": None, "same": None,
-                   "replay_out": [], "strace": [], "flips": []}
+                   "replay_out": [], "strace": [], "flips": [], "expect": [],
+                   "unknown": None}
         elif line == "RMT-READER-END" and run:
             yield run
             run = None
@@ -60,6 +61,12 @@ def runs(log):
                 run["stderr"].append(rest)
             elif tag == "RMT-OUT":
                 run["out"].append(rest)
+            elif tag in ("RMT-TEXT", "RMT-SUMMARY"):
+                run.setdefault(tag, []).append(rest)
+            elif tag == "RMT-EXPECT":
+                run["expect"].append(rest.split())
+            elif tag == "RMT-UNKNOWN-STATUS":
+                run["unknown"] = rest
             elif tag == "RMT-STRACE":
                 run["strace"].append(rest)
 
@@ -165,13 +172,14 @@ def check_summary(run):
     assert run["status"] == 0, f"reader exit status {run['status']}"
     head, *rows, total = run["out"]
     assert head.split() == ["pid", "comm", "calls", "messages", "bytes", "errors",
-                            "toctou", "p50", "usec", "p99", "usec"], head
+                            "toctou", "p50", "usec", "p99", "usec", "container"], head
     assert rows, "no process in the table"
     halves = 0
     for row in rows:
-        pid, comm, calls, msgs, nbytes, errors, toctou, p50, p99 = row.split()
+        pid, comm, calls, msgs, nbytes, errors, toctou, p50, p99, container = row.split()
         c = client_for(run, pid)
         assert comm == "rmt_client32" and calls == "1" and toctou == "0", row
+        assert container == "-", row
         if c[5] == "2":	# two datagrams of 10 bytes
             want = ("2", "20", "0")
         else:		# EFAULT
@@ -230,6 +238,50 @@ def check_toctou(run):
         assert ev["toctou"] == want, f"toctou {ev['toctou']}, want {want}"
 
 
+def container_keys(runtime, cid, pod):
+    """The container keys a call in a cgroup named so must carry."""
+    want = {}
+    if runtime == "unknown":
+        want["container"] = {"runtime": "unknown"}
+    elif cid != "-":
+        want["container"] = {"id": cid, "runtime": runtime}
+    if pod != "-":
+        want["kubernetes"] = {"podUID": pod.replace("_", "-")}
+    return want
+
+
+def check_containers(run):
+    """Each runtime's naming read right; a removed cgroup unknown, not guessed."""
+    assert run["status"] == 0, f"reader exit status {run['status']}"
+    assert len(run["expect"]) == 7 and len(run["out"]) == 7, (run["expect"], run["out"])
+    for line, (runtime, cid, pod) in zip(run["out"], run["expect"]):
+        ev = json.loads(line)
+        got = {k: ev[k] for k in ("container", "kubernetes") if k in ev}
+        want = container_keys(runtime, cid, pod)
+        assert got == want, f"{got}, want {want}"
+        assert set(ev) - set(want) == JSON_KEYS, f"keys {sorted(ev)}"
+    # The same calls in text and in the summary table, by 12 digits.
+    texts, rows = run.get("RMT-TEXT", []), run.get("RMT-SUMMARY", [])[1:-1]
+    assert len(texts) == 7 and len(rows) == 7, (texts, rows)
+    shown = sorted(r.split()[-1] for r in rows)
+    want = sorted("unknown" if rt == "unknown" else cid[:12] for rt, cid, _ in run["expect"])
+    assert shown == want, f"summary containers {shown}, want {want}"
+    for line, (runtime, cid, pod) in zip(texts, run["expect"]):
+        tag = " [container unknown]" if runtime == "unknown" else f" [container {cid[:12]}]"
+        assert line.endswith(tag), f"{line!r} does not end with {tag!r}"
+
+
+def check_container_filter(run):
+    """-C PREFIX: that container's call only; an unknown prefix is exit 2."""
+    assert run["status"] == 0, f"reader exit status {run['status']}"
+    assert len(run["out"]) == 1, f"expected 1 line, got {run['out']}"
+    ev = json.loads(run["out"][0])
+    assert ev["container"]["runtime"] == "containerd", ev.get("container")
+    assert ev["container"]["id"].startswith("c0c1"), ev["container"]
+    assert run["unknown"] and run["unknown"].startswith("2 ") and \
+        "no container's id starts with '000000000000'" in run["unknown"], run["unknown"]
+
+
 def check_nodevice(run):
     assert run["status"] == 1, f"exit status {run['status']}, want 1"
     text = " ".join(run["stderr"])
@@ -238,7 +290,8 @@ def check_nodevice(run):
 
 CHECKS = {"text": check_text, "json": check_json, "filtered": check_filtered,
           "replay": check_replay, "saveonly": check_saveonly, "summary": check_summary,
-          "strace": check_strace, "toctou": check_toctou, "nodevice": check_nodevice}
+          "strace": check_strace, "toctou": check_toctou, "containers": check_containers,
+          "container-filter": check_container_filter, "nodevice": check_nodevice}
 
 
 def main():

@@ -37,6 +37,10 @@ expect big-snaplen 2 "bad snaplen '65'" -- -s 65
 expect long-comm 2 "bad comm" -- -c 0123456789abcdefg
 expect bad-cgroup 2 "bad cgroup directory" -- -G /nonexistent/cgroup
 expect bad-fd 2 "bad fd '-1'" -- -f -1
+expect short-container-id 2 "bad container id '0123456789a'" -- -C 0123456789a
+expect container-id-not-hex 2 "bad container id" -- -C 0123456789ax
+expect cgroup-and-container 2 "one cgroup filter only" -- -G / -C 0123456789ab
+expect no-such-container 2 "container" -- -C ffffffffffffffffff
 expect help-lists-filters 0 "--pid=PID" -- --help
 expect bad-output-format 2 "bad output format 'yaml'" -- -o yaml
 expect none-without-write 2 "-o none only saves: it needs -w FILE" -- -o none

@@ -16,6 +16,7 @@
 #include <json-c/json.h>
 
 #include "../calls.h"
+#include "../containers.h"
 #include "../output.h"
 #include "../records.h"
 #include "../summary.h"
@@ -684,11 +685,11 @@ TEST_F(utc, summary_counts_per_process_with_percentiles)
 	 * both the middle of their histogram slot.
 	 */
 	EXPECT_STREQ("     pid comm                  calls   messages          bytes   errors"
-		     "   toctou    p50 usec    p99 usec\n"
+		     "   toctou    p50 usec    p99 usec container\n"
 		     "      42 udpd                    100        198          19899        1"
-		     "        0      50.176     100.352\n"
+		     "        0      50.176     100.352 -\n"
 		     "      50 dns                       1          0              0        0"
-		     "        0           -           -\n"
+		     "        0           -           - -\n"
 		     "         total                   101        198          19899        1"
 		     "        0\n"
 		     "2 records lost: these totals are short\n", out);
@@ -905,6 +906,59 @@ TEST_F(utc, a_vector_changed_while_the_call_ran_is_flagged)
 	EXPECT_NE(NULL, strstr(out, "      43 b                         1          2            201        0        0 "))
 		TH_LOG("%s", out);
 	free(out);
+}
+
+#define ID64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define POD_ "1b2c3d4e_5f60_7182_93a4_b5c6d7e8f901"
+#define POD "1b2c3d4e-5f60-7182-93a4-b5c6d7e8f901"
+
+/* Each runtime's cgroup names, as their systemd and cgroupfs drivers make them. */
+TEST(container_ids_read_from_the_runtimes_cgroup_names)
+{
+	static const struct {
+		const char *path, *id, *runtime, *pod;
+	} cases[] = {
+		{ "/system.slice/docker-" ID64 ".scope", ID64, "docker", "" },
+		{ "/docker/" ID64, ID64, "docker", "" },
+		{ "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" POD_
+		  ".slice/cri-containerd-" ID64 ".scope", ID64, "containerd", POD },
+		{ "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" POD_
+		  ".slice/crio-" ID64 ".scope", ID64, "crio", POD },
+		/* CRI-O's and podman's monitors are not the container. */
+		{ "/kubepods.slice/kubepods-pod" POD_ ".slice/crio-conmon-" ID64 ".scope",
+		  "", NULL, POD },
+		{ "/machine.slice/libpod-conmon-" ID64 ".scope", "", NULL, "" },
+		{ "/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-" ID64
+		  ".scope/container", ID64, "podman", "" },
+		{ "/libpod_parent/libpod-" ID64, ID64, "podman", "" },
+		{ "/kubepods/besteffort/pod" POD "/" ID64, ID64, "cri", POD },
+		{ "/kubepods/pod" POD, "", NULL, POD },
+		/* The innermost container: docker in docker. */
+		{ "/system.slice/docker-" ID64 ".scope/docker/fedcba9876543210fedcba9876543210"
+		  "fedcba9876543210fedcba9876543210", "fedcba9876543210fedcba9876543210"
+		  "fedcba9876543210fedcba9876543210", "docker", "" },
+		/* Not containers: ordinary units, short or uppercase ids, bare ids elsewhere. */
+		{ "/system.slice/ssh.service", "", NULL, "" },
+		{ "", "", NULL, "" },
+		{ "/", "", NULL, "" },
+		{ "/docker-" ID64 "0.scope", "", NULL, "" },
+		{ "/docker-0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef.scope",
+		  "", NULL, "" },
+		{ "/system.slice/" ID64, "", NULL, "" },
+		{ "/kubepods.slice/kubepods-podXYZ.slice", "", NULL, "" },
+	};
+	struct rmt_container c;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rmt_container_from_path(cases[i].path, &c);
+		EXPECT_STREQ(cases[i].id, c.id) TH_LOG("%s", cases[i].path);
+		EXPECT_STREQ(cases[i].pod, c.pod_uid) TH_LOG("%s", cases[i].path);
+		EXPECT_STREQ(cases[i].runtime ? cases[i].runtime : "(none)",
+			     c.runtime ? c.runtime : "(none)") TH_LOG("%s", cases[i].path);
+		EXPECT_EQ(cases[i].id[0] || cases[i].pod[0] ? RMT_CGROUP_CONTAINER :
+			  RMT_CGROUP_HOST, c.kind) TH_LOG("%s", cases[i].path);
+	}
 }
 
 TEST_HARNESS_MAIN
