@@ -105,10 +105,10 @@ $(B)/host-tests/fuzz_decode: tools/recvmmsg-trace/tests/fuzz_decode.c \
 		$< $(READER_LIB_SRCS) -o $@
 
 # Synthetic capture files for the fuzzer's seeds and the decoding benchmark.
-$(B)/bench/make_capture: tools/recvmmsg-trace/bench/make_capture.c \
-		tools/recvmmsg-trace/capfile.c $(READER_HDRS)
+CAPFILE_SRCS := tools/recvmmsg-trace/capfile.c tools/recvmmsg-trace/containers.c
+$(B)/bench/make_capture: tools/recvmmsg-trace/bench/make_capture.c $(CAPFILE_SRCS) $(READER_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -D_DEFAULT_SOURCE $< tools/recvmmsg-trace/capfile.c -o $@
+	$(CC) $(USER_CFLAGS) -D_DEFAULT_SOURCE $< $(CAPFILE_SRCS) -o $@
 
 # Decoding a capture file of 1,000,000 calls to JSON: calls/s and peak memory.
 bench-reader: reader $(B)/bench/make_capture

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,98 @@ int rmt_capfile_write_header(FILE *f, uint32_t nr_cpus, int64_t epoch_offset_ns)
 
 	memcpy(h.magic, RMT_CAPFILE_MAGIC, sizeof(h.magic));
 	return fwrite(&h, sizeof(h), 1, f) == 1 ? 0 : -1;
+}
+
+struct rmt_table_writer {
+	FILE *f;
+	uint32_t n;
+	int err;
+};
+
+static void rmt_write_cgroup(void *ctx, uint64_t id, const char *path)
+{
+	static const char zeros[8];
+	struct rmt_table_writer *w = ctx;
+	size_t len = path ? strlen(path) : 0;
+	struct rmt_capfile_cgroup e = {
+		.cgroup_id = id,
+		.path_len = path ? (__u32)len : RMT_CAPFILE_GONE,
+	};
+
+	if (fwrite(&e, sizeof(e), 1, w->f) != 1 || fwrite(path ? path : "", 1, len, w->f) != len ||
+	    fwrite(zeros, 1, (8 - len % 8) % 8, w->f) != (8 - len % 8) % 8)
+		w->err = -1;
+	w->n++;
+}
+
+int rmt_capfile_write_cgroups(FILE *f, struct rmt_cgroups *cg)
+{
+	struct rmt_table_writer w = { .f = f };
+	struct rmt_capfile_footer foot = { .reserved = 0 };
+	long at = ftell(f);
+
+	if (at < 0)
+		return -1;
+	rmt_cgroups_each(cg, rmt_write_cgroup, &w);
+	memcpy(foot.magic, RMT_CAPFILE_FOOTER_MAGIC, sizeof(foot.magic));
+	foot.table_offset = (__u64)at;
+	foot.nr_cgroups = w.n;
+	if (w.err || fwrite(&foot, sizeof(foot), 1, f) != 1)
+		return -1;
+	return 0;
+}
+
+/*
+ * The table, when the file ends with its footer: into c->cgroups, and
+ * c->end set to where the records stop. -1 with a message when corrupt.
+ */
+static int rmt_capfile_read_cgroups(struct rmt_capfile *c)
+{
+	struct rmt_capfile_footer foot;
+	struct rmt_capfile_cgroup e;
+	char path[PATH_MAX];
+	long size;
+	uint64_t at;	/* what is being read: the footer, then each entry */
+	uint32_t i;
+
+	if (fseek(c->f, 0, SEEK_END) || (size = ftell(c->f)) < 0)
+		return 0;	/* not seekable: records to the end */
+	if ((uint64_t)size < sizeof(c->hdr) + sizeof(foot) ||
+	    fseek(c->f, size - (long)sizeof(foot), SEEK_SET) ||
+	    fread(&foot, sizeof(foot), 1, c->f) != 1 ||
+	    memcmp(foot.magic, RMT_CAPFILE_FOOTER_MAGIC, sizeof(foot.magic)))
+		goto records_only;
+	at = (uint64_t)size - sizeof(foot);
+	if (foot.table_offset < sizeof(c->hdr) || foot.table_offset % 8 ||
+	    foot.table_offset > at || fseek(c->f, (long)foot.table_offset, SEEK_SET))
+		goto corrupt;
+	at = foot.table_offset;
+	c->cgroups = rmt_cgroups_table();
+	for (i = 0; i < foot.nr_cgroups; i++) {
+		uint32_t len, padded;
+
+		if (fread(&e, sizeof(e), 1, c->f) != 1)
+			goto corrupt;
+		len = e.path_len == RMT_CAPFILE_GONE ? 0 : e.path_len;
+		padded = (len + 7) & ~7U;
+		if (len >= sizeof(path) || fread(path, 1, padded, c->f) != padded ||
+		    memchr(path, '\0', len))
+			goto corrupt;
+		path[len] = '\0';
+		rmt_cgroups_add(c->cgroups, e.cgroup_id,
+				e.path_len == RMT_CAPFILE_GONE ? NULL : path);
+		at += sizeof(e) + padded;
+	}
+	if (at != (uint64_t)size - sizeof(foot))
+		goto corrupt;
+	c->end = foot.table_offset;
+	return fseek(c->f, sizeof(c->hdr), SEEK_SET);
+corrupt:
+	fprintf(stderr, "recvmmsg-trace: %s: corrupt cgroup table at byte offset %llu\n",
+		c->path, (unsigned long long)at);
+	return -1;
+records_only:
+	return fseek(c->f, sizeof(c->hdr), SEEK_SET);
 }
 
 int rmt_capfile_open(struct rmt_capfile *c, const char *path)
@@ -48,8 +141,9 @@ int rmt_capfile_open(struct rmt_capfile *c, const char *path)
 			path, got);
 		return -1;
 	}
-	if (h->version != RMT_CAPFILE_VERSION || h->header_size != sizeof(*h)) {
-		fprintf(stderr, "recvmmsg-trace: %s: capture file version %u is not %d (byte offset 8)\n",
+	/* Version 1 is version 2 without the table. */
+	if (h->version < 1 || h->version > RMT_CAPFILE_VERSION || h->header_size != sizeof(*h)) {
+		fprintf(stderr, "recvmmsg-trace: %s: capture file version %u is not 1 to %d (byte offset 8)\n",
 			path, h->version, RMT_CAPFILE_VERSION);
 		return -1;
 	}
@@ -65,6 +159,9 @@ int rmt_capfile_open(struct rmt_capfile *c, const char *path)
 		return -1;
 	}
 	c->offset = sizeof(*h);
+	c->end = UINT64_MAX;
+	if (h->version >= 2 && rmt_capfile_read_cgroups(c))
+		return -1;
 	return 0;
 }
 
@@ -72,14 +169,18 @@ long rmt_capfile_next(struct rmt_capfile *c, const void **records, uint64_t *off
 {
 	const struct rmt_record_header *h;
 	enum rmt_step step;
-	size_t whole = 0;
+	size_t whole = 0, room;
 
 	/* Drop what the last call handed out; keep a record cut in two. */
 	memmove(c->buf, c->buf + c->consumed, c->len - c->consumed);
 	c->len -= c->consumed;
 	c->offset += c->consumed;
 	c->consumed = 0;
-	c->len += fread(c->buf + c->len, 1, c->size - c->len, c->f);
+	room = c->size - c->len;
+	/* Not into the cgroup table. */
+	if (c->end != UINT64_MAX && c->end - (c->offset + c->len) < room)
+		room = c->end - (c->offset + c->len);
+	c->len += fread(c->buf + c->len, 1, room, c->f);
 	if (ferror(c->f)) {
 		fprintf(stderr, "recvmmsg-trace: %s: read error at byte offset %llu\n",
 			c->path, (unsigned long long)(c->offset + c->len));
@@ -109,6 +210,7 @@ void rmt_capfile_close(struct rmt_capfile *c)
 {
 	if (c->f)
 		fclose(c->f);
+	rmt_cgroups_close(c->cgroups);
 	free(c->buf);
 	memset(c, 0, sizeof(*c));
 }

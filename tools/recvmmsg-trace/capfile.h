@@ -7,6 +7,14 @@
  * Layout (little-endian, as the records themselves):
  *   struct rmt_capfile_header, then records exactly as read() returned them
  *   (struct rmt_record_header first in each, sizes multiples of 8).
+ * Version 2 adds, when the writer ended cleanly, the cgroup table: the
+ * cgroups the records name, so that -r on another machine or boot still
+ * names containers (cgroup ids mean nothing outside their boot):
+ *   struct rmt_capfile_cgroup, then path_len bytes of its path below the
+ *   cgroup2 mount, zero-padded to 8, for each cgroup; then
+ *   struct rmt_capfile_footer. A file without the footer (its writer was
+ *   killed, or is still writing) is records to its end. Version 1 files
+ *   are read as before.
  */
 #ifndef RMT_CAPFILE_H
 #define RMT_CAPFILE_H
@@ -15,8 +23,11 @@
 #include <stdio.h>
 #include <linux/types.h>
 
+#include "containers.h"
+
 #define RMT_CAPFILE_MAGIC	"RMTCAP\r\n"	/* 8 bytes, no NUL */
-#define RMT_CAPFILE_VERSION	1
+#define RMT_CAPFILE_VERSION	2
+#define RMT_CAPFILE_FOOTER_MAGIC	"RMTCGRP\n"	/* 8 bytes, no NUL */
 
 struct rmt_capfile_header {
 	char magic[8];		/* RMT_CAPFILE_MAGIC */
@@ -27,7 +38,26 @@ struct rmt_capfile_header {
 	__s64 epoch_offset_ns;	/* CLOCK_REALTIME - CLOCK_MONOTONIC at capture */
 };
 
+/* One cgroup of the table. */
+struct rmt_capfile_cgroup {
+	__u64 cgroup_id;
+	__u32 path_len;		/* RMT_CAPFILE_GONE: removed before it was read */
+	__u32 reserved;		/* zero */
+};
+
+#define RMT_CAPFILE_GONE	0xffffffffU
+
+/* The file's last bytes, when it has the table. */
+struct rmt_capfile_footer {
+	char magic[8];		/* RMT_CAPFILE_FOOTER_MAGIC */
+	__u64 table_offset;	/* where the records end and the table starts */
+	__u32 nr_cgroups;
+	__u32 reserved;		/* zero */
+};
+
 int rmt_capfile_write_header(FILE *f, uint32_t nr_cpus, int64_t epoch_offset_ns);
+/* After the last record: the table of the cgroups in @cg. */
+int rmt_capfile_write_cgroups(FILE *f, struct rmt_cgroups *cg);
 
 /* Reading: blocks of whole records, in constant memory. */
 struct rmt_capfile {
@@ -38,6 +68,8 @@ struct rmt_capfile {
 	size_t size, len;	/* capacity, bytes held */
 	uint64_t offset;	/* file offset of buf[0] */
 	size_t consumed;	/* bytes of buf handed out by the last next() */
+	uint64_t end;		/* where the records end (the table, or EOF) */
+	struct rmt_cgroups *cgroups;	/* the table; NULL: the file has none */
 };
 
 /* Open and check @path; a message and -1 when it is not a capture file. */

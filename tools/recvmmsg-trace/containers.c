@@ -116,11 +116,12 @@ void rmt_container_from_path(const char *path, struct rmt_container *c)
 
 struct rmt_cgroup_entry {
 	uint64_t id;
+	char *path;		/* below the mount; NULL: unknown */
 	struct rmt_container c;
 };
 
 struct rmt_cgroups {
-	int mount_fd;
+	int mount_fd;		/* -1: a table, nothing resolved */
 	int handle_type;
 	char mount[PATH_MAX];
 	void *cache;			/* tsearch tree of struct rmt_cgroup_entry */
@@ -210,29 +211,51 @@ static int rmt_entry_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* A new entry for @id: its path (NULL: unknown) read by the runtimes' rules. */
+static struct rmt_cgroup_entry *rmt_entry_new(struct rmt_cgroups *cg, uint64_t id,
+					      const char *path)
+{
+	struct rmt_cgroup_entry *e = calloc(1, sizeof(*e)), **found;
+
+	if (!e || (path && !(e->path = strdup(path))))
+		abort();
+	e->id = id;
+	if (path)
+		rmt_container_from_path(path, &e->c);
+	else
+		e->c.kind = RMT_CGROUP_UNKNOWN;
+	found = tsearch(e, &cg->cache, rmt_entry_cmp);
+	if (!found)
+		abort();
+	if (*found != e) {
+		/* Already there (a table naming an id twice): the first stays. */
+		free(e->path);
+		free(e);
+	}
+	return *found;
+}
+
 /* The path of cgroup @id below the mount, read from its open directory. */
-static void rmt_resolve(const struct rmt_cgroups *cg, uint64_t id, struct rmt_container *c)
+static struct rmt_cgroup_entry *rmt_resolve(struct rmt_cgroups *cg, uint64_t id)
 {
 	char link[64], path[PATH_MAX];
 	size_t mlen = strlen(cg->mount);
 	int fd = rmt_open_cgroup(cg, id);
 	ssize_t n = -1;
 
-	memset(c, 0, sizeof(*c));
-	c->kind = RMT_CGROUP_UNKNOWN;
-	if (fd < 0)
-		return;		/* removed since (ESTALE): unknown, never guessed */
+	if (fd < 0)	/* removed since (ESTALE): unknown, never guessed */
+		return rmt_entry_new(cg, id, NULL);
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, path, sizeof(path) - 1);
 	close(fd);
 	if (n < 0)
-		return;
+		return rmt_entry_new(cg, id, NULL);
 	path[n] = '\0';
 	/* Outside the mount as this reader sees it: not named, not guessed. */
 	if ((size_t)n < mlen || strncmp(path, cg->mount, mlen) ||
 	    (path[mlen] != '/' && path[mlen] != '\0'))
-		return;
-	rmt_container_from_path(path + mlen, c);
+		return rmt_entry_new(cg, id, NULL);
+	return rmt_entry_new(cg, id, path + mlen);
 }
 
 const struct rmt_container *rmt_cgroups_lookup(struct rmt_cgroups *cg, uint64_t id)
@@ -242,20 +265,59 @@ const struct rmt_container *rmt_cgroups_lookup(struct rmt_cgroups *cg, uint64_t 
 	if (cg->last && cg->last->id == id)
 		return &cg->last->c;
 	found = tfind(&key, &cg->cache, rmt_entry_cmp);
-	if (found) {
+	if (found)
 		e = *found;
-	} else {
-		/* Ids are never reused in a boot: an answer stays right. */
-		e = malloc(sizeof(*e));
-		if (!e)
-			abort();
-		e->id = id;
-		rmt_resolve(cg, id, &e->c);
-		if (!tsearch(e, &cg->cache, rmt_entry_cmp))
-			abort();
-	}
+	else if (cg->mount_fd < 0)
+		return NULL;	/* not in the table */
+	else
+		e = rmt_resolve(cg, id);	/* ids are not reused in a boot */
 	cg->last = e;
 	return &e->c;
+}
+
+struct rmt_cgroups *rmt_cgroups_table(void)
+{
+	struct rmt_cgroups *cg = calloc(1, sizeof(*cg));
+
+	if (!cg)
+		abort();
+	cg->mount_fd = -1;
+	return cg;
+}
+
+void rmt_cgroups_add(struct rmt_cgroups *cg, uint64_t id, const char *path)
+{
+	rmt_entry_new(cg, id, path);
+}
+
+struct rmt_each_ctx {
+	void (*fn)(void *ctx, uint64_t id, const char *path);
+	void *ctx;
+};
+
+static void rmt_each_entry(const void *node, VISIT which, void *ctx)
+{
+	const struct rmt_cgroup_entry *e = *(struct rmt_cgroup_entry * const *)node;
+	struct rmt_each_ctx *each = ctx;
+
+	if (which == postorder || which == leaf)
+		each->fn(each->ctx, e->id, e->path);
+}
+
+void rmt_cgroups_each(struct rmt_cgroups *cg,
+		      void (*fn)(void *ctx, uint64_t id, const char *path), void *ctx)
+{
+	struct rmt_each_ctx each = { fn, ctx };
+
+	twalk_r(cg->cache, rmt_each_entry, &each);
+}
+
+static void rmt_entry_free(void *p)
+{
+	struct rmt_cgroup_entry *e = p;
+
+	free(e->path);
+	free(e);
 }
 
 void rmt_cgroups_close(struct rmt_cgroups *cg)
@@ -264,7 +326,7 @@ void rmt_cgroups_close(struct rmt_cgroups *cg)
 		return;
 	if (cg->mount_fd >= 0)
 		close(cg->mount_fd);
-	tdestroy(cg->cache, free);
+	tdestroy(cg->cache, rmt_entry_free);
 	free(cg);
 }
 
@@ -346,5 +408,5 @@ const struct rmt_container *rmt_call_container(struct rmt_cgroups *cg,
 	if (!cg || !pair->enter)
 		return NULL;
 	c = rmt_cgroups_lookup(cg, pair->enter->task.cgroup_id);
-	return c->kind == RMT_CGROUP_HOST ? NULL : c;
+	return !c || c->kind == RMT_CGROUP_HOST ? NULL : c;
 }

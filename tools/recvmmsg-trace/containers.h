@@ -47,7 +47,18 @@ struct rmt_cgroups;
  * no cgroup2 mount, or no right to open its directories by handle.
  */
 struct rmt_cgroups *rmt_cgroups_open(const char **why);
+/* Holding only what rmt_cgroups_add() gives it: a capture file's table. */
+struct rmt_cgroups *rmt_cgroups_table(void);
+/*
+ * The container of cgroup @id; NULL only for an id a table does not hold.
+ * The answer lives as long as @cg.
+ */
 const struct rmt_container *rmt_cgroups_lookup(struct rmt_cgroups *cg, uint64_t id);
+/* Into a table: cgroup @id had @path (NULL: it was gone, unknown). */
+void rmt_cgroups_add(struct rmt_cgroups *cg, uint64_t id, const char *path);
+/* Every id looked up or added, with its path (NULL: unknown), in id order. */
+void rmt_cgroups_each(struct rmt_cgroups *cg,
+		      void (*fn)(void *ctx, uint64_t id, const char *path), void *ctx);
 void rmt_cgroups_close(struct rmt_cgroups *cg);
 
 /*

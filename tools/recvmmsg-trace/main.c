@@ -669,6 +669,23 @@ static int rmt_run_count(struct rmt_run *r, size_t n)
 	return -1;
 }
 
+/*
+ * The cgroups of the records saved, resolved now, while they exist: the
+ * capture file's table names them for -r.
+ */
+static void rmt_note_cgroups(struct rmt_run *r, size_t n)
+{
+	const struct rmt_record_header *hdr;
+	size_t off = 0;
+
+	while (rmt_step(r->buf, n, off, &hdr) == RMT_STEP_RECORD) {
+		if (hdr->type == RMT_REC_ENTER && hdr->size >= sizeof(struct rmt_enter_record))
+			rmt_cgroups_lookup(r->out.cgroups,
+					   ((const struct rmt_enter_record *)hdr)->task.cgroup_id);
+		off += hdr->size;
+	}
+}
+
 /* The records of one read(): to the capture file, then to be ordered. */
 static int rmt_run_take(struct rmt_run *r, size_t n)
 {
@@ -678,6 +695,8 @@ static int rmt_run_take(struct rmt_run *r, size_t n)
 		fprintf(stderr, "recvmmsg-trace: %s: %s\n", opts->write_path, strerror(errno));
 		return -1;
 	}
+	if (r->capture && r->out.cgroups)
+		rmt_note_cgroups(r, n);
 	if (opts->none)
 		return rmt_run_count(r, n);
 	return rmt_consume(&r->order, &r->tracker, r->buf, n, r->recs, r->max_recs,
@@ -805,6 +824,13 @@ static int rmt_run_close(struct rmt_run *r)
 {
 	if (r->capturing)
 		rmt_run_stop(r);
+	/* The cgroup table ends a file whose writer stopped cleanly. */
+	if (r->capture && r->out.cgroups && r->status == 0 &&
+	    rmt_capfile_write_cgroups(r->capture, r->out.cgroups)) {
+		fprintf(stderr, "recvmmsg-trace: %s: %s\n", r->opts->write_path,
+			strerror(errno));
+		r->status = 1;
+	}
 	if (r->capture && fclose(r->capture)) {
 		fprintf(stderr, "recvmmsg-trace: %s: %s\n", r->opts->write_path,
 			strerror(errno));
@@ -862,6 +888,9 @@ static int rmt_replay(const struct rmt_opts *opts)
 	out.epoch_offset_ns = cap.hdr.epoch_offset_ns;
 	rmt_pick_sink(opts, sink, &out, &summary);
 	rmt_tracker_init(&tracker, &sink[0]);
+	/* The file's own table, never this system's cgroups. */
+	out.cgroups = cap.cgroups;
+	summary.cgroups = cap.cgroups;
 	if (rmt_order_init(&order, cap.hdr.nr_cpus)) {
 		free(recs);
 		rmt_capfile_close(&cap);

@@ -269,6 +269,10 @@ def check_containers(run):
     for line, (runtime, cid, pod) in zip(texts, run["expect"]):
         tag = " [container unknown]" if runtime == "unknown" else f" [container {cid[:12]}]"
         assert line.endswith(tag), f"{line!r} does not end with {tag!r}"
+    assert run["replay"] == 0, f"-r of the capture file: status {run['replay']}"
+    for live, replayed in zip(run["out"], run["replay_out"]):
+        assert live == replayed, f"-r printed {replayed!r} where the live run printed {live!r}"
+    assert len(run["replay_out"]) == len(run["out"]), f"-r printed {run['replay_out']}"
 
 
 def check_container_filter(run):

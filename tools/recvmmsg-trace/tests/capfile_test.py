@@ -133,3 +133,48 @@ rc, out, err = run(good, "-p", "5")
 check("no-capture-options", rc == 2 and "capture options do not apply" in err, f"rc {rc} {err!r}")
 p = subprocess.run([READER, "-r", "/nonexistent/capture"], capture_output=True, text=True)
 check("missing-file", p.returncode == 2 and "No such file" in p.stderr, f"rc {p.returncode}")
+
+
+def cgroup_table(entries, table_offset):
+    """Version 2's trailing table of (cgroup id, path or None) and its footer."""
+    body = b""
+    for cid, path in entries:
+        if path is None:
+            body += struct.pack("<QII", cid, 0xFFFFFFFF, 0)
+        else:
+            p = path.encode()
+            body += struct.pack("<QII", cid, len(p), 0) + p + b"\0" * (-len(p) % 8)
+    return body + struct.pack("<8sQII", b"RMTCGRP\n", table_offset, len(entries), 0)
+
+
+# The calls' cgroup (id 1, as task() makes them) named by the file's table.
+CID = "0123456789abcdef" * 4
+calls = file_header(version=2) + enter(0, 2 * SEC, 42) + exit_(0, 2 * SEC + 120, 42, 0)
+docker = calls + cgroup_table([(1, f"/system.slice/docker-{CID}.scope"), (9, "/")], len(calls))
+rc, out, err = run(docker)
+check("cgroup-table-names-the-container", rc == 0 and out.endswith(f" [container {CID[:12]}]\n"),
+      f"rc {rc} out {out!r} err {err!r}")
+rc, out, err = run(docker, "--json")
+ev = json.loads(out) if rc == 0 and out.count("\n") == 1 else {}
+check("cgroup-table-in-json", ev.get("container") == {"id": CID, "runtime": "docker"},
+      f"rc {rc} out {out!r} err {err!r}")
+rc, out, err = run(calls + cgroup_table([(1, None)], len(calls)))
+check("cgroup-table-gone-is-unknown", rc == 0 and out.endswith(" [container unknown]\n"),
+      f"rc {rc} out {out!r} err {err!r}")
+# A writer killed before its table: records to the end, no container named.
+rc, out, err = run(calls)
+check("no-cgroup-table-names-none", rc == 0 and out.count("\n") == 1 and "[container" not in out,
+      f"rc {rc} out {out!r} err {err!r}")
+past_end = calls + cgroup_table([(1, "/")], len(calls) + 4096)
+for name, data, at in [
+    # The footer's offset is past the footer itself: named at the footer.
+    ("cgroup-table-offset-past-end", past_end, len(past_end) - 24),
+    # Three entries said, two there: the third runs into the footer.
+    ("cgroup-table-count-wrong", calls + cgroup_table([(1, "/"), (2, "/x")], len(calls))[:-24] +
+     struct.pack("<8sQII", b"RMTCGRP\n", len(calls), 3, 0), len(calls) + 48),
+    ("cgroup-table-path-too-long", calls + struct.pack("<QII", 1, 1 << 20, 0) +
+     struct.pack("<8sQII", b"RMTCGRP\n", len(calls), 1, 0), len(calls)),
+]:
+    rc, out, err = run(data)
+    check(name, rc == 2 and f"corrupt cgroup table at byte offset {at}\n" in err,
+          f"rc {rc} err {err!r}")

@@ -87,12 +87,15 @@ static void decode_capfile(const uint8_t *data, size_t size)
 	rmt_json_sink(&sink, &o);
 	rmt_tracker_init(&t, &sink);
 	if (rmt_capfile_open(&c, path) == 0) {
+		/* Calls name containers from the file's cgroup table, if any. */
+		o.cgroups = c.cgroups;
 		while ((n = rmt_capfile_next(&c, &block, &offset)) > 0)
 			decode_block(block, (size_t)n, &t);
 	}
-	rmt_capfile_close(&c);
+	/* The calls still open are printed with the table: close it after. */
 	rmt_tracker_finish(&t, 0);
 	rmt_output_flush(&o);
+	rmt_capfile_close(&c);
 	close(fd);
 }
 
