@@ -36,7 +36,7 @@ def runs(log):
             run = {"kind": line.split()[1], "status": None, "clients": [],
                    "stderr": [], "out": [], "replay": None, "same": None,
                    "replay_out": [], "strace": [], "flips": [], "expect": [],
-                   "unknown": None}
+                   "unknown": None, "ambiguous": None}
         elif line == "RMT-READER-END" and run:
             yield run
             run = None
@@ -67,6 +67,8 @@ def runs(log):
                 run["expect"].append(rest.split())
             elif tag == "RMT-UNKNOWN-STATUS":
                 run["unknown"] = rest
+            elif tag == "RMT-AMBIGUOUS-STATUS":
+                run["ambiguous"] = rest
             elif tag == "RMT-STRACE":
                 run["strace"].append(rest)
 
@@ -276,14 +278,17 @@ def check_containers(run):
 
 
 def check_container_filter(run):
-    """-C PREFIX: that container's call only; an unknown prefix is exit 2."""
+    """-C PREFIX per runtime: that container's call only; none or two is exit 2."""
     assert run["status"] == 0, f"reader exit status {run['status']}"
-    assert len(run["out"]) == 1, f"expected 1 line, got {run['out']}"
-    ev = json.loads(run["out"][0])
-    assert ev["container"]["runtime"] == "containerd", ev.get("container")
-    assert ev["container"]["id"].startswith("c0c1"), ev["container"]
+    wanted = [cid for _, cid, _ in run["expect"] if cid != "-"]
+    assert len(wanted) == 5 and len(run["out"]) == 5, (wanted, run["out"])
+    for line, cid in zip(run["out"], wanted):
+        ev = json.loads(line)
+        assert ev.get("container", {}).get("id") == cid, f"{ev.get('container')}, want {cid}"
     assert run["unknown"] and run["unknown"].startswith("2 ") and \
         "no container's id starts with '000000000000'" in run["unknown"], run["unknown"]
+    assert run["ambiguous"] and run["ambiguous"].startswith("2 ") and \
+        "'abcdef123456' is ambiguous: 2 containers" in run["ambiguous"], run["ambiguous"]
 
 
 def check_nodevice(run):
