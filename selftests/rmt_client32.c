@@ -475,6 +475,10 @@ static void *flipper(void *arg)
 
 	for (i = 0; i < 2000 && !(c->tid && in_the_call(c->tid)); i++)
 		usleep(5000);
+	if (i == 2000)
+		fprintf(stderr, "rmt_client32: flip: the call never waited; flipping anyway\n");
+	/* In the call: give its enter record time to be taken (it is by now). */
+	usleep(100000);
 	if (!strcmp(o.flip, "name")) {
 		before = (unsigned long)(uintptr_t)h->msg_name;
 		h->msg_name = &other_addr;

@@ -26,7 +26,7 @@ record() {
 rmt_side_by_side() {
 	local dir i rc=0 pids=()
 
-	dir=$(mktemp -d)
+	dir=$(mktemp -d) || return 1
 	for i in $(seq $#); do
 		"${!i}" >"$dir/$i" &
 		pids+=($!)

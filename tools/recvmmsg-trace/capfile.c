@@ -54,8 +54,9 @@ int rmt_capfile_write_cgroups(FILE *f, struct rmt_cgroups *cg)
 	struct rmt_capfile_footer foot = { .reserved = 0 };
 	long at = ftell(f);
 
+	/* Into a pipe: no offset to point at, the records alone. */
 	if (at < 0)
-		return -1;
+		return errno == ESPIPE ? 0 : -1;
 	rmt_cgroups_each(cg, rmt_write_cgroup, &w);
 	memcpy(foot.magic, RMT_CAPFILE_FOOTER_MAGIC, sizeof(foot.magic));
 	foot.table_offset = (__u64)at;
@@ -67,7 +68,8 @@ int rmt_capfile_write_cgroups(FILE *f, struct rmt_cgroups *cg)
 
 /*
  * The table, when the file ends with its footer: into c->cgroups, and
- * c->end set to where the records stop. -1 with a message when corrupt.
+ * c->end set to where the records stop. A damaged table is left out with
+ * a warning; -1 with a message when the footer itself is damaged.
  */
 static int rmt_capfile_read_cgroups(struct rmt_capfile *c)
 {
@@ -87,8 +89,12 @@ static int rmt_capfile_read_cgroups(struct rmt_capfile *c)
 		goto records_only;
 	at = (uint64_t)size - sizeof(foot);
 	if (foot.table_offset < sizeof(c->hdr) || foot.table_offset % 8 ||
-	    foot.table_offset > at || fseek(c->f, (long)foot.table_offset, SEEK_SET))
-		goto corrupt;
+	    foot.table_offset > at || fseek(c->f, (long)foot.table_offset, SEEK_SET)) {
+		/* Where the records end is not known either. */
+		fprintf(stderr, "recvmmsg-trace: %s: corrupt cgroup table footer at byte offset %llu\n",
+			c->path, (unsigned long long)at);
+		return -1;
+	}
 	at = foot.table_offset;
 	c->cgroups = rmt_cgroups_table();
 	for (i = 0; i < foot.nr_cgroups; i++) {
@@ -111,9 +117,13 @@ static int rmt_capfile_read_cgroups(struct rmt_capfile *c)
 	c->end = foot.table_offset;
 	return fseek(c->f, sizeof(c->hdr), SEEK_SET);
 corrupt:
-	fprintf(stderr, "recvmmsg-trace: %s: corrupt cgroup table at byte offset %llu\n",
+	/* Where the records end is known: they are still read, unnamed. */
+	fprintf(stderr, "recvmmsg-trace: %s: corrupt cgroup table at byte offset %llu: its calls name no container\n",
 		c->path, (unsigned long long)at);
-	return -1;
+	rmt_cgroups_close(c->cgroups);
+	c->cgroups = NULL;
+	c->end = foot.table_offset;
+	return fseek(c->f, sizeof(c->hdr), SEEK_SET);
 records_only:
 	return fseek(c->f, sizeof(c->hdr), SEEK_SET);
 }

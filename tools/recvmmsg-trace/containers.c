@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "containers.h"
-#include "output.h"
 
 /* Does @s hold @n lowercase hex digits (and, with @dash, '-' or '_')? */
 static bool rmt_all_hex(const char *s, size_t n, bool dash)
@@ -235,23 +234,37 @@ static struct rmt_cgroup_entry *rmt_entry_new(struct rmt_cgroups *cg, uint64_t i
 	return *found;
 }
 
-/* The path of cgroup @id below the mount, read from its open directory. */
+/*
+ * The path of cgroup @id below the mount, read from its open directory,
+ * into a new entry; NULL when this try failed for a reason that may pass
+ * (no file descriptor free, no memory), so the next lookup tries again.
+ */
 static struct rmt_cgroup_entry *rmt_resolve(struct rmt_cgroups *cg, uint64_t id)
 {
+	static const char deleted[] = " (deleted)";
 	char link[64], path[PATH_MAX];
 	size_t mlen = strlen(cg->mount);
 	int fd = rmt_open_cgroup(cg, id);
 	ssize_t n = -1;
 
-	if (fd < 0)	/* removed since (ESTALE): unknown, never guessed */
-		return rmt_entry_new(cg, id, NULL);
+	if (fd < 0) {
+		/* Removed since: unknown for good, never guessed. */
+		if (errno == ESTALE || errno == ENOENT)
+			return rmt_entry_new(cg, id, NULL);
+		return NULL;
+	}
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, path, sizeof(path) - 1);
+	n = readlink(link, path, sizeof(path));
 	close(fd);
-	if (n < 0)
-		return rmt_entry_new(cg, id, NULL);
+	if (n < 0 || (size_t)n == sizeof(path))
+		return NULL;
 	path[n] = '\0';
-	/* Outside the mount as this reader sees it: not named, not guessed. */
+	/*
+	 * Removed while it was open, or outside the mount as this reader
+	 * sees it (a reader in a cgroup namespace): not named, not guessed.
+	 */
+	if ((size_t)n >= sizeof(deleted) - 1 && !strcmp(path + n - sizeof(deleted) + 1, deleted))
+		return rmt_entry_new(cg, id, NULL);
 	if ((size_t)n < mlen || strncmp(path, cg->mount, mlen) ||
 	    (path[mlen] != '/' && path[mlen] != '\0'))
 		return rmt_entry_new(cg, id, NULL);
@@ -261,16 +274,17 @@ static struct rmt_cgroup_entry *rmt_resolve(struct rmt_cgroups *cg, uint64_t id)
 const struct rmt_container *rmt_cgroups_lookup(struct rmt_cgroups *cg, uint64_t id)
 {
 	struct rmt_cgroup_entry key = { .id = id }, *e, **found;
-
 	if (cg->last && cg->last->id == id)
 		return &cg->last->c;
+	static const struct rmt_container unresolved = { .kind = RMT_CGROUP_UNKNOWN };
+
 	found = tfind(&key, &cg->cache, rmt_entry_cmp);
 	if (found)
 		e = *found;
 	else if (cg->mount_fd < 0)
 		return NULL;	/* not in the table */
-	else
-		e = rmt_resolve(cg, id);	/* ids are not reused in a boot */
+	else if (!(e = rmt_resolve(cg, id)))	/* ids are not reused in a boot */
+		return &unresolved;
 	cg->last = e;
 	return &e->c;
 }
@@ -336,7 +350,7 @@ static struct {
 	size_t mount_len;
 	char id[RMT_CONTAINER_ID_LEN + 1];
 	char path[PATH_MAX];
-	int matches;		/* distinct containers whose id has the prefix */
+	bool found, ambiguous;	/* one container has the prefix; another too */
 } rmt_search;
 
 static int rmt_search_dir(const char *path, const struct stat *st, int type,
@@ -352,11 +366,12 @@ static int rmt_search_dir(const char *path, const struct stat *st, int type,
 	if (!c.id[0] || strncmp(c.id, rmt_search.prefix, strlen(rmt_search.prefix)))
 		return 0;
 	/* The shallowest directory of a container holds all of it. */
-	if (!rmt_search.matches || strcmp(c.id, rmt_search.id)) {
-		if (rmt_search.matches++)
-			return 0;
+	if (!rmt_search.found) {
+		rmt_search.found = true;
 		strcpy(rmt_search.id, c.id);
 		strcpy(rmt_search.path, path);
+	} else if (strcmp(c.id, rmt_search.id)) {
+		rmt_search.ambiguous = true;
 	} else if (strlen(path) < strlen(rmt_search.path)) {
 		strcpy(rmt_search.path, path);
 	}
@@ -367,6 +382,7 @@ int rmt_container_dir(const char *prefix, char *path, size_t len)
 {
 	char mount[PATH_MAX];
 	size_t n = strlen(prefix);
+	int tries, err = 0;
 
 	if (n < RMT_CONTAINER_SHORT || n > RMT_CONTAINER_ID_LEN || !rmt_all_hex(prefix, n, false)) {
 		fprintf(stderr, "recvmmsg-trace: bad container id '%s' (12 to 64 lowercase hex digits)\n",
@@ -377,24 +393,32 @@ int rmt_container_dir(const char *prefix, char *path, size_t len)
 		fprintf(stderr, "recvmmsg-trace: no cgroup2 file system is mounted: no container can be found\n");
 		return -1;
 	}
-	memset(&rmt_search, 0, sizeof(rmt_search));
-	rmt_search.prefix = prefix;
-	rmt_search.mount_len = strlen(mount);
-	if (nftw(mount, rmt_search_dir, 32, FTW_PHYS | FTW_MOUNT)) {
-		fprintf(stderr, "recvmmsg-trace: %s: %s\n", mount, strerror(errno));
+	/* A cgroup removed during the walk ends it: walk again. */
+	for (tries = 0; tries < 3; tries++) {
+		memset(&rmt_search, 0, sizeof(rmt_search));
+		rmt_search.prefix = prefix;
+		rmt_search.mount_len = strlen(mount);
+		err = nftw(mount, rmt_search_dir, 32, FTW_PHYS | FTW_MOUNT) ? errno : 0;
+		if (err != ENOENT)
+			break;
+	}
+	if (err) {
+		fprintf(stderr, "recvmmsg-trace: %s: %s\n", mount, strerror(err));
 		return -1;
 	}
-	if (!rmt_search.matches) {
+	if (!rmt_search.found) {
 		fprintf(stderr, "recvmmsg-trace: no container's id starts with '%s'\n", prefix);
 		return -1;
 	}
-	if (rmt_search.matches > 1) {
-		fprintf(stderr, "recvmmsg-trace: container id '%s' is ambiguous: %d containers start with it\n",
-			prefix, rmt_search.matches);
+	if (rmt_search.ambiguous) {
+		fprintf(stderr, "recvmmsg-trace: container id '%s' is ambiguous: more than one container's id starts with it\n",
+			prefix);
 		return -1;
 	}
-	if (strlen(rmt_search.path) >= len)
+	if (strlen(rmt_search.path) >= len) {
+		fprintf(stderr, "recvmmsg-trace: %s: path too long\n", rmt_search.path);
 		return -1;
+	}
 	strcpy(path, rmt_search.path);
 	return 0;
 }

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "calls.h"
+
 #define RMT_CONTAINER_ID_LEN	64	/* hex digits of a full container id */
 #define RMT_CONTAINER_SHORT	12	/* as docker ps shows it */
 #define RMT_POD_UID_LEN		36
@@ -60,6 +62,10 @@ void rmt_cgroups_add(struct rmt_cgroups *cg, uint64_t id, const char *path);
 void rmt_cgroups_each(struct rmt_cgroups *cg,
 		      void (*fn)(void *ctx, uint64_t id, const char *path), void *ctx);
 void rmt_cgroups_close(struct rmt_cgroups *cg);
+
+/* The container of a call's cgroup; NULL when there is none to name. */
+const struct rmt_container *rmt_call_container(struct rmt_cgroups *cg,
+					       const struct rmt_pair *pair);
 
 /*
  * -C: the cgroup directory of the one container whose id starts with

@@ -599,6 +599,7 @@ static void rmt_catch_stop_signals(sigset_t *wait_mask)
  */
 static int rmt_run_open(struct rmt_run *r, const struct rmt_opts *opts)
 {
+	const char *why;
 	uint32_t nr_cpus;
 
 	memset(r, 0, sizeof(*r));
@@ -629,7 +630,9 @@ static int rmt_run_open(struct rmt_run *r, const struct rmt_opts *opts)
 	rmt_pick_sink(opts, r->sink, &r->out, &r->summary);
 	rmt_tracker_init(&r->tracker, &r->sink[0]);
 	/* Live only: a capture file's ids are another boot's cgroups. */
-	r->out.cgroups = rmt_cgroups_open(NULL);
+	r->out.cgroups = rmt_cgroups_open(&why);
+	if (!r->out.cgroups)
+		fprintf(stderr, "recvmmsg-trace: containers are not named: %s\n", why);
 	r->summary.cgroups = r->out.cgroups;
 	if (rmt_order_init(&r->order, nr_cpus)) {
 		fprintf(stderr, "recvmmsg-trace: out of memory\n");

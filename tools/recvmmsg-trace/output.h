@@ -19,10 +19,6 @@ struct rmt_output {
 	struct rmt_outbuf buf;		/* printed, not yet handed to @out */
 };
 
-/* The container of a call's cgroup; NULL when there is none to name. */
-const struct rmt_container *rmt_call_container(struct rmt_cgroups *cg,
-					       const struct rmt_pair *pair);
-
 /* ,"container":{...} and ,"kubernetes":{...} of @c (nothing for NULL). */
 void rmt_json_container(struct rmt_outbuf *w, const struct rmt_container *c);
 

@@ -1,5 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdbool.h>
+
 #include "toctou.h"
+
+/*
+ * Did both records read the same vector? Socketcall's arguments are read
+ * again from user memory at exit, and a pair made across lost records is
+ * two calls: fields compared then would all differ, and mean nothing.
+ */
+static bool rmt_same_vector(const struct rmt_pair *pair)
+{
+	const struct rmt_call *in = &pair->enter->call, *out = &pair->exit->call;
+
+	return !((in->faults | out->faults) & RMT_FAULT_ARGS) && in->via == out->via &&
+	       in->syscall_nr == out->syscall_nr &&
+	       in->args[RMT_ARG_FD] == out->args[RMT_ARG_FD] &&
+	       in->args[RMT_ARG_MMSG] == out->args[RMT_ARG_MMSG] &&
+	       in->args[RMT_ARG_VLEN] == out->args[RMT_ARG_VLEN] &&
+	       in->args[RMT_ARG_FLAGS] == out->args[RMT_ARG_FLAGS];
+}
 
 size_t rmt_pair_toctou(const struct rmt_pair *pair, struct rmt_toctou *out, size_t max)
 {
@@ -7,7 +26,7 @@ size_t rmt_pair_toctou(const struct rmt_pair *pair, struct rmt_toctou *out, size
 	__u32 n, i, f;
 
 	/* Only received messages are read again at exit. */
-	if (!pair->enter || !pair->exit)
+	if (!pair->enter || !pair->exit || !rmt_same_vector(pair))
 		return 0;
 	n = pair->enter->call.nr_msgs;
 	if (pair->exit->call.nr_msgs < n)

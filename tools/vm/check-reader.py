@@ -202,7 +202,8 @@ def check_summary(run):
 # What may differ from strace: our prefix (time, CPU, ids, command) and what
 # follows the result (duration, our suffixes), strace's padding before " = ",
 # the name, and buffers (strace prints their bytes, we their addresses).
-OURS = re.compile(r"^\d\d:\d\d:\d\d\.\d{6} cpu\d+ \d+/\d+ rmt_client32 (.*) <\d+\.\d{6}>( \[[^]]*\])*$")
+OURS = re.compile(r"^\d\d:\d\d:\d\d\.\d{6} cpu\d+ \d+/\d+ rmt_client32 (.*) <\d+\.\d{6}>"
+                  r"( \[(?:[^][]|\[\d+\])*\])*$")
 STRACE_BUF = re.compile(r'iov_base="(?:[^"\\]|\\.)*"(?:\.\.\.)?')
 OUR_BUF = re.compile(r"iov_base=0x[0-9a-f]+")
 
@@ -288,7 +289,7 @@ def check_container_filter(run):
     assert run["unknown"] and run["unknown"].startswith("2 ") and \
         "no container's id starts with '000000000000'" in run["unknown"], run["unknown"]
     assert run["ambiguous"] and run["ambiguous"].startswith("2 ") and \
-        "'abcdef123456' is ambiguous: 2 containers" in run["ambiguous"], run["ambiguous"]
+        "'abcdef123456' is ambiguous: more than one container" in run["ambiguous"], run["ambiguous"]
 
 
 def check_nodevice(run):

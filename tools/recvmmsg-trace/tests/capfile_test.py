@@ -166,15 +166,19 @@ rc, out, err = run(calls)
 check("no-cgroup-table-names-none", rc == 0 and out.count("\n") == 1 and "[container" not in out,
       f"rc {rc} out {out!r} err {err!r}")
 past_end = calls + cgroup_table([(1, "/")], len(calls) + 4096)
+rc, out, err = run(past_end)
+check("cgroup-table-footer-past-end", rc == 2 and
+      f"corrupt cgroup table footer at byte offset {len(past_end) - 24}\n" in err,
+      f"rc {rc} err {err!r}")
 for name, data, at in [
-    # The footer's offset is past the footer itself: named at the footer.
-    ("cgroup-table-offset-past-end", past_end, len(past_end) - 24),
     # Three entries said, two there: the third runs into the footer.
     ("cgroup-table-count-wrong", calls + cgroup_table([(1, "/"), (2, "/x")], len(calls))[:-24] +
      struct.pack("<8sQII", b"RMTCGRP\n", len(calls), 3, 0), len(calls) + 48),
     ("cgroup-table-path-too-long", calls + struct.pack("<QII", 1, 1 << 20, 0) +
      struct.pack("<8sQII", b"RMTCGRP\n", len(calls), 1, 0), len(calls)),
 ]:
+    # The records are still read, and name no container.
     rc, out, err = run(data)
-    check(name, rc == 2 and f"corrupt cgroup table at byte offset {at}\n" in err,
-          f"rc {rc} err {err!r}")
+    check(name, rc == 0 and out.count("\n") == 1 and "[container" not in out and
+          f"corrupt cgroup table at byte offset {at}: its calls name no container" in err,
+          f"rc {rc} out {out!r} err {err!r}")

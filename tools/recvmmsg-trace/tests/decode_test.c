@@ -844,6 +844,15 @@ static void change_at_exit(struct stream *s, unsigned int nr, unsigned int i,
 	memcpy(s->buf + at, &value, sizeof(value));
 }
 
+/* The exit record put last (of @nr messages) read @args, as its enter did. */
+static void exit_args(struct stream *s, unsigned int nr, const __u64 args[RMT_NR_ARGS])
+{
+	size_t at = s->len - nr * sizeof(struct rmt_msg_exit) -
+		    sizeof(struct rmt_exit_record) + offsetof(struct rmt_exit_record, call.args);
+
+	memcpy(s->buf + at, args, RMT_NR_ARGS * sizeof(__u64));
+}
+
 /*
  * A pointer of a received message that was not at exit what the task
  * passed is named, in text, JSON, the summary and --toctou-only; the
@@ -854,13 +863,23 @@ TEST_F(utc, a_vector_changed_while_the_call_ran_is_flagged)
 	json_object *obj, *list, *item, *v;
 	char *out, *nl;
 
+	static const __u64 args[RMT_NR_ARGS] = { 3, 0x804c000, 2, 0, 0 };
+	static const __u64 other_vector[RMT_NR_ARGS] = { 3, 0x9000000, 2, 0, 0 };
+
 	put_enter(&self->s, 0, 1 * SEC, 42, "a", 3, 2, 0, 0, 2);
 	put_exit(&self->s, 0, 1 * SEC + 1000, 42, "a", 2, 2);
+	exit_args(&self->s, 2, args);
 	change_at_exit(&self->s, 2, 1, offsetof(struct rmt_msg_ptrs, name), 0x9000000);
 	change_at_exit(&self->s, 2, 1, offsetof(struct rmt_msg_ptrs, iovlen), 3);
 	put_enter(&self->s, 0, 2 * SEC, 43, "b", 3, 2, 0, 0, 2);
 	put_exit(&self->s, 0, 2 * SEC + 1000, 43, "b", 2, 2);
+	exit_args(&self->s, 2, args);
 	change_at_exit(&self->s, 2, 0, offsetof(struct rmt_msg_ptrs, controllen), 24);
+	/* Records of another vector (lost records between, socketcall's block rewritten). */
+	put_enter(&self->s, 0, 3 * SEC, 44, "c", 3, 2, 0, 0, 2);
+	put_exit(&self->s, 0, 3 * SEC + 1000, 44, "c", 2, 2);
+	exit_args(&self->s, 2, other_vector);
+	change_at_exit(&self->s, 2, 1, offsetof(struct rmt_msg_ptrs, iov), 0x9000000);
 
 	out = render(&self->s, 0, &self->nrec, &self->t);
 	nl = strchr(out, '\n');
@@ -869,6 +888,7 @@ TEST_F(utc, a_vector_changed_while_the_call_ran_is_flagged)
 	EXPECT_NE(NULL, strstr(out, " <0.000001> [TOCTOU msg[1].msg_name,msg[1].msg_iovlen]"))
 		TH_LOG("%s", out);
 	EXPECT_EQ(NULL, strstr(nl + 1, "TOCTOU")) TH_LOG("%s", nl + 1);
+	EXPECT_NE(NULL, strstr(nl + 1, " 44/44 c ")) TH_LOG("%s", nl + 1);
 	free(out);
 
 	out = render(&self->s, RENDER_JSON, &self->nrec, &self->t);
