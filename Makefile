@@ -27,7 +27,8 @@ SELFTESTS := device_test capture_test control_test session_test hook_test reader
 SELFTEST_HELPERS := selftests/rmt_helpers.c selftests/rmt_helpers.h \
 		    selftests/rmt_fixture.h tools/recvmmsg-trace/walk.h
 GUEST_BINS := $(B)/guest-bin/recvmmsg-trace $(B)/guest-bin/rmt_client32 \
-	      $(B)/guest-bin/strace $(addprefix $(B)/guest-bin/,$(SELFTESTS))
+	      $(B)/guest-bin/strace $(B)/guest-bin/rmt_gobatch $(B)/guest-bin/rmt_glibc32 \
+	      $(addprefix $(B)/guest-bin/,$(SELFTESTS))
 
 PREFIX ?= /usr/local
 SBINDIR := $(PREFIX)/sbin
@@ -74,6 +75,18 @@ $(B)/guest-bin/rmt_client32: selftests/rmt_client32.c
 	@mkdir -p $(@D)
 	$(CC) -m32 -static -std=c11 -O2 -Wall -Wextra -Werror $< -o $@
 
+# Programs whose recvmmsg this project did not write: Go's x/net (Debian's
+# golang-golang-x-net-dev, no network), and glibc's, linked dynamically (the
+# guest gets the i386 libc and loader with it).
+$(B)/guest-bin/rmt_gobatch: selftests/programs/gobatch.go
+	@mkdir -p $(@D) $(B)/go-cache
+	GOCACHE=$(abspath $(B)/go-cache) GO111MODULE=off GOPATH=/usr/share/gocode \
+		GOARCH=386 CGO_ENABLED=0 go build -o $@ $<
+
+$(B)/guest-bin/rmt_glibc32: selftests/programs/glibc32.c
+	@mkdir -p $(@D)
+	$(CC) -m32 -std=c11 -O2 -Wall -Wextra -Werror $< -o $@
+
 # Debian's strace: the guest holds the reader's lines against its own.
 $(B)/guest-bin/strace: /usr/bin/strace
 	@mkdir -p $(@D)
@@ -105,7 +118,8 @@ $(B)/host-tests/fuzz_decode: tools/recvmmsg-trace/tests/fuzz_decode.c \
 		$< $(READER_LIB_SRCS) -o $@
 
 # Synthetic capture files for the fuzzer's seeds and the decoding benchmark.
-CAPFILE_SRCS := tools/recvmmsg-trace/capfile.c tools/recvmmsg-trace/containers.c
+CAPFILE_SRCS := tools/recvmmsg-trace/capfile.c tools/recvmmsg-trace/containers.c \
+		tools/recvmmsg-trace/exes.c
 $(B)/bench/make_capture: tools/recvmmsg-trace/bench/make_capture.c $(CAPFILE_SRCS) $(READER_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -D_DEFAULT_SOURCE $< $(CAPFILE_SRCS) -o $@

@@ -98,9 +98,11 @@ struct rmt_scratch {
 
 static struct rmt_scratch __percpu *rmt_scratch;
 
-/* An exit record fits wherever an enter record of as many messages does. */
-static_assert(sizeof(struct rmt_exit_record) <= sizeof(struct rmt_enter_record));
-static_assert(sizeof(struct rmt_msg_exit) <= sizeof(struct rmt_msg_enter));
+/* The scratch area holds the largest record of either type. */
+static_assert(RMT_ENTER_MAX_SIZE <= RMT_RECORD_MAX_SIZE);
+/* The smallest buffer holds the largest record and a LOST record before it. */
+static_assert(RMT_RECORD_MAX_SIZE + sizeof(struct rmt_lost_record) <= RMT_BUFFER_MIN_BYTES);
+static_assert(RMT_RECORD_MAX_SIZE % sizeof(u64) == 0);
 /*
  * Is this call ours, and how was it made? @regs and the compat check are
  * looked at only once the number matched: this runs for every syscall.
@@ -164,7 +166,7 @@ struct rmt_built {
 	u16 flags;
 	u32 faults;
 	u32 nr_msgs;
-	u64 fault_msgs;
+	struct rmt_msg_faults mf;
 };
 
 /*
@@ -272,15 +274,16 @@ static void rmt_build(union rmt_rec *rec, u16 type, long ret,
 	struct rmt_call *call = rmt_rec_call(rec, type);
 
 	rmt_snap_timeout(call, false);
-	b->fault_msgs = 0;
+	b->mf.iov = 0;
+	b->mf.name = 0;
 	if (type == RMT_REC_ENTER) {
 		rmt_snap_task(&rec->enter.task);
-		rmt_snap_enter_msgs(call, rec->enter.msgs, snaplen, &b->fault_msgs, false);
+		rmt_snap_enter_msgs(call, rec->enter.msgs, snaplen, &b->mf, false);
 	} else {
 		/* The enter record has the rest of the task. */
-		rmt_snap_exit_task(&rec->exit.task);
+		rmt_snap_exit_task(&rec->exit.task, room);
 		call->ret = ret;
-		rmt_snap_exit_msgs(call, rec->exit.msgs, room, snaplen, &b->fault_msgs, false);
+		rmt_snap_exit_msgs(call, rec->exit.msgs, room, snaplen, &b->mf, false);
 	}
 	b->flags = call->flags;
 	b->faults = call->faults;
@@ -295,18 +298,19 @@ static void rmt_fit(union rmt_rec *rec, u16 type, const struct rmt_built *b,
 	u64 count = type == RMT_REC_ENTER ? call->args[RMT_ARG_VLEN] : max(call->ret, 0LL);
 	unsigned int n = min(b->nr_msgs, snaplen);
 	u64 first_n = n >= 64 ? ~0ULL : BIT_ULL(n) - 1;
-	u32 per_msg = type == RMT_REC_ENTER ? RMT_FAULT_IOV : RMT_FAULT_NAME;
 
 	call->nr_msgs = n;
 	call->flags = b->flags & ~RMT_CALL_TRUNCATED;
 	if (count > snaplen)
 		call->flags |= RMT_CALL_TRUNCATED;
-	call->faults = b->faults & ~(RMT_FAULT_MMSG | per_msg);
+	call->faults = b->faults & ~(RMT_FAULT_MMSG | RMT_FAULT_IOV | RMT_FAULT_NAME);
 	/* A vector that could not be read stopped the walk at nr_msgs. */
 	if ((b->faults & RMT_FAULT_MMSG) && b->nr_msgs < snaplen)
 		call->faults |= RMT_FAULT_MMSG;
-	if (b->fault_msgs & first_n)
-		call->faults |= per_msg;
+	if (b->mf.iov & first_n)
+		call->faults |= RMT_FAULT_IOV;
+	if (b->mf.name & first_n)
+		call->faults |= RMT_FAULT_NAME;
 	if (type == RMT_REC_ENTER)
 		rec->hdr.size = struct_size(&rec->enter, msgs, n);
 	else
@@ -347,10 +351,10 @@ static bool rmt_capture(struct pt_regs *regs, const struct rmt_call *what,
 	if (!o.nr_takers)
 		goto out;
 	rmt_build(rec, type, ret, room, o.snaplen, &b);
-	/* The exit will need the room of each address buffer. */
-	if (type == RMT_REC_ENTER && o.exit_wanted)
-		rmt_inflight_start(current->pid, call, rec->enter.msgs);
 	now = ktime_get_ns();
+	/* The exit will need the room of each address buffer, and the time. */
+	if (type == RMT_REC_ENTER && o.exit_wanted)
+		rmt_inflight_start(current->pid, now, call, rec->enter.msgs);
 	for (i = 0; i < o.nr_takers; i++) {
 		struct rmt_taker *t = &o.takers[i];
 		unsigned int queued;

@@ -73,7 +73,7 @@ void rmt_inflight_forget(u32 tid)
 	smp_store_release(&s->tid, 0);
 }
 
-void rmt_inflight_start(u32 tid, const struct rmt_call *call,
+void rmt_inflight_start(u32 tid, u64 time_ns, const struct rmt_call *call,
 			const struct rmt_msg_enter *msgs)
 {
 	struct rmt_inflight_slot *s = NULL;
@@ -85,6 +85,7 @@ void rmt_inflight_start(u32 tid, const struct rmt_call *call,
 	if (!s)
 		return;
 	/* Only this thread reads the room, at its exit. */
+	s->room.time_ns = time_ns;
 	s->room.mmsg = call->args[RMT_ARG_MMSG];
 	s->room.nr = min_t(u32, call->nr_msgs, RMT_SNAPLEN_MAX);
 	for (i = 0; i < s->room.nr; i++) {
@@ -103,6 +104,7 @@ bool rmt_inflight_finish(u32 tid, struct rmt_name_room *room)
 	if (!s)
 		return false;
 	/* Only the messages noted: the rest of the slot is stale. */
+	room->time_ns = s->room.time_ns;
 	room->mmsg = s->room.mmsg;
 	room->nr = s->room.nr;
 	for (i = 0; i < room->nr; i++) {

@@ -20,6 +20,7 @@
  * rewritten) gets none.
  */
 struct rmt_name_room {
+	u64 time_ns;			/* the enter record's time */
 	u32 mmsg;			/* the vector, user address */
 	u32 nr;				/* messages noted; past them, no room */
 	u32 name[RMT_SNAPLEN_MAX];	/* each msg_name */
@@ -39,7 +40,7 @@ void rmt_inflight_clear(void);
  * read for it.
  */
 void rmt_inflight_forget(u32 tid);
-void rmt_inflight_start(u32 tid, const struct rmt_call *call,
+void rmt_inflight_start(u32 tid, u64 time_ns, const struct rmt_call *call,
 			const struct rmt_msg_enter *msgs);
 bool rmt_inflight_finish(u32 tid, struct rmt_name_room *room);
 

@@ -9,6 +9,8 @@
 #include <linux/compat.h>
 #include <linux/cred.h>
 #include <linux/fault-inject-usercopy.h>
+#include <linux/fs.h>
+#include <linux/kdev_t.h>
 #include <linux/minmax.h>
 #include <linux/nsproxy.h>
 #include <linux/pid_namespace.h>
@@ -17,6 +19,7 @@
 #include <linux/string.h>
 #include <linux/time32.h>
 #include <linux/uaccess.h>
+#include <linux/utsname.h>
 #include <net/compat.h>
 #include <asm/syscall.h>
 
@@ -54,10 +57,42 @@ static u32 rmt_mnt_ns_inum(const struct nsproxy *nsp)
 	return ((const struct ns_common *)(const void *)nsp->mnt_ns)->inum;
 }
 
+/*
+ * The executable's inode, for the reader to check a path against. Under
+ * RCU the file is not freed, but since 6.7 it may be freed and reused for
+ * another file at once (the file cache is SLAB_TYPESAFE_BY_RCU), its inode
+ * cleared or another's: read it once, and keep it only if the mm still
+ * has that file afterwards. An inode and its superblock are RCU-freed.
+ */
+static void rmt_snap_exe(struct rmt_task *task, struct mm_struct *mm)
+{
+	struct inode *inode;
+	struct file *exe;
+
+	exe = mm ? rcu_dereference(mm->exe_file) : NULL;
+	if (!exe)
+		return;
+	inode = READ_ONCE(exe->f_inode);
+	if (!inode)
+		return;
+	task->exe_ino = inode->i_ino;
+	task->exe_dev_major = MAJOR(inode->i_sb->s_dev);
+	task->exe_dev_minor = MINOR(inode->i_sb->s_dev);
+	/* The reads above before the check below. */
+	smp_rmb();
+	if (rcu_access_pointer(mm->exe_file) != exe || READ_ONCE(exe->f_inode) != inode) {
+		task->exe_ino = 0;
+		task->exe_dev_major = 0;
+		task->exe_dev_minor = 0;
+	}
+}
+
 void rmt_snap_task(struct rmt_task *task)
 {
 	struct task_struct *tsk = current;
 	struct pid_namespace *pid_ns;
+	struct task_struct *parent;
+	struct nsproxy *nsp;
 
 	task->tgid = task_tgid_nr(tsk);
 	task->tid = task_pid_nr(tsk);
@@ -66,11 +101,23 @@ void rmt_snap_task(struct rmt_task *task)
 	task->uid = from_kuid_munged(&init_user_ns, current_uid());
 	task->gid = from_kgid_munged(&init_user_ns, current_gid());
 
+	task->start_time_ns = tsk->start_time;
+
 	rcu_read_lock();
-	task->ppid = task_tgid_nr(rcu_dereference(tsk->real_parent));
+	parent = rcu_dereference(tsk->real_parent);
+	task->ppid = task_tgid_nr(parent);
 	pid_ns = task_active_pid_ns(tsk);
 	task->pid_ns = pid_ns ? pid_ns->ns.inum : 0;
-	task->mnt_ns = rmt_mnt_ns_inum(tsk->nsproxy);
+	task->ns_ppid = pid_ns ? task_tgid_nr_ns(parent, pid_ns) : 0;
+	/* Our own task's: only it replaces its nsproxy, and it is here. */
+	nsp = tsk->nsproxy;
+	task->mnt_ns = rmt_mnt_ns_inum(nsp);
+	/* sethostname() may be writing it: a torn name, never an overrun. */
+	static_assert(sizeof(nsp->uts_ns->name.nodename) <= sizeof(task->nodename));
+	if (nsp && nsp->uts_ns)
+		strscpy_pad(task->nodename, nsp->uts_ns->name.nodename,
+			    sizeof(task->nodename));
+	rmt_snap_exe(task, tsk->mm);
 #ifdef CONFIG_CGROUPS
 	task->cgroup_id = cgroup_id(task_dfl_cgroup(tsk));
 #endif
@@ -80,11 +127,12 @@ void rmt_snap_task(struct rmt_task *task)
 	strscpy_pad(task->comm, tsk->comm, sizeof(task->comm));
 }
 
-void rmt_snap_exit_task(struct rmt_exit_task *task)
+void rmt_snap_exit_task(struct rmt_exit_task *task, const struct rmt_name_room *room)
 {
 	task->tgid = task_tgid_nr(current);
 	task->tid = task_pid_nr(current);
 	strscpy_pad(task->comm, current->comm, sizeof(task->comm));
+	task->enter_time_ns = room ? room->time_ns : 0;
 }
 
 /* From the saved user registers, or the block socketcall points to. */
@@ -136,10 +184,35 @@ void rmt_snap_timeout(struct rmt_call *call, bool may_fault)
 }
 
 /* Note that a part of message @i could not be read. */
-static void rmt_fault_at(u64 *fault_msgs, unsigned int i)
+static void rmt_fault_at(u64 *which, unsigned int i)
 {
-	if (fault_msgs && i < 64)
-		*fault_msgs |= BIT_ULL(i);
+	if (i < 64)
+		*which |= BIT_ULL(i);
+}
+
+/* Read up to RMT_MAX_IOV iovecs of message @i into @snap (may be NULL). */
+static u32 rmt_snap_iov(struct rmt_call *call, u32 uaddr, u32 iovlen,
+			struct rmt_iovec *snap, struct rmt_msg_faults *mf,
+			unsigned int i, bool may_fault)
+{
+	struct compat_iovec iov[RMT_MAX_IOV];
+	u32 nr_iov = min_t(u32, iovlen, RMT_MAX_IOV), j;
+
+	if (!nr_iov)
+		return 0;
+	if (!rmt_read_user(iov, uaddr, nr_iov * sizeof(iov[0]), may_fault)) {
+		call->faults |= RMT_FAULT_IOV;
+		if (mf)
+			rmt_fault_at(&mf->iov, i);
+		return 0;
+	}
+	if (!snap)
+		return 0;
+	for (j = 0; j < nr_iov; j++) {
+		snap[j].base = iov[j].iov_base;
+		snap[j].len = iov[j].iov_len;
+	}
+	return nr_iov;
 }
 
 /*
@@ -192,12 +265,11 @@ static const struct compat_mmsghdr *rmt_mmsghdr(struct rmt_mmsg_window *w,
 
 unsigned int rmt_snap_enter_msgs(struct rmt_call *call,
 				 struct rmt_msg_enter *msgs,
-				 unsigned int snaplen, u64 *fault_msgs,
+				 unsigned int snaplen, struct rmt_msg_faults *mf,
 				 bool may_fault)
 {
 	u32 vlen = call->args[RMT_ARG_VLEN];
 	unsigned int n = min(vlen, snaplen), i;
-	struct compat_iovec iov[RMT_MAX_IOV];
 	struct rmt_mmsg_window w __uninitialized;
 
 	rmt_mmsg_window_init(&w);
@@ -206,13 +278,12 @@ unsigned int rmt_snap_enter_msgs(struct rmt_call *call,
 	for (i = 0; i < n; i++) {
 		const struct compat_mmsghdr *mh = rmt_mmsghdr(&w, call, i, n, may_fault);
 		struct rmt_msg_enter *m = msgs ? &msgs[i] : NULL;
-		unsigned int j, nr_iov;
+		u32 nr_iov;
 
 		if (!mh) {
 			call->faults |= RMT_FAULT_MMSG;
 			break;
 		}
-		nr_iov = min_t(u32, mh->msg_hdr.msg_iovlen, RMT_MAX_IOV);
 		if (m) {
 			memset(m, 0, sizeof(*m));
 			m->name = mh->msg_hdr.msg_name;
@@ -224,20 +295,10 @@ unsigned int rmt_snap_enter_msgs(struct rmt_call *call,
 			m->flags = mh->msg_hdr.msg_flags;
 			m->len = mh->msg_len;
 		}
-		if (!nr_iov)
-			continue;
-		if (!rmt_read_user(iov, mh->msg_hdr.msg_iov, nr_iov * sizeof(iov[0]), may_fault)) {
-			call->faults |= RMT_FAULT_IOV;
-			rmt_fault_at(fault_msgs, i);
-			continue;
-		}
-		if (!m)
-			continue;
-		for (j = 0; j < nr_iov; j++) {
-			m->iov_snap[j].base = iov[j].iov_base;
-			m->iov_snap[j].len = iov[j].iov_len;
-		}
-		m->nr_iov = nr_iov;
+		nr_iov = rmt_snap_iov(call, mh->msg_hdr.msg_iov, mh->msg_hdr.msg_iovlen,
+				      m ? m->iov_snap : NULL, mf, i, may_fault);
+		if (m)
+			m->nr_iov = nr_iov;
 	}
 	call->nr_msgs = i;
 	return i;
@@ -246,12 +307,13 @@ unsigned int rmt_snap_enter_msgs(struct rmt_call *call,
 unsigned int rmt_snap_exit_msgs(struct rmt_call *call,
 				struct rmt_msg_exit *msgs,
 				const struct rmt_name_room *room,
-				unsigned int snaplen, u64 *fault_msgs,
+				unsigned int snaplen, struct rmt_msg_faults *mf,
 				bool may_fault)
 {
 	struct rmt_mmsg_window w __uninitialized;
 	u8 name[RMT_NAME_BYTES];
 	unsigned int n, i;
+	u32 nr_iov;
 
 	if (call->ret <= 0)
 		return 0;
@@ -275,12 +337,18 @@ unsigned int rmt_snap_exit_msgs(struct rmt_call *call,
 			take = min_t(u32, mh->msg_hdr.msg_namelen, room->bytes[i]);
 		if (take && !rmt_read_user(name, mh->msg_hdr.msg_name, take, may_fault)) {
 			call->faults |= RMT_FAULT_NAME;
-			rmt_fault_at(fault_msgs, i);
+			if (mf)
+				rmt_fault_at(&mf->name, i);
 			take = 0;
 		}
+		if (m)
+			memset(m, 0, sizeof(*m));
+		/* Read even when nothing is kept: it makes the iovecs resident. */
+		nr_iov = rmt_snap_iov(call, mh->msg_hdr.msg_iov, mh->msg_hdr.msg_iovlen,
+				      m ? m->iov_snap : NULL, mf, i, may_fault);
 		if (!m)
 			continue;
-		memset(m, 0, sizeof(*m));
+		m->nr_iov = nr_iov;
 		memcpy(m->name, name, take);
 		m->len = mh->msg_len;
 		m->flags = mh->msg_hdr.msg_flags;

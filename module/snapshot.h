@@ -17,23 +17,32 @@
 #include "inflight.h"
 
 void rmt_snap_task(struct rmt_task *task);
-/* What an exit record says of its task: ids and comm, cheap to read. */
-void rmt_snap_exit_task(struct rmt_exit_task *task);
+/*
+ * What an exit record says of its task: ids and comm, cheap to read, and
+ * the time of its enter (@room: what the enter left, or NULL).
+ */
+void rmt_snap_exit_task(struct rmt_exit_task *task, const struct rmt_name_room *room);
 void rmt_snap_args(struct rmt_call *call, struct pt_regs *regs, bool may_fault);
 void rmt_snap_timeout(struct rmt_call *call, bool may_fault);
 /*
- * @fault_msgs, when not NULL, gets bit i set for each message i below 64
- * whose iovecs (enter) or source address (exit) could not be read.
+ * Which messages had a part that could not be read: bit i for message i,
+ * below 64, of those whose iovecs, or source address (exit), failed.
  */
+struct rmt_msg_faults {
+	u64 iov;
+	u64 name;
+};
+
+/* @mf, when not NULL, gets the messages with a fault added. */
 unsigned int rmt_snap_enter_msgs(struct rmt_call *call,
 				 struct rmt_msg_enter *msgs,
-				 unsigned int snaplen, u64 *fault_msgs,
+				 unsigned int snaplen, struct rmt_msg_faults *mf,
 				 bool may_fault);
 /* @room: what the enter saw of each address buffer, or NULL: read none. */
 unsigned int rmt_snap_exit_msgs(struct rmt_call *call,
 				struct rmt_msg_exit *msgs,
 				const struct rmt_name_room *room,
-				unsigned int snaplen, u64 *fault_msgs,
+				unsigned int snaplen, struct rmt_msg_faults *mf,
 				bool may_fault);
 
 #endif /* RMT_SNAPSHOT_H */

@@ -44,8 +44,10 @@
 	EXPECT_EQ(ns_inode("pid"), (_task).pid_ns);				\
 	EXPECT_EQ(ns_inode("mnt"), (_task).mnt_ns);				\
 	EXPECT_EQ(own_cgroup_id(), (_task).cgroup_id);				\
-	EXPECT_EQ(0, (_task).reserved);						\
+	EXPECT_EQ(getpid(), (_task).ns_ppid);					\
 	EXPECT_STREQ("rmt_client32", (_task).comm);				\
+	EXPECT_STREQ(own_nodename(), (_task).nodename);				\
+	EXPECT_TRUE(task_runs_client(&(_task)));				\
 } while (0)
 
 /* An exit record names its thread only: the enter record has the rest. */
@@ -62,12 +64,17 @@ TEST_F(dev, ipv4_message_every_field)
 	const struct rmt_enter_record *e;
 	const struct rmt_exit_record *x;
 	struct client_report rep;
+	struct timespec before;
 	int i;
 
+	ASSERT_EQ(0, clock_gettime(CLOCK_MONOTONIC, &before));
 	RUN_ONE_CALL(argv, rep, 2);
 	EXPECT_EQ(0, rec.n_lost + rec.n_other);
 	e = E(0);
 	x = X(0);
+	/* The client's thread started after this test looked at the clock. */
+	EXPECT_LE(before.tv_sec * 1000000000ULL + before.tv_nsec, e->task.start_time_ns);
+	EXPECT_LT(e->task.start_time_ns, e->hdr.time_ns);
 
 	EXPECT_TASK(e->task, rep);
 	EXPECT_EQ(RMT_NR_IA32_RECVMMSG_TIME32, e->call.syscall_nr);
@@ -96,6 +103,8 @@ TEST_F(dev, ipv4_message_every_field)
 	}
 
 	EXPECT_EXIT_TASK(x->task, rep);
+	/* The exit names its enter. */
+	EXPECT_EQ(e->hdr.time_ns, x->task.enter_time_ns);
 	EXPECT_EQ(2, x->call.ret);
 	EXPECT_EQ(e->call.args[RMT_ARG_MMSG], x->call.args[RMT_ARG_MMSG]);
 	EXPECT_EQ(RMT_CALL_TIMEOUT, x->call.flags);
@@ -120,6 +129,11 @@ TEST_F(dev, ipv4_message_every_field)
 		EXPECT_EQ(e->msgs[i].control, x->msgs[i].ptrs.control);
 		EXPECT_EQ(0, x->msgs[i].ptrs.controllen);
 		EXPECT_EQ(0, x->msgs[i].ptrs.reserved);
+		/* ... and so are the iovecs the array holds. */
+		EXPECT_EQ(1, x->msgs[i].nr_iov);
+		EXPECT_EQ(e->msgs[i].iov_snap[0].base, x->msgs[i].iov_snap[0].base);
+		EXPECT_EQ(256, x->msgs[i].iov_snap[0].len);
+		EXPECT_EQ(0, x->msgs[i].reserved);
 	}
 	EXPECT_LE(e->hdr.time_ns, x->hdr.time_ns);
 	EXPECT_GT(sysconf(_SC_NPROCESSORS_CONF), e->hdr.cpu);
@@ -463,6 +477,7 @@ TEST_F(dev, four_threads_each_with_its_own_tid)
 {
 	char *argv[] = { "rmt_client32", "recv", "threads=4", "vlen=1", NULL };
 	struct client_report reps[MAX_REPORTS];
+	__u64 enter_time = 0;
 	int i, j, found;
 
 	ASSERT_EQ(4, run_client_in(argv, reps, NULL, NULL, 0));
@@ -484,7 +499,12 @@ TEST_F(dev, four_threads_each_with_its_own_tid)
 				found++;
 				EXPECT_EQ(reps[i].pid, X(j)->task.tgid);
 				EXPECT_EQ(1, X(j)->call.ret);
+				enter_time = X(j)->task.enter_time_ns;
 			}
+		/* Each exit names its own thread's enter. */
+		for (j = 0; j < 4; j++)
+			if (E(j)->task.tid == (__u32)reps[i].tid)
+				EXPECT_EQ(E(j)->hdr.time_ns, enter_time);
 		EXPECT_EQ(2, found) TH_LOG("thread %d", reps[i].tid);
 		EXPECT_EQ(reps[0].pid, reps[i].pid);
 	}
@@ -506,9 +526,34 @@ TEST_F(dev, new_pid_namespace_ids_differ_from_host_ids)
 	EXPECT_NE(ns_inode("pid"), E(0)->task.pid_ns);
 	EXPECT_NE(0, E(0)->task.pid_ns);
 	EXPECT_EQ(ns_inode("mnt"), E(0)->task.mnt_ns);
+	/* Its parent, this test, is outside its pid namespace: getppid() is 0. */
+	EXPECT_EQ(0, E(0)->task.ns_ppid);
+	EXPECT_EQ(getpid(), E(0)->task.ppid);
 	ASSERT_EQ(1, rec.n_exit);
 	EXPECT_EQ(E(0)->task.tgid, X(0)->task.tgid);
 	EXPECT_EQ(E(0)->task.tid, X(0)->task.tid);
+}
+
+static int set_nodename(void *name)
+{
+	return sethostname(name, strlen(name));
+}
+
+TEST_F(dev, nodename_is_the_callers_uts_namespace_one)
+{
+	char *argv[] = { "rmt_client32", "recv", "vlen=1", NULL };
+	char name[] = "rmt-uts-namespace-of-the-client";
+	struct client_report rep;
+
+	ASSERT_STRNE(name, own_nodename());
+	ASSERT_EQ(1, run_client_in(argv, &rep, set_nodename, name, CLONE_NEWUTS));
+	ASSERT_EQ(0, drain(self->fd, &rec));
+	ASSERT_EQ(1, rec.n_enter);
+	EXPECT_STREQ(name, E(0)->task.nodename);
+	/* Padded with NULs to the end. */
+	EXPECT_EQ(0, E(0)->task.nodename[RMT_NODENAME_LEN - 1]);
+	/* The test's own namespace kept its name. */
+	EXPECT_STRNE(name, own_nodename());
 }
 
 TEST_F(dev, child_cgroup_id_is_its_directory_inode)

@@ -29,14 +29,17 @@
  *	  seccomp=errno   a seccomp filter denies syscall 337 with EPERM, as a
  *	            container runtime's profile would: the kernel skips sys_enter
  *	            for it but not sys_exit
- *	  flip=name|iov|iovlen   (vlen=2 queued=0, inet) once the call waits
- *	            for message 0, a second thread points message 1's msg_name
- *	            or msg_iov elsewhere, or makes its msg_iovlen 2, then sends
- *	            the two datagrams; prints "flip msg=1 field=msg_FIELD
- *	            enter=V exit=V" (the value before and after)
+ *	  flip=name|iov|iovlen|iovbase   (vlen=2 queued=0, inet) once the
+ *	            call waits for message 0, a second thread points message
+ *	            1's msg_name, msg_iov or its first iov_base elsewhere, or
+ *	            makes its msg_iovlen 2, then sends the two datagrams;
+ *	            prints "flip msg=1 field=FIELD enter=V exit=V" (the value
+ *	            before and after)
  *	  alarm=MS   a SIGALRM, caught by a handler without SA_RESTART, comes
  *	            MS milliseconds after the start: a call still blocked then
  *	            fails with EINTR
+ *	  linger=MS   (one thread) stay MS milliseconds after the call, its
+ *	            report written: a reader still finds /proc/PID then
  *	prints one line per thread:
  *	  pid=P tid=T mmsg=ADDR timeout=ADDR port=PORT ret=R errno=E
  *   rmt_client32 other FD
@@ -93,7 +96,7 @@ struct ts64 {
 
 struct opts {
 	const char *via, *family, *bad, *seccomp, *flip;
-	int fd, queued, lazy, threads, calls, failnth, namelen, alarm_ms;
+	int fd, queued, lazy, threads, calls, failnth, namelen, alarm_ms, linger_ms;
 	unsigned int vlen, flags;
 	int has_timeout;
 	long sec, nsec;
@@ -160,6 +163,8 @@ static int parse_opt(const char *arg)
 		o.flip = v;
 	else if (!strncmp(arg, "alarm=", 6))
 		o.alarm_ms = atoi(v);
+	else if (!strncmp(arg, "linger=", 7))
+		o.linger_ms = atoi(v);
 	else if (!strncmp(arg, "seccomp=", 8) && !strcmp(v, "errno"))
 		o.seccomp = v;
 	else if (!strncmp(arg, "timeout=", 8)) {
@@ -471,6 +476,7 @@ static void *flipper(void *arg)
 	socklen_t len = sizeof(self);
 	unsigned long before, after;
 	const char *payload = "flipped";
+	const char *field;
 	int i;
 
 	for (i = 0; i < 2000 && !(c->tid && in_the_call(c->tid)); i++)
@@ -480,19 +486,28 @@ static void *flipper(void *arg)
 	/* In the call: give its enter record time to be taken (it is by now). */
 	usleep(100000);
 	if (!strcmp(o.flip, "name")) {
+		field = "msg_name";
 		before = (unsigned long)(uintptr_t)h->msg_name;
 		h->msg_name = &other_addr;
 		after = (unsigned long)(uintptr_t)h->msg_name;
 	} else if (!strcmp(o.flip, "iov")) {
+		field = "msg_iov";
 		before = (unsigned long)(uintptr_t)h->msg_iov;
 		h->msg_iov = &other_iov;
 		after = (unsigned long)(uintptr_t)h->msg_iov;
+	} else if (!strcmp(o.flip, "iovbase")) {
+		/* The iovec array stays where it was; its first buffer moves. */
+		field = "msg_iov[0].iov_base";
+		before = (unsigned long)(uintptr_t)h->msg_iov[0].iov_base;
+		h->msg_iov[0].iov_base = other_buf;
+		after = (unsigned long)(uintptr_t)h->msg_iov[0].iov_base;
 	} else {
+		field = "msg_iovlen";
 		before = h->msg_iovlen;
 		h->msg_iovlen = 2;
 		after = h->msg_iovlen;
 	}
-	printf("flip msg=1 field=msg_%s enter=%lu exit=%lu\n", o.flip, before, after);
+	printf("flip msg=1 field=%s enter=%lu exit=%lu\n", field, before, after);
 	if (getsockname(c->sock, (struct sockaddr *)&self, &len))
 		return NULL;
 	for (i = 0; i < 2; i++)
@@ -559,6 +574,10 @@ static int cmd_recv(int argc, char **argv)
 	}
 	if (o.threads == 1) {
 		run_call(&calls[0]);
+		if (o.linger_ms > 0) {
+			fflush(stdout);
+			usleep(o.linger_ms * 1000);
+		}
 		return 0;
 	}
 	for (i = 0; i < o.threads; i++)

@@ -14,6 +14,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -36,6 +37,31 @@ static void find_client(void)
 	if (slash)
 		slash[1] = '\0';
 	snprintf(client_path, sizeof(client_path), "%srmt_client32", self);
+}
+
+/* The client's inode, as /proc/PID/exe of a client names it. */
+int client_exe(struct stat *st)
+{
+	if (!client_path[0])
+		find_client();
+	return stat(client_path, st);
+}
+
+/* Does @t name the file the client runs, by inode and device? */
+int task_runs_client(const struct rmt_task *t)
+{
+	struct stat st;
+
+	return !client_exe(&st) && t->exe_ino == st.st_ino &&
+	       t->exe_dev_major == major(st.st_dev) && t->exe_dev_minor == minor(st.st_dev);
+}
+
+/* This process's UTS nodename (uname -n). */
+const char *own_nodename(void)
+{
+	static struct utsname u;
+
+	return uname(&u) ? "" : u.nodename;
 }
 
 int client_start(struct client *c, char *const argv[], int (*setup)(void *),
@@ -422,7 +448,9 @@ void drain_into(struct drainer *d)
 
 			if (h->type == RMT_REC_ENTER) {
 				d->enter++;
-				d->torn += e->task.reserved || e->call.nr_msgs > RMT_SNAPLEN_MAX;
+				/* The nodename always ends in NUL padding. */
+				d->torn += e->task.nodename[RMT_NODENAME_LEN - 1] ||
+					   e->call.nr_msgs > RMT_SNAPLEN_MAX;
 			} else if (h->type == RMT_REC_EXIT) {
 				d->exit++;
 				d->torn += x->call.nr_msgs > RMT_SNAPLEN_MAX;

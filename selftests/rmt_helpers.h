@@ -12,6 +12,7 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <linux/recvmmsg_trace.h>
 
@@ -156,6 +157,12 @@ int spawn_client(char *const argv[]);
 int ping_port(int port);
 /* A client setup hook: move the child into cgroup directory @dir. */
 int join_cgroup(void *dir);
+/* The client's executable file; 0 or -1. */
+int client_exe(struct stat *st);
+/* Does @t name the file the client runs? 1 or 0. */
+int task_runs_client(const struct rmt_task *t);
+/* This process's UTS nodename (uname -n), "" if it cannot be had. */
+const char *own_nodename(void);
 
 /* A read() that blocks in its own thread: read_blocking(&b) as the start. */
 struct blocked_read {

@@ -8,10 +8,12 @@
  *     sessions, swaps their filters and configs, resizes, enables,
  *     disables, resets and drains them at random, and the real reader is
  *     started and killed with SIGKILL;
- *  3. accounts: 8 + 8 threads make a known number of calls while three
- *     new sessions (one of the smallest buffers) are each drained by a
- *     thread of their own, and every call is conserved in each: written +
- *     dropped == calls made, what was read == written, LOST == dropped.
+ *  3. accounts: 8 + 8 threads make a known number of calls, each
+ *     receiving a datagram, while three new sessions (one of the smallest
+ *     buffers) are each drained by a thread of their own, and every call
+ *     is conserved in each: written + dropped == calls made, what was read
+ *     == written, LOST == dropped; the real reader's --summary of the same
+ *     calls flags no vector as rewritten (TOCTOU): none was.
  * Meant for debug kernels (KASAN, lockdep, kmemleak watch it) and, shorter,
  * for every kernel of the matrix. The seed is printed; RMT_SOAK_SEED replays.
  */
@@ -47,30 +49,40 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static pid_t start_client(const char *via, int calls)
+/* 8 threads of @calls calls each; @queued: datagrams waiting for each call. */
+static pid_t start_client(const char *via, int calls, int queued)
 {
-	char via_arg[32], calls_arg[32];
+	char via_arg[32], calls_arg[32], queued_arg[32];
 	char *argv[] = { "rmt_client32", "recv", via_arg, "threads=8", calls_arg,
-			 "flags=0x40", "queued=0", NULL };
+			 "flags=0x40", queued_arg, NULL };
 
 	snprintf(via_arg, sizeof(via_arg), "via=%s", via);
 	snprintf(calls_arg, sizeof(calls_arg), "calls=%d", calls);
+	snprintf(queued_arg, sizeof(queued_arg), "queued=%d", queued);
 	return spawn_client(argv);
 }
 
-static pid_t start_reader(void)
+/* The real reader with @argv, its output on @out (-1: nowhere). */
+static pid_t start_reader_with(char *const argv[], int out)
 {
 	pid_t pid = fork();
 
 	if (pid == 0) {
 		int null = open("/dev/null", O_WRONLY);
 
-		dup2(null, STDOUT_FILENO);
+		dup2(out >= 0 ? out : null, STDOUT_FILENO);
 		dup2(null, STDERR_FILENO);
-		execl("./recvmmsg-trace", "recvmmsg-trace", "-o", "json", NULL);
+		execv("./recvmmsg-trace", argv);
 		_exit(127);
 	}
 	return pid;
+}
+
+static pid_t start_reader(void)
+{
+	char *const argv[] = { "recvmmsg-trace", "-o", "json", NULL };
+
+	return start_reader_with(argv, -1);
 }
 
 /* Sessions churn keeps open at once (the module lets 8 have buffers). */
@@ -166,7 +178,8 @@ static void churn(struct __test_metadata *_metadata)
 			if (clients[i] > 0 && waitpid(clients[i], NULL, WNOHANG) == clients[i])
 				clients[i] = 0;
 			if (!clients[i])
-				clients[i] = start_client(i ? "socketcall" : "syscall", CALLS_EACH);
+				clients[i] = start_client(i ? "socketcall" : "syscall",
+							  CALLS_EACH, 0);
 		}
 		if (now() >= next_reader) {
 			if (reader) {
@@ -193,14 +206,44 @@ static void churn(struct __test_metadata *_metadata)
 /* Sessions account() drains at once. */
 #define ACCOUNTED	3
 
+/*
+ * Sum the calls, messages and TOCTOU-flagged calls of the rows of a
+ * --summary table (pid comm calls msgs bytes errors toctou ...).
+ */
+static int summary_totals(int fd, unsigned long long *calls,
+			  unsigned long long *msgs, unsigned long long *toctou)
+{
+	unsigned long long c, m, b, e, t;
+	char line[512], comm[64];
+	int pid, rows = 0;
+	FILE *f = fdopen(dup(fd), "r");
+
+	if (!f)
+		return -1;
+	*calls = *msgs = *toctou = 0;
+	rewind(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%d %63s %llu %llu %llu %llu %llu", &pid, comm,
+			   &c, &m, &b, &e, &t) == 7) {
+			*calls += c;
+			*msgs += m;
+			*toctou += t;
+			rows++;
+		}
+	fclose(f);
+	return rows;
+}
+
 /* 8 + 8 threads of known calls: each new session accounts for every one. */
 static void account(struct __test_metadata *_metadata)
 {
 	const unsigned long long calls = (unsigned long long)PATHS * THREADS * CALLS_EACH;
 	struct drainer d[ACCOUNTED] = { 0 };
+	char *const summary[] = { "recvmmsg-trace", "--summary", "-c", "rmt_client32", NULL };
+	unsigned long long seen = 0, msgs = 0, toctou = 0;
 	pthread_t th[ACCOUNTED];
-	pid_t clients[PATHS];
-	int i, status;
+	pid_t clients[PATHS], reader;
+	int i, status, out;
 
 	for (i = 0; i < ACCOUNTED; i++) {
 		d[i].fd = open_session(0);
@@ -212,8 +255,12 @@ static void account(struct __test_metadata *_metadata)
 		ASSERT_EQ(0, ioctl(d[i].fd, RMT_IOC_ENABLE, 0));
 		ASSERT_EQ(0, start_drainer(&d[i], &th[i]));
 	}
+	out = open("/tmp/soak_summary", O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ASSERT_LE(0, out);
+	reader = start_reader_with(summary, out);
+	ASSERT_EQ(0, wait_until_enabled(reader));
 	for (i = 0; i < PATHS; i++)
-		clients[i] = start_client(i ? "socketcall" : "syscall", CALLS_EACH);
+		clients[i] = start_client(i ? "socketcall" : "syscall", CALLS_EACH, 1);
 	for (i = 0; i < PATHS; i++) {
 		ASSERT_EQ(clients[i], waitpid(clients[i], &status, 0));
 		ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -221,6 +268,15 @@ static void account(struct __test_metadata *_metadata)
 	finish_and_expect_each_conserved(_metadata, calls, d, th, ACCOUNTED);
 	for (i = 0; i < ACCOUNTED; i++)
 		close(d[i].fd);
+	/* The reader's table: vectors read at entry and exit, none flagged. */
+	ASSERT_EQ(0, kill(reader, SIGINT));
+	ASSERT_EQ(reader, waitpid(reader, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_LT(0, summary_totals(out, &seen, &msgs, &toctou));
+	close(out);
+	TH_LOG("reader: %llu calls, %llu messages, %llu flagged", seen, msgs, toctou);
+	EXPECT_LT(0, msgs) TH_LOG("%llu calls received nothing", seen);
+	EXPECT_EQ(0, toctou) TH_LOG("%llu of %llu calls flagged", toctou, seen);
 }
 
 FIXTURE(soak) {

@@ -13,8 +13,8 @@ name=$1 vmlinuz=$2 kver=$3 kdir=$4 ko=$5 work=$6
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 # The last commit whose module and reader speak the previous ABI.
-old_abi=4
-old_commit=eb2717e86bc7f0fd61be40032e0a7d4379ac635e
+old_abi=5
+old_commit=8749c8baf40ab0427d1b8fb490d615a362784c9a
 tag=$name-abi$old_abi
 
 if ! git -C "$top" cat-file -e "$old_commit^{commit}" 2>/dev/null; then

@@ -89,11 +89,11 @@ for k in $kernels; do
 	rmt_side_by_side guest_tracepoint guest_entry | record
 done
 
-# Reader and module of different ABIs (the real ones of ABI 4), both ways.
+# Reader and module of different ABIs (the real ones of ABI 5), both ways.
 ko=$(ls "$B/dkms/6.12/"recvmmsg_trace.ko* 2>/dev/null)
 if [ -n "${info[6.12]:-}" ] && [ -n "$ko" ]; then
 	read -r kver vmlinuz kdir root <<<"${info[6.12]}"
-	stage "abi: this reader and module against those of ABI 4"
+	stage "abi: this reader and module against those of ABI 5"
 	tools/abi-check.sh 6.12 "$vmlinuz" "$kver" "$kdir" "$ko" "$B/abi-old" | record
 fi
 

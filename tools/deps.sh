@@ -11,6 +11,8 @@ pkgs=(
 	flex bison bc libelf-dev libssl-dev
 	# the reader's fuzz target (libFuzzer) and the benchmarks' strace
 	clang libclang-rt-14-dev strace
+	# a Go program the guest traces (golang.org/x/net/ipv4)
+	golang-go golang-golang-x-net-dev
 )
 # Headers of the bookworm kernels of the matrix, by metapackage.
 while read -r name headers where; do

@@ -86,6 +86,15 @@ static void rmt_on_exit(struct rmt_tracker *t, const struct rmt_exit_record *x)
 {
 	struct rmt_waiting *w = rmt_pending_take(t, x->task.tid);
 
+	/*
+	 * The exit names its enter by time: a waiting call of another time
+	 * is an earlier one whose exit was lost, and this one's enter was.
+	 */
+	if (w && x->task.enter_time_ns && x->task.enter_time_ns != w->enter->hdr.time_ns) {
+		rmt_emit(t, w->enter, NULL);
+		rmt_waiting_free(w);
+		w = NULL;
+	}
 	rmt_emit(t, w ? w->enter : NULL, x);
 	if (w)
 		rmt_waiting_free(w);

@@ -32,9 +32,19 @@ struct rmt_table_writer {
 	int err;
 };
 
-static void rmt_write_cgroup(void *ctx, uint64_t id, const char *path)
+/* @len bytes of @path (none for NULL), zero-padded to 8. */
+static void rmt_write_path(struct rmt_table_writer *w, const char *path, size_t len)
 {
 	static const char zeros[8];
+	size_t pad = (8 - len % 8) % 8;
+
+	if (fwrite(path ? path : "", 1, len, w->f) != len || fwrite(zeros, 1, pad, w->f) != pad)
+		w->err = -1;
+	w->n++;
+}
+
+static void rmt_write_cgroup(void *ctx, uint64_t id, const char *path)
+{
 	struct rmt_table_writer *w = ctx;
 	size_t len = path ? strlen(path) : 0;
 	struct rmt_capfile_cgroup e = {
@@ -42,28 +52,74 @@ static void rmt_write_cgroup(void *ctx, uint64_t id, const char *path)
 		.path_len = path ? (__u32)len : RMT_CAPFILE_GONE,
 	};
 
-	if (fwrite(&e, sizeof(e), 1, w->f) != 1 || fwrite(path ? path : "", 1, len, w->f) != len ||
-	    fwrite(zeros, 1, (8 - len % 8) % 8, w->f) != (8 - len % 8) % 8)
+	if (fwrite(&e, sizeof(e), 1, w->f) != 1)
 		w->err = -1;
-	w->n++;
+	rmt_write_path(w, path, len);
 }
 
-int rmt_capfile_write_cgroups(FILE *f, struct rmt_cgroups *cg)
+static void rmt_write_exe(void *ctx, uint32_t major, uint32_t minor, uint64_t ino,
+			  const char *path)
 {
-	struct rmt_table_writer w = { .f = f };
-	struct rmt_capfile_footer foot = { .reserved = 0 };
+	struct rmt_table_writer *w = ctx;
+	size_t len = strlen(path);
+	struct rmt_capfile_exe e = {
+		.ino = ino, .dev_major = major, .dev_minor = minor, .path_len = (__u32)len,
+	};
+
+	if (fwrite(&e, sizeof(e), 1, w->f) != 1)
+		w->err = -1;
+	rmt_write_path(w, path, len);
+}
+
+int rmt_capfile_write_table(FILE *f, struct rmt_cgroups *cg, struct rmt_exes *exes)
+{
+	struct rmt_table_writer cgroups = { .f = f }, files = { .f = f };
+	struct rmt_capfile_footer foot = { .nr_cgroups = 0 };
 	long at = ftell(f);
 
 	/* Into a pipe: no offset to point at, the records alone. */
 	if (at < 0)
 		return errno == ESPIPE ? 0 : -1;
-	rmt_cgroups_each(cg, rmt_write_cgroup, &w);
+	if (cg)
+		rmt_cgroups_each(cg, rmt_write_cgroup, &cgroups);
+	if (exes)
+		rmt_exes_each(exes, rmt_write_exe, &files);
 	memcpy(foot.magic, RMT_CAPFILE_FOOTER_MAGIC, sizeof(foot.magic));
 	foot.table_offset = (__u64)at;
-	foot.nr_cgroups = w.n;
-	if (w.err || fwrite(&foot, sizeof(foot), 1, f) != 1)
+	foot.nr_cgroups = cgroups.n;
+	foot.nr_exes = files.n;
+	if (cgroups.err || files.err || fwrite(&foot, sizeof(foot), 1, f) != 1)
 		return -1;
 	return 0;
+}
+
+/* A table entry's path of @len bytes and its padding, into @path; 0 or -1. */
+static int rmt_read_path(FILE *f, uint32_t len, char *path, size_t room)
+{
+	uint32_t padded = (len + 7) & ~7U;
+
+	if (len >= room || fread(path, 1, padded, f) != padded || memchr(path, '\0', len))
+		return -1;
+	path[len] = '\0';
+	return 0;
+}
+
+/* Version 3's executables, from @at; the offset after them, 0 if damaged. */
+static uint64_t rmt_capfile_read_exes(struct rmt_capfile *c, uint32_t nr, uint64_t at)
+{
+	struct rmt_capfile_exe e;
+	char path[PATH_MAX];
+	uint32_t i;
+
+	c->exes = rmt_exes_table();
+	for (i = 0; i < nr; i++) {
+		if (fread(&e, sizeof(e), 1, c->f) != 1 || e.reserved ||
+		    rmt_read_path(c->f, e.path_len, path, sizeof(path)))
+			return 0;
+		rmt_exes_add(c->exes, e.dev_major, e.dev_minor, e.ino, path);
+		at += sizeof(e) + ((e.path_len + 7) & ~7U);
+	}
+	return at;
 }
 
 /*
@@ -78,6 +134,7 @@ static int rmt_capfile_read_cgroups(struct rmt_capfile *c)
 	char path[PATH_MAX];
 	long size;
 	uint64_t at;	/* what is being read: the footer, then each entry */
+	uint64_t end;
 	uint32_t i;
 
 	if (fseek(c->f, 0, SEEK_END) || (size = ftell(c->f)) < 0)
@@ -96,25 +153,31 @@ static int rmt_capfile_read_cgroups(struct rmt_capfile *c)
 		return -1;
 	}
 	at = foot.table_offset;
+	c->end = foot.table_offset;
 	c->cgroups = rmt_cgroups_table();
 	for (i = 0; i < foot.nr_cgroups; i++) {
-		uint32_t len, padded;
+		uint32_t len;
 
 		if (fread(&e, sizeof(e), 1, c->f) != 1)
 			goto corrupt;
 		len = e.path_len == RMT_CAPFILE_GONE ? 0 : e.path_len;
-		padded = (len + 7) & ~7U;
-		if (len >= sizeof(path) || fread(path, 1, padded, c->f) != padded ||
-		    memchr(path, '\0', len))
+		if (rmt_read_path(c->f, len, path, sizeof(path)))
 			goto corrupt;
-		path[len] = '\0';
 		rmt_cgroups_add(c->cgroups, e.cgroup_id,
 				e.path_len == RMT_CAPFILE_GONE ? NULL : path);
-		at += sizeof(e) + padded;
+		at += sizeof(e) + ((len + 7) & ~7U);
 	}
-	if (at != (uint64_t)size - sizeof(foot))
+	/* Before version 3 the table ends here (nr_exes was reserved, 0). */
+	end = c->hdr.version < 3 ? at : rmt_capfile_read_exes(c, foot.nr_exes, at);
+	if (end == (uint64_t)size - sizeof(foot))
+		return fseek(c->f, sizeof(c->hdr), SEEK_SET);
+	if (c->hdr.version < 3)
 		goto corrupt;
-	c->end = foot.table_offset;
+	/* The cgroups' entries were read whole: the containers stand. */
+	fprintf(stderr, "recvmmsg-trace: %s: corrupt executable table after byte offset %llu: its calls name no executable\n",
+		c->path, (unsigned long long)at);
+	rmt_exes_close(c->exes);
+	c->exes = NULL;
 	return fseek(c->f, sizeof(c->hdr), SEEK_SET);
 corrupt:
 	/* Where the records end is known: they are still read, unnamed. */
@@ -122,7 +185,8 @@ corrupt:
 		c->path, (unsigned long long)at);
 	rmt_cgroups_close(c->cgroups);
 	c->cgroups = NULL;
-	c->end = foot.table_offset;
+	rmt_exes_close(c->exes);
+	c->exes = NULL;
 	return fseek(c->f, sizeof(c->hdr), SEEK_SET);
 records_only:
 	return fseek(c->f, sizeof(c->hdr), SEEK_SET);
@@ -151,7 +215,7 @@ int rmt_capfile_open(struct rmt_capfile *c, const char *path)
 			path, got);
 		return -1;
 	}
-	/* Version 1 is version 2 without the table. */
+	/* Version 1 is version 2 without the table, 2 is 3 without executables. */
 	if (h->version < 1 || h->version > RMT_CAPFILE_VERSION || h->header_size != sizeof(*h)) {
 		fprintf(stderr, "recvmmsg-trace: %s: capture file version %u is not 1 to %d (byte offset 8)\n",
 			path, h->version, RMT_CAPFILE_VERSION);
@@ -221,6 +285,7 @@ void rmt_capfile_close(struct rmt_capfile *c)
 	if (c->f)
 		fclose(c->f);
 	rmt_cgroups_close(c->cgroups);
+	rmt_exes_close(c->exes);
 	free(c->buf);
 	memset(c, 0, sizeof(*c));
 }

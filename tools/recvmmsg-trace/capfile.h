@@ -15,6 +15,9 @@
  *   struct rmt_capfile_footer. A file without the footer (its writer was
  *   killed, or is still writing) is records to its end. Version 1 files
  *   are read as before.
+ * Version 3 adds, after the cgroups, the executables the records name:
+ *   struct rmt_capfile_exe and its path, padded the same way, for each,
+ *   counted by the footer's nr_exes (zero in version 2).
  */
 #ifndef RMT_CAPFILE_H
 #define RMT_CAPFILE_H
@@ -24,9 +27,10 @@
 #include <linux/types.h>
 
 #include "containers.h"
+#include "exes.h"
 
 #define RMT_CAPFILE_MAGIC	"RMTCAP\r\n"	/* 8 bytes, no NUL */
-#define RMT_CAPFILE_VERSION	2
+#define RMT_CAPFILE_VERSION	3
 #define RMT_CAPFILE_FOOTER_MAGIC	"RMTCGRP\n"	/* 8 bytes, no NUL */
 
 struct rmt_capfile_header {
@@ -47,17 +51,26 @@ struct rmt_capfile_cgroup {
 
 #define RMT_CAPFILE_GONE	0xffffffffU
 
+/* One executable of the table (version 3): a file and its path. */
+struct rmt_capfile_exe {
+	__u64 ino;
+	__u32 dev_major;
+	__u32 dev_minor;
+	__u32 path_len;
+	__u32 reserved;		/* zero */
+};
+
 /* The file's last bytes, when it has the table. */
 struct rmt_capfile_footer {
 	char magic[8];		/* RMT_CAPFILE_FOOTER_MAGIC */
 	__u64 table_offset;	/* where the records end and the table starts */
 	__u32 nr_cgroups;
-	__u32 reserved;		/* zero */
+	__u32 nr_exes;		/* version 3; zero before */
 };
 
 int rmt_capfile_write_header(FILE *f, uint32_t nr_cpus, int64_t epoch_offset_ns);
-/* After the last record: the table of the cgroups in @cg. */
-int rmt_capfile_write_cgroups(FILE *f, struct rmt_cgroups *cg);
+/* After the last record: the cgroups' and executables' table (either may be NULL). */
+int rmt_capfile_write_table(FILE *f, struct rmt_cgroups *cg, struct rmt_exes *exes);
 
 /* Reading: blocks of whole records, in constant memory. */
 struct rmt_capfile {
@@ -70,6 +83,7 @@ struct rmt_capfile {
 	size_t consumed;	/* bytes of buf handed out by the last next() */
 	uint64_t end;		/* where the records end (the table, or EOF) */
 	struct rmt_cgroups *cgroups;	/* the table; NULL: the file has none */
+	struct rmt_exes *exes;		/* the same, of executables */
 };
 
 /* Open and check @path; a message and -1 when it is not a capture file. */

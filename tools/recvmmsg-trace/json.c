@@ -5,12 +5,19 @@
  * token by token (jsonw.h says why), keys in a fixed order.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <stdbool.h>
 #include <string.h>
 
 #include "jsonw.h"
 #include "messages.h"
 #include "toctou.h"
 #include "output.h"
+
+/*
+ * Tracee's id of its recvmmsg event: the x86_64 syscall number, which it
+ * also gives the calls of 32-bit tasks (its events table maps them).
+ */
+#define RMT_TRACEE_EVENT_ID	"299"
 
 static void rmt_arg(struct rmt_outbuf *w, const char *head, uint64_t value, int is_signed)
 {
@@ -176,7 +183,9 @@ static bool rmt_json_call(void *ctx, const struct rmt_pair *pair)
 	const struct rmt_exit_record *x = pair->exit;
 	struct rmt_msg_view views[RMT_SNAPLEN_MAX];
 	struct rmt_outbuf *w = &o->buf;
-	const char *name;
+	const struct rmt_container *c;
+	const char *name, *exe;
+	bool started;
 	size_t n, i;
 	int more;
 
@@ -188,24 +197,49 @@ static bool rmt_json_call(void *ctx, const struct rmt_pair *pair)
 		return false;
 
 	name = rmt_syscall_name(e->call.syscall_nr);
+	c = rmt_call_container(o->cgroups, pair);
+	started = c && c->kind != RMT_CGROUP_UNKNOWN && c->id[0];
 	rmt_ob_lit(w, "{\"timestamp\":");
 	rmt_ob_i64(w, (int64_t)e->hdr.time_ns + o->epoch_offset_ns);
+	rmt_ob_lit(w, ",\"threadStartTime\":");
+	rmt_ob_i64(w, (int64_t)e->task.start_time_ns + o->epoch_offset_ns);
 	rmt_ob_lit(w, ",\"processorId\":");
 	rmt_ob_u64(w, e->hdr.cpu);
 	rmt_ob_lit(w, ",\"processId\":");
 	rmt_ob_u64(w, e->task.ns_tgid);
 	rmt_ob_lit(w, ",\"threadId\":");
 	rmt_ob_u64(w, e->task.ns_tid);
+	rmt_ob_lit(w, ",\"parentProcessId\":");
+	rmt_ob_u64(w, e->task.ns_ppid);
 	rmt_ob_lit(w, ",\"hostProcessId\":");
 	rmt_ob_u64(w, e->task.tgid);
 	rmt_ob_lit(w, ",\"hostThreadId\":");
 	rmt_ob_u64(w, e->task.tid);
+	rmt_ob_lit(w, ",\"hostParentProcessId\":");
+	rmt_ob_u64(w, e->task.ppid);
 	rmt_ob_lit(w, ",\"userId\":");
 	rmt_ob_u64(w, e->task.uid);
+	rmt_ob_lit(w, ",\"mountNamespace\":");
+	rmt_ob_u64(w, e->task.mnt_ns);
+	rmt_ob_lit(w, ",\"pidNamespace\":");
+	rmt_ob_u64(w, e->task.pid_ns);
 	rmt_ob_lit(w, ",\"cgroupId\":");
 	rmt_ob_u64(w, e->task.cgroup_id);
 	rmt_ob_lit(w, ",\"processName\":");
 	rmt_jw_str(w, e->task.comm, strnlen(e->task.comm, RMT_COMM_LEN));
+	exe = rmt_exe_path(o->exes, &e->task);
+	if (exe) {
+		rmt_ob_lit(w, ",\"executable\":{\"path\":");
+		rmt_jw_str(w, exe, strlen(exe));
+		rmt_ob_lit(w, "}");
+	}
+	rmt_ob_lit(w, ",\"hostName\":");
+	rmt_jw_str(w, e->task.nodename, strnlen(e->task.nodename, RMT_NODENAME_LEN));
+	/* Tracee's flat id, "" outside a container; the full one is below. */
+	rmt_ob_lit(w, ",\"containerId\":\"");
+	if (started)
+		rmt_ob_raw(w, c->id, RMT_CONTAINER_ID_LEN);
+	rmt_ob_lit(w, "\",\"eventId\":\"" RMT_TRACEE_EVENT_ID "\"");
 	rmt_ob_lit(w, ",\"eventName\":");
 	rmt_jw_str(w, name, strlen(name));
 	rmt_ob_lit(w, ",\"syscall\":");
@@ -217,7 +251,10 @@ static bool rmt_json_call(void *ctx, const struct rmt_pair *pair)
 		rmt_ob_i64(w, x->call.ret);
 	else
 		rmt_ob_lit(w, "null");
-	rmt_ob_lit(w, ",\"contextFlags\":{\"isCompat\":true},");
+	if (started)
+		rmt_ob_lit(w, ",\"contextFlags\":{\"containerStarted\":true,\"isCompat\":true},");
+	else
+		rmt_ob_lit(w, ",\"contextFlags\":{\"containerStarted\":false,\"isCompat\":true},");
 	rmt_args(w, &e->call);
 	rmt_ob_lit(w, ",\"durationNs\":");
 	if (x)
@@ -244,7 +281,7 @@ static bool rmt_json_call(void *ctx, const struct rmt_pair *pair)
 		rmt_ob_lit(w, ",\"truncated\":false");
 	rmt_faults(w, pair);
 	rmt_toctou(w, pair);
-	rmt_json_container(w, rmt_call_container(o->cgroups, pair));
+	rmt_json_container(w, c);
 	rmt_ob_lit(w, "}\n");
 	return true;
 }

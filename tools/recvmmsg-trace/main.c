@@ -634,6 +634,7 @@ static int rmt_run_open(struct rmt_run *r, const struct rmt_opts *opts)
 	if (!r->out.cgroups)
 		fprintf(stderr, "recvmmsg-trace: containers are not named: %s\n", why);
 	r->summary.cgroups = r->out.cgroups;
+	r->out.exes = rmt_exes_live();
 	if (rmt_order_init(&r->order, nr_cpus)) {
 		fprintf(stderr, "recvmmsg-trace: out of memory\n");
 		return -1;
@@ -673,18 +674,23 @@ static int rmt_run_count(struct rmt_run *r, size_t n)
 }
 
 /*
- * The cgroups of the records saved, resolved now, while they exist: the
- * capture file's table names them for -r.
+ * The executables of the records read, and the cgroups of those saved,
+ * resolved now, while they exist, for the lines printed after the records
+ * are ordered, and for the capture file's table that names them for -r.
  */
-static void rmt_note_cgroups(struct rmt_run *r, size_t n)
+static void rmt_note_tables(struct rmt_run *r, size_t n)
 {
 	const struct rmt_record_header *hdr;
+	const struct rmt_task *task;
 	size_t off = 0;
 
 	while (rmt_step(r->buf, n, off, &hdr) == RMT_STEP_RECORD) {
-		if (hdr->type == RMT_REC_ENTER && hdr->size >= sizeof(struct rmt_enter_record))
-			rmt_cgroups_lookup(r->out.cgroups,
-					   ((const struct rmt_enter_record *)hdr)->task.cgroup_id);
+		if (hdr->type == RMT_REC_ENTER && hdr->size >= sizeof(struct rmt_enter_record)) {
+			task = &((const struct rmt_enter_record *)hdr)->task;
+			if (r->capture && r->out.cgroups)
+				rmt_cgroups_lookup(r->out.cgroups, task->cgroup_id);
+			rmt_exe_path(r->out.exes, task);
+		}
 		off += hdr->size;
 	}
 }
@@ -698,8 +704,9 @@ static int rmt_run_take(struct rmt_run *r, size_t n)
 		fprintf(stderr, "recvmmsg-trace: %s: %s\n", opts->write_path, strerror(errno));
 		return -1;
 	}
-	if (r->capture && r->out.cgroups)
-		rmt_note_cgroups(r, n);
+	/* Text and --summary print no executable: no need to look. */
+	if (r->capture || (r->opts->json && !r->opts->summary))
+		rmt_note_tables(r, n);
 	if (opts->none)
 		return rmt_run_count(r, n);
 	return rmt_consume(&r->order, &r->tracker, r->buf, n, r->recs, r->max_recs,
@@ -827,9 +834,9 @@ static int rmt_run_close(struct rmt_run *r)
 {
 	if (r->capturing)
 		rmt_run_stop(r);
-	/* The cgroup table ends a file whose writer stopped cleanly. */
-	if (r->capture && r->out.cgroups && r->status == 0 &&
-	    rmt_capfile_write_cgroups(r->capture, r->out.cgroups)) {
+	/* The table ends a file whose writer stopped cleanly. */
+	if (r->capture && r->status == 0 &&
+	    rmt_capfile_write_table(r->capture, r->out.cgroups, r->out.exes)) {
 		fprintf(stderr, "recvmmsg-trace: %s: %s\n", r->opts->write_path,
 			strerror(errno));
 		r->status = 1;
@@ -847,6 +854,7 @@ static int rmt_run_close(struct rmt_run *r)
 		close(r->fd);
 	rmt_order_free(&r->order);
 	rmt_cgroups_close(r->out.cgroups);
+	rmt_exes_close(r->out.exes);
 	free(r->recs);
 	free(r->buf);
 	return r->status;
@@ -893,6 +901,7 @@ static int rmt_replay(const struct rmt_opts *opts)
 	rmt_tracker_init(&tracker, &sink[0]);
 	/* The file's own table, never this system's cgroups. */
 	out.cgroups = cap.cgroups;
+	out.exes = cap.exes;
 	summary.cgroups = cap.cgroups;
 	if (rmt_order_init(&order, cap.hdr.nr_cpus)) {
 		free(recs);
@@ -907,13 +916,12 @@ static int rmt_replay(const struct rmt_opts *opts)
 			break;
 		}
 	}
-	if (n < 0) {
+	/* Damage ends the file: what was read before it is still printed. */
+	if (n < 0)
 		status = 2;
-	} else {
-		/* The end of the file is the last round. */
-		rmt_order_flush(&order, UINT64_MAX, &tracker, opts->max_calls);
-		rmt_tracker_finish(&tracker, opts->max_calls);
-	}
+	/* The end of the file is the last round. */
+	rmt_order_flush(&order, UINT64_MAX, &tracker, opts->max_calls);
+	rmt_tracker_finish(&tracker, opts->max_calls);
 	rmt_order_free(&order);
 	if (opts->summary)
 		rmt_summary_finish(&summary, stdout, opts->json);

@@ -8,6 +8,7 @@
 
 #include "calls.h"
 #include "containers.h"
+#include "exes.h"
 #include "outbuf.h"
 
 struct rmt_output {
@@ -16,6 +17,8 @@ struct rmt_output {
 	int enter_only;			/* calls recorded at entry only */
 	/* This system's cgroups, to name containers; NULL: not named. */
 	struct rmt_cgroups *cgroups;
+	/* Paths of executables (a file's table, or this system's /proc); NULL: none. */
+	struct rmt_exes *exes;
 	struct rmt_outbuf buf;		/* printed, not yet handed to @out */
 };
 

@@ -41,7 +41,13 @@ static size_t rmt_expected_size(const struct rmt_record_header *hdr)
 	case RMT_REC_EXIT:
 		if (hdr->size < sizeof(*x) || x->call.nr_msgs > RMT_SNAPLEN_MAX)
 			return 0;
-		return sizeof(*x) + x->call.nr_msgs * sizeof(struct rmt_msg_exit);
+		size = sizeof(*x) + x->call.nr_msgs * sizeof(struct rmt_msg_exit);
+		if (hdr->size != size)
+			return 0;
+		for (i = 0; i < x->call.nr_msgs; i++)
+			if (x->msgs[i].nr_iov > RMT_MAX_IOV)
+				return 0;
+		return size;
 	case RMT_REC_LOST:
 		return sizeof(struct rmt_lost_record);
 	case RMT_REC_ROUND:

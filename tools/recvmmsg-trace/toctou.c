@@ -4,15 +4,18 @@
 #include "toctou.h"
 
 /*
- * Did both records read the same vector? Socketcall's arguments are read
- * again from user memory at exit, and a pair made across lost records is
- * two calls: fields compared then would all differ, and mean nothing.
+ * Did both records read the same vector of the same call? Socketcall's
+ * arguments are read again from user memory at exit, and an exit whose
+ * module did not follow the call from its enter (enter_time_ns 0) may be
+ * paired with an earlier call's enter: fields compared then could differ
+ * and mean nothing.
  */
 static bool rmt_same_vector(const struct rmt_pair *pair)
 {
 	const struct rmt_call *in = &pair->enter->call, *out = &pair->exit->call;
 
-	return !((in->faults | out->faults) & RMT_FAULT_ARGS) && in->via == out->via &&
+	return pair->exit->task.enter_time_ns == pair->enter->hdr.time_ns &&
+	       !((in->faults | out->faults) & RMT_FAULT_ARGS) && in->via == out->via &&
 	       in->syscall_nr == out->syscall_nr &&
 	       in->args[RMT_ARG_FD] == out->args[RMT_ARG_FD] &&
 	       in->args[RMT_ARG_MMSG] == out->args[RMT_ARG_MMSG] &&
@@ -20,10 +23,53 @@ static bool rmt_same_vector(const struct rmt_pair *pair)
 	       in->args[RMT_ARG_FLAGS] == out->args[RMT_ARG_FLAGS];
 }
 
+static const char *const rmt_iov_fields[RMT_MAX_IOV][2] = {
+	{ "msg_iov[0].iov_base", "msg_iov[0].iov_len" },
+	{ "msg_iov[1].iov_base", "msg_iov[1].iov_len" },
+	{ "msg_iov[2].iov_base", "msg_iov[2].iov_len" },
+	{ "msg_iov[3].iov_base", "msg_iov[3].iov_len" },
+};
+
+/*
+ * Message @i's changed fields into @fields, which has room for all: the
+ * iovecs only when the array itself did not move (if it did, that is the
+ * change to report, not what another array holds).
+ */
+static size_t rmt_msg_toctou(__u32 i, const struct rmt_msg_enter *in,
+			     const struct rmt_msg_exit *at_exit, struct rmt_toctou *fields)
+{
+	const struct rmt_msg_ptrs *p = &at_exit->ptrs;
+	const struct rmt_toctou hdr[RMT_TOCTOU_HDR_FIELDS] = {
+		{ i, "msg_name", in->name, p->name },
+		{ i, "msg_iov", in->iov, p->iov },
+		{ i, "msg_iovlen", in->iovlen, p->iovlen },
+		{ i, "msg_control", in->control, p->control },
+	};
+	size_t n = 0;
+	__u32 f, j, nr_iov;
+
+	for (f = 0; f < RMT_TOCTOU_HDR_FIELDS; f++)
+		if (hdr[f].enter != hdr[f].exit)
+			fields[n++] = hdr[f];
+	if (in->iov != p->iov)
+		return n;
+	nr_iov = in->nr_iov < at_exit->nr_iov ? in->nr_iov : at_exit->nr_iov;
+	for (j = 0; j < nr_iov && j < RMT_MAX_IOV; j++) {
+		const struct rmt_iovec *a = &in->iov_snap[j], *b = &at_exit->iov_snap[j];
+
+		if (a->base != b->base)
+			fields[n++] = (struct rmt_toctou){ i, rmt_iov_fields[j][0], a->base, b->base };
+		if (a->len != b->len)
+			fields[n++] = (struct rmt_toctou){ i, rmt_iov_fields[j][1], a->len, b->len };
+	}
+	return n;
+}
+
 size_t rmt_pair_toctou(const struct rmt_pair *pair, struct rmt_toctou *out, size_t max)
 {
-	size_t found = 0;
-	__u32 n, i, f;
+	struct rmt_toctou fields[RMT_TOCTOU_FIELDS];
+	size_t found = 0, nf, f;
+	__u32 n, i;
 
 	/* Only received messages are read again at exit. */
 	if (!pair->enter || !pair->exit || !rmt_same_vector(pair))
@@ -32,22 +78,10 @@ size_t rmt_pair_toctou(const struct rmt_pair *pair, struct rmt_toctou *out, size
 	if (pair->exit->call.nr_msgs < n)
 		n = pair->exit->call.nr_msgs;
 	for (i = 0; i < n; i++) {
-		const struct rmt_msg_enter *in = &pair->enter->msgs[i];
-		const struct rmt_msg_ptrs *at_exit = &pair->exit->msgs[i].ptrs;
-		const struct rmt_toctou fields[RMT_TOCTOU_FIELDS] = {
-			{ i, "msg_name", in->name, at_exit->name },
-			{ i, "msg_iov", in->iov, at_exit->iov },
-			{ i, "msg_iovlen", in->iovlen, at_exit->iovlen },
-			{ i, "msg_control", in->control, at_exit->control },
-		};
-
-		for (f = 0; f < RMT_TOCTOU_FIELDS; f++) {
-			if (fields[f].enter == fields[f].exit)
-				continue;
+		nf = rmt_msg_toctou(i, &pair->enter->msgs[i], &pair->exit->msgs[i], fields);
+		for (f = 0; f < nf; f++, found++)
 			if (found < max)
 				out[found] = fields[f];
-			found++;
-		}
 	}
 	return found;
 }

@@ -17,12 +17,17 @@
 /* One field of a received message that was not at exit what was passed. */
 struct rmt_toctou {
 	uint32_t msg;		/* the message's index in the vector */
-	const char *field;	/* "msg_name", "msg_iov", "msg_iovlen", "msg_control" */
+	/* "msg_name", "msg_iov", "msg_iovlen", "msg_control", "msg_iov[J].iov_base" or "...iov_len" */
+	const char *field;
 	uint32_t enter, exit;	/* its value as passed, and at exit */
 };
 
-/* Fields compared per message (msg_controllen is not: the kernel writes it). */
-#define RMT_TOCTOU_FIELDS	4
+/*
+ * Fields compared per message: four of the msg_hdr (not msg_controllen:
+ * the kernel writes it) and both of each iovec captured.
+ */
+#define RMT_TOCTOU_HDR_FIELDS	4
+#define RMT_TOCTOU_FIELDS	(RMT_TOCTOU_HDR_FIELDS + 2 * RMT_MAX_IOV)
 #define RMT_TOCTOU_MAX		(RMT_SNAPLEN_MAX * RMT_TOCTOU_FIELDS)
 
 /*

@@ -8,12 +8,19 @@ between RMT-READER-BEGIN/END markers. Prints one PASS/FAIL line per run.
 usage: check-reader.py NAME CONSOLE_LOG
 """
 import json
+import os
 import re
 import sys
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "recvmmsg-trace", "tests"))
+import jsonkeys  # noqa: E402  (found through the path above)
+
+KEYS = jsonkeys.load(os.path.join(HERE, "..", "recvmmsg-trace.8"))
+
 CLIENT = re.compile(r"pid=(\d+) tid=(\d+) mmsg=(0x[0-9a-f]+) timeout=(0x[0-9a-f]+|0) "
                     r"port=(\d+) ret=(-?\d+) errno=(\d+)")
-FLIP = re.compile(r"flip msg=1 field=(msg_\w+) enter=(\d+) exit=(\d+)")
+FLIP = re.compile(r"flip msg=1 field=(msg_[\w\[\].]+) enter=(\d+) exit=(\d+)")
 MSG = (r"\{msg_hdr=\{msg_name=\{sa_family=AF_INET, sin_port=htons\((\d+)\), "
        r"sin_addr=inet_addr\(\"127\.0\.0\.1\"\)\}, msg_namelen=128 => 16, "
        r"msg_iov=\[\{iov_base=0x[0-9a-f]+, iov_len=256\}\], msg_iovlen=1, "
@@ -22,10 +29,14 @@ TEXT = re.compile(r"^\d\d:\d\d:\d\d\.\d{6} cpu\d+ (\d+)/(\d+) rmt_client32 "
                   r"recvmmsg_time32\(7, \[" + MSG + ", " + MSG + r"\], 4, MSG_WAITFORONE, "
                   r"\{tv_sec=1, tv_nsec=500000000\}\) = 2 "
                   r"\(left \{tv_sec=[01], tv_nsec=\d+\}\) <\d+\.\d{6}>$")
-JSON_KEYS = {"timestamp", "processorId", "processId", "threadId", "hostProcessId",
-             "hostThreadId", "userId", "cgroupId", "processName", "eventName", "syscall",
+JSON_KEYS = {"timestamp", "threadStartTime", "processorId", "processId", "threadId",
+             "parentProcessId", "hostProcessId", "hostThreadId", "hostParentProcessId",
+             "userId", "mountNamespace", "pidNamespace", "cgroupId", "processName",
+             "hostName", "containerId", "eventId", "eventName", "syscall",
              "argsNum", "returnValue", "contextFlags", "args", "durationNs", "via",
              "timeout", "timeoutAfter", "messages", "truncated", "faults"}
+# Only while the process is there to be looked at: not for one that is gone.
+MAYBE = {"executable"}
 
 
 def runs(log):
@@ -36,7 +47,8 @@ def runs(log):
             run = {"kind": line.split()[1], "status": None, "clients": [],
                    "stderr": [], "out": [], "replay": None, "same": None,
                    "replay_out": [], "strace": [], "flips": [], "expect": [],
-                   "unknown": None, "ambiguous": None}
+                   "unknown": None, "ambiguous": None, "context": None,
+                   "notime64": None, "clients_raw": []}
         elif line == "RMT-READER-END" and run:
             yield run
             run = None
@@ -51,6 +63,7 @@ def runs(log):
             elif tag == "RMT-REPLAY-OUT":
                 run["replay_out"].append(rest)
             elif tag == "RMT-CLIENT":
+                run["clients_raw"].append(rest)
                 m = CLIENT.match(rest)
                 if m:
                     run["clients"].append(m.groups())
@@ -69,6 +82,10 @@ def runs(log):
                 run["unknown"] = rest
             elif tag == "RMT-AMBIGUOUS-STATUS":
                 run["ambiguous"] = rest
+            elif tag == "RMT-NOTIME64":
+                run["notime64"] = rest
+            elif tag == "RMT-CONTEXT":
+                run["context"] = rest.split()
             elif tag == "RMT-STRACE":
                 run["strace"].append(rest)
 
@@ -101,13 +118,24 @@ def check_json(run):
     assert run["status"] == 0, f"reader exit status {run['status']}"
     assert len(run["out"]) == 1, f"expected 1 line, got {run['out']}"
     ev = json.loads(run["out"][0])
-    assert set(ev) == JSON_KEYS, f"keys {sorted(ev)}"  # no "toctou": untouched
+    assert set(ev) == JSON_KEYS | MAYBE, f"keys {sorted(ev)}"  # no "toctou": untouched
     c = client_for(run, str(ev["hostProcessId"]))
     assert ev["hostThreadId"] == int(c[1])
     assert ev["processName"] == "rmt_client32"
     assert ev["eventName"] == ev["syscall"] == "recvmmsg_time32"
     assert ev["argsNum"] == 5 and ev["returnValue"] == 2
-    assert ev["contextFlags"] == {"isCompat": True}
+    assert ev["contextFlags"] == {"containerStarted": False, "isCompat": True}
+    assert ev["eventId"] == "299" and ev["containerId"] == ""
+    shell, host, mnt_ns, pid_ns, exe = run["context"]
+    assert ev["executable"] == {"path": exe}, f"executable {ev['executable']}, the client is {exe}"
+    assert ev["parentProcessId"] == ev["hostParentProcessId"] == int(shell), \
+        f"parent {ev['parentProcessId']}/{ev['hostParentProcessId']}, the shell is {shell}"
+    assert ev["hostName"] == host, f"hostName {ev['hostName']!r}, uname -n {host!r}"
+    assert (ev["mountNamespace"], ev["pidNamespace"]) == (int(mnt_ns), int(pid_ns)), \
+        f"namespaces {ev['mountNamespace']} {ev['pidNamespace']}, /proc {mnt_ns} {pid_ns}"
+    # The client's only thread started within the run, before its call.
+    assert ev["timestamp"] - 60 * 10**9 < ev["threadStartTime"] <= ev["timestamp"], \
+        f"threadStartTime {ev['threadStartTime']}, call at {ev['timestamp']}"
     assert ev["via"] == "syscall" and ev["userId"] == 0
     assert ev["durationNs"] >= 0 and ev["timestamp"] > 1_600_000_000 * 10**9
     assert ev["processId"] == ev["hostProcessId"] and ev["threadId"] == ev["hostThreadId"]
@@ -202,10 +230,24 @@ def check_summary(run):
 # What may differ from strace: our prefix (time, CPU, ids, command) and what
 # follows the result (duration, our suffixes), strace's padding before " = ",
 # the name, and buffers (strace prints their bytes, we their addresses).
-OURS = re.compile(r"^\d\d:\d\d:\d\d\.\d{6} cpu\d+ \d+/\d+ rmt_client32 (.*) <\d+\.\d{6}>"
+OURS = re.compile(r"^\d\d:\d\d:\d\d\.\d{6} cpu\d+ \d+/\d+ (\S+) (.*) <\d+\.\d{6}>"
                   r"( \[(?:[^][]|\[\d+\])*\])*$")
 STRACE_BUF = re.compile(r'iov_base="(?:[^"\\]|\\.)*"(?:\.\.\.)?')
 OUR_BUF = re.compile(r"iov_base=0x[0-9a-f]+")
+
+
+def same_as_strace(ours, theirs, comm):
+    """Our text line of a call of @comm is strace's, but for buffers and names."""
+    m = OURS.match(ours)
+    assert m and m.group(1) == comm, f"line does not match: {ours!r}"
+    mine = OUR_BUF.sub("iov_base=BUF", m.group(2)).replace("recvmmsg_time32(", "recvmmsg(", 1)
+    want = re.sub(r"\s+= ", " = ", STRACE_BUF.sub("iov_base=BUF", theirs), count=1)
+    if mine != want:
+        at = next((i for i, (a, b) in enumerate(zip(mine, want)) if a != b),
+                  min(len(mine), len(want)))
+        start = max(0, at - 40)
+        raise AssertionError(f"differs from strace at column {at}: ours "
+                             f"...{mine[start:at + 40]!r}, strace ...{want[start:at + 40]!r}")
 
 
 def check_strace(run):
@@ -214,25 +256,65 @@ def check_strace(run):
     assert len(run["strace"]) == 10 and all(run["strace"]), f"strace wrote {run['strace']}"
     assert len(run["out"]) == len(run["strace"]), f"expected 10 lines, got {run['out']}"
     for ours, theirs in zip(run["out"], run["strace"]):
-        m = OURS.match(ours)
-        assert m, f"line does not match: {ours!r}"
-        mine = OUR_BUF.sub("iov_base=BUF", m.group(1)).replace("recvmmsg_time32(", "recvmmsg(", 1)
-        want = re.sub(r"\s+= ", " = ", STRACE_BUF.sub("iov_base=BUF", theirs), count=1)
-        if mine != want:
-            at = next((i for i, (a, b) in enumerate(zip(mine, want)) if a != b),
-                      min(len(mine), len(want)))
-            start = max(0, at - 40)
-            raise AssertionError(f"differs from strace at column {at}: ours "
-                                 f"...{mine[start:at + 40]!r}, strace ...{want[start:at + 40]!r}")
+        same_as_strace(ours, theirs, "rmt_client32")
+
+
+GOBATCH = re.compile(r"gobatch pid=(\d+) fd=(\d+) vlen=(\d+) ret=(\d+)")
+GLIBC = re.compile(r"glibc32 pid=(\d+) fd=(\d+) mmsg=(0x[0-9a-f]+) vlen=(\d+) ret=(\d+)")
+RECEIVED = re.compile(r"(?:gobatch|glibc32) msg=(\d+) len=(\d+) from=(\S+)")
+
+
+def check_programs(run):
+    """Programs we did not write the call of: what they, strace and we saw."""
+    assert run["status"] == 0, f"reader exit status {run['status']}"
+    # time64 off: glibc's call was not recorded, the client's after it was.
+    assert run["notime64"] and json.loads(run["notime64"])["processName"] == "rmt_client32", \
+        f"with time64=0 the first call recorded was {run['notime64']!r}"
+    reports = run["clients_raw"]
+    go = next((GOBATCH.match(r) for r in reports if GOBATCH.match(r)), None)
+    gl = next((GLIBC.match(r) for r in reports if GLIBC.match(r)), None)
+    assert go and gl, f"the programs reported {reports}"
+    got = [RECEIVED.match(r).groups() for r in reports if RECEIVED.match(r)]
+    assert len(run["out"]) == 2 and len(run["RMT-TEXT"]) == 2, (run["out"], run.get("RMT-TEXT"))
+    go_ev, gl_ev = (json.loads(line) for line in run["out"])
+    # Go: x/net's ReadBatch, through socketcall, no timeout, no flags.
+    pid, fd, vlen, ret = (int(v) for v in go.groups())
+    assert go_ev["processName"] == "rmt_gobatch" and go_ev["hostProcessId"] == pid, go_ev
+    assert go_ev["via"] == "socketcall" and go_ev["eventName"] == "recvmmsg_time32", go_ev
+    exe = go_ev.get("executable")  # none if it exited before the reader looked
+    assert exe is None or exe["path"].endswith("/rmt_gobatch"), exe
+    fd_, _, vlen_, flags_, timeout_ = (a["value"] for a in go_ev["args"])
+    assert (fd_, vlen_, flags_, timeout_) == (fd, vlen, 0, 0), go_ev["args"]
+    assert go_ev["returnValue"] == ret == 3, (go_ev["returnValue"], ret)
+    # glibc: recvmmsg_time64 with its 64-bit timeout, MSG_WAITFORONE.
+    pid, fd, mmsg, vlen, ret = gl.groups()
+    assert gl_ev["processName"] == "rmt_glibc32" and gl_ev["hostProcessId"] == int(pid), gl_ev
+    assert gl_ev["via"] == "syscall" and gl_ev["eventName"] == "recvmmsg_time64", gl_ev
+    exe = gl_ev.get("executable")
+    assert exe is None or exe["path"].endswith("/rmt_glibc32"), exe
+    want = [("fd", "int", int(fd)), ("mmsg", "struct mmsghdr*", int(mmsg, 16)),
+            ("vlen", "unsigned int", int(vlen)), ("flags", "unsigned int", 0x10000)]
+    assert [(a["name"], a["type"], a["value"]) for a in gl_ev["args"][:4]] == want, gl_ev["args"]
+    assert gl_ev["args"][4]["type"] == "struct __kernel_timespec*", gl_ev["args"][4]
+    assert gl_ev["timeout"] == {"tv_sec": 2, "tv_nsec": 0}, gl_ev["timeout"]
+    assert gl_ev["returnValue"] == int(ret) == 2, (gl_ev["returnValue"], ret)
+    # Each message as the program was told it: length and source.
+    seen = [(str(i), str(m["msg_len"]), m["source"]) for ev in (go_ev, gl_ev)
+            for i, m in enumerate(ev["messages"])]
+    assert seen == got, f"messages {seen}, the programs said {got}"
+    # And the text line is strace's.
+    assert len(run["strace"]) == 2 and all(run["strace"]), f"strace wrote {run['strace']}"
+    for ours, theirs, comm in zip(run["RMT-TEXT"], run["strace"], ("rmt_gobatch", "rmt_glibc32")):
+        same_as_strace(ours, theirs, comm)
 
 
 def check_toctou(run):
     """--toctou-only: each rewritten field named with both values, nothing else."""
     assert run["status"] == 0, f"reader exit status {run['status']}"
-    assert run["stderr"] == ["recvmmsg-trace: 3 calls, 0 records lost"], run["stderr"]
-    assert len(run["flips"]) == 3 and len(run["clients"]) == 6, (run["flips"], run["clients"])
+    assert run["stderr"] == ["recvmmsg-trace: 4 calls, 0 records lost"], run["stderr"]
+    assert len(run["flips"]) == 4 and len(run["clients"]) == 8, (run["flips"], run["clients"])
     flipped = [c for i, c in enumerate(run["clients"]) if i % 2]
-    assert len(run["out"]) == 3, f"expected 3 lines, got {run['out']}"
+    assert len(run["out"]) == 4, f"expected 4 lines, got {run['out']}"
     for line, client, (field, enter, exit_) in zip(run["out"], flipped, run["flips"]):
         ev = json.loads(line)
         assert ev["hostProcessId"] == int(client[0]), f"{ev['hostProcessId']} is not {client}"
@@ -262,7 +344,11 @@ def check_containers(run):
         got = {k: ev[k] for k in ("container", "kubernetes") if k in ev}
         want = container_keys(runtime, cid, pod)
         assert got == want, f"{got}, want {want}"
-        assert set(ev) - set(want) == JSON_KEYS, f"keys {sorted(ev)}"
+        assert set(ev) - set(want) - MAYBE == JSON_KEYS, f"keys {sorted(ev)}"
+        named = want.get("container", {}).get("id", "")
+        assert ev["containerId"] == named, f"containerId {ev['containerId']!r}, want {named!r}"
+        assert ev["contextFlags"] == {"containerStarted": bool(named), "isCompat": True}, \
+            ev["contextFlags"]
     # The same calls in text and in the summary table, by 12 digits.
     texts, rows = run.get("RMT-TEXT", []), run.get("RMT-SUMMARY", [])[1:-1]
     assert len(texts) == 7 and len(rows) == 7, (texts, rows)
@@ -301,7 +387,15 @@ def check_nodevice(run):
 CHECKS = {"text": check_text, "json": check_json, "filtered": check_filtered,
           "replay": check_replay, "saveonly": check_saveonly, "summary": check_summary,
           "strace": check_strace, "toctou": check_toctou, "containers": check_containers,
-          "container-filter": check_container_filter, "nodevice": check_nodevice}
+          "container-filter": check_container_filter, "programs": check_programs,
+          "nodevice": check_nodevice}
+
+
+def json_calls(run):
+    """The lines of a run that are a call's (or LOST's) JSON object."""
+    for line in run["out"] + run["replay_out"]:
+        if line.startswith("{") and '"eventName"' in line:
+            yield line
 
 
 def main():
@@ -309,15 +403,27 @@ def main():
     with open(path, errors="replace") as f:
         log = [line.rstrip("\n") for line in f]
     seen = set()
+    checked, bad = 0, []
     for run in runs(log):
         seen.add(run["kind"])
         try:
             CHECKS[run["kind"]](run)
             print(f"PASS {name}/reader-{run['kind']}")
-        except (AssertionError, ValueError, KeyError) as e:
-            print(f"FAIL {name}/reader-{run['kind']} {e}")
+        except Exception as e:  # noqa: BLE001  (any error is this run's FAIL)
+            print(f"FAIL {name}/reader-{run['kind']} {type(e).__name__}: {e}")
+        for line in json_calls(run):
+            checked += 1
+            try:
+                jsonkeys.check(json.loads(line), KEYS)
+            except Exception as e:  # noqa: BLE001
+                bad.append(f"reader-{run['kind']}: {e}")
     for kind in sorted(set(CHECKS) - seen):
         print(f"FAIL {name}/reader-{kind} no output in {path}")
+    # Every JSON line of every run, against the man page's table of keys.
+    if bad or not checked:
+        print(f"FAIL {name}/reader-json-keys {checked} lines, {len(bad)} wrong: {bad[:2]}")
+    else:
+        print(f"PASS {name}/reader-json-keys")
 
 
 if __name__ == "__main__":

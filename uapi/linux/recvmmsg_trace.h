@@ -60,8 +60,13 @@
  *    over the boot session of enable=1; the exit record names its task
  *    with struct rmt_exit_task instead of a second struct rmt_task, and
  *    each of its messages carries the msg_hdr pointers found at exit.
+ * 6: struct rmt_task gives the parent's pid in the task's own pid
+ *    namespace, the thread's start time, the executable's inode and the
+ *    UTS nodename; struct rmt_exit_task the time of its enter record;
+ *    each message of an exit record carries its first iovecs as found
+ *    at exit, so exit records may now be the larger.
  */
-#define RMT_ABI_VERSION		5
+#define RMT_ABI_VERSION		6
 
 #define RMT_DEVICE_NAME		"recvmmsg_trace"
 #define RMT_DEVICE_PATH		"/dev/" RMT_DEVICE_NAME
@@ -87,11 +92,13 @@ struct rmt_record_header {
 };
 
 #define RMT_COMM_LEN		16
+/* A UTS nodename: the kernel's 64 bytes and a NUL, rounded up to 8. */
+#define RMT_NODENAME_LEN	72
 
 /*
  * The calling thread. "Host" ids are as seen from the initial pid and user
- * namespaces; ns_tgid and ns_tid as the task sees itself (getpid(),
- * gettid()) in its own pid namespace.
+ * namespaces; ns_tgid, ns_tid and ns_ppid as the task sees itself
+ * (getpid(), gettid(), getppid()) in its own pid namespace.
  */
 struct rmt_task {
 	__u32 tgid;		/* host process id */
@@ -103,9 +110,23 @@ struct rmt_task {
 	__u32 gid;		/* real gid, initial user namespace */
 	__u32 pid_ns;		/* pid namespace inode (/proc/PID/ns/pid) */
 	__u32 mnt_ns;		/* mount namespace inode (/proc/PID/ns/mnt) */
-	__u32 reserved;		/* zero */
+	/* parent's process id in the task's pid namespace; 0: outside it */
+	__u32 ns_ppid;
 	__u64 cgroup_id;	/* cgroup v2 id: inode of its directory */
 	char comm[RMT_COMM_LEN];	/* NUL-terminated, NUL-padded */
+	/* when the thread started: CLOCK_MONOTONIC, as time_ns */
+	__u64 start_time_ns;
+	/*
+	 * The file the process runs (/proc/PID/exe): its inode, and the
+	 * device of its filesystem as the kernel's superblock has it (stat()
+	 * reports another on btrfs and on some overlayfs mounts), so that a
+	 * path found later can be checked to be that file; all 0 when none.
+	 */
+	__u64 exe_ino;
+	__u32 exe_dev_major;
+	__u32 exe_dev_minor;
+	/* UTS nodename (uname -n) of the task's namespace, NUL-padded */
+	char nodename[RMT_NODENAME_LEN];
 };
 
 /* Argument slots of recvmmsg in rmt_call.args. */
@@ -204,6 +225,13 @@ struct rmt_msg_exit {
 	__u32 name_bytes;	/* bytes of name[] read, at most 32 */
 	struct rmt_msg_ptrs ptrs;	/* as found at exit */
 	__u8 name[RMT_NAME_BYTES];	/* the source address, zero-padded */
+	/*
+	 * The first iovecs of ptrs.iov, as found at exit (the kernel writes
+	 * none of them): nr_iov entries were read.
+	 */
+	__u32 nr_iov;
+	__u32 reserved;		/* zero */
+	struct rmt_iovec iov_snap[RMT_MAX_IOV];
 };
 
 /*
@@ -218,14 +246,20 @@ struct rmt_enter_record {
 };
 
 /*
- * Who made the call, as much as an exit record needs: the thread to pair
- * it with its enter record, which has the rest, and a name for a call
- * whose enter was not seen.
+ * Who made the call, as much as an exit record needs: the thread and the
+ * time of the enter record to pair it with, which has the rest, and a name
+ * for a call whose enter was not seen.
  */
 struct rmt_exit_task {
 	__u32 tgid;		/* host process id */
 	__u32 tid;		/* host thread id */
 	char comm[RMT_COMM_LEN];	/* NUL-terminated, NUL-padded */
+	/*
+	 * hdr.time_ns of this call's enter record: an enter of the thread
+	 * with another time is an earlier call, whose exit was lost. 0 when
+	 * the module did not follow the call from its enter.
+	 */
+	__u64 enter_time_ns;
 };
 
 /*
@@ -255,11 +289,15 @@ struct rmt_lost_record {
 #define RMT_SNAPLEN_MAX		64
 
 /*
- * Upper bound of rmt_record_header.size for every type of this ABI: an
- * exit record is never larger than an enter record of as many messages.
+ * The largest records of each type, and the bound of rmt_record_header.size
+ * for every type of this ABI: an exit record of RMT_SNAPLEN_MAX messages,
+ * larger than any enter record (the module checks it when built).
  */
-#define RMT_RECORD_MAX_SIZE	(sizeof(struct rmt_enter_record) + \
+#define RMT_ENTER_MAX_SIZE	(sizeof(struct rmt_enter_record) + \
 				 RMT_SNAPLEN_MAX * sizeof(struct rmt_msg_enter))
+#define RMT_EXIT_MAX_SIZE	(sizeof(struct rmt_exit_record) + \
+				 RMT_SNAPLEN_MAX * sizeof(struct rmt_msg_exit))
+#define RMT_RECORD_MAX_SIZE	RMT_EXIT_MAX_SIZE
 
 /* Bytes one read() returns at most. */
 #define RMT_READ_MAX_BYTES	(64 * 1024)

@@ -13,7 +13,13 @@ import subprocess
 import sys
 import tempfile
 
+import jsonkeys
+
 READER, UAPI = sys.argv[1], sys.argv[2]
+HERE = os.path.dirname(os.path.abspath(__file__))
+KEYS = jsonkeys.load(os.path.join(HERE, "..", "..", "recvmmsg-trace.8"))
+# Every JSON line any run below printed, checked against the man page's table.
+json_lines, json_errors = [0], []
 ABI = int(re.search(r"#define RMT_ABI_VERSION\s+(\d+)", open(UAPI).read()).group(1))
 SEC = 10**9
 
@@ -26,9 +32,13 @@ def record(rtype, cpu, t, body):
     return struct.pack("<HHIQ", rtype, 16 + len(body), cpu, t) + body
 
 
+# Every task runs the file of inode 4242 on device 8:1.
+EXE = (8, 1, 4242)
+
+
 def task(tid, comm):
-    return struct.pack("<10IQ16s", tid, tid, tid, tid, 1, 0, 0, 1, 1, 0, 1,
-                       comm.encode())
+    return struct.pack("<10IQ16sQQII72s", tid, tid, tid, tid, 1, 0, 0, 1, 1, 0, 1,
+                       comm.encode(), 0, EXE[2], EXE[0], EXE[1], b"host")
 
 
 def call(fd=3, vlen=0, ret=0, nr_msgs=0):
@@ -41,7 +51,8 @@ def enter(cpu, t, tid, comm="udpd"):
 
 
 def exit_task(tid, comm):
-    return struct.pack("<II16s", tid, tid, comm.encode())
+    # enter_time_ns 0: paired with the thread's waiting enter, whatever its time.
+    return struct.pack("<II16sQ", tid, tid, comm.encode(), 0)
 
 
 def exit_(cpu, t, tid, ret, comm="udpd"):
@@ -62,6 +73,13 @@ def run(data, *args):
     try:
         p = subprocess.run([READER, "-r", f.name, *args], capture_output=True,
                            text=True, env={**os.environ, "TZ": "UTC"}, timeout=60)
+        if "--json" in args or "json" in args:
+            for line in p.stdout.splitlines():
+                json_lines[0] += 1
+                try:
+                    jsonkeys.check(json.loads(line), KEYS)
+                except (AssertionError, ValueError) as e:
+                    json_errors.append(f"{e} in {line!r}")
         return p.returncode, p.stdout, p.stderr.replace(f.name, "FILE")
     finally:
         os.unlink(f.name)
@@ -124,6 +142,11 @@ cases = {
 for name, (data, message) in cases.items():
     rc, out, err = run(data)
     check(name, rc == 2 and message in err, f"rc {rc} err {err!r}")
+# Damage after a call that had not returned yet: the call is still printed.
+damaged = file_header() + enter(0, 2 * SEC, 42) + lost(0, 3 * SEC, 5)[:-8]
+rc, out, err = run(damaged)
+check("damage-after-a-running-call-prints-it", rc == 2 and out.count("<unfinished ...>") == 1 and
+      "truncated record" in err and "1 calls" in err, f"rc {rc} out {out!r} err {err!r}")
 
 rc, out, err = run(file_header() + record(77, 0, 1, b"\0" * 16) + enter(0, 5, 9) + exit_(0, 6, 9, 0))
 check("unknown-type-skipped", rc == 0 and "skipped 1 record(s)" in err and " = 0 (Timeout) <" in out,
@@ -135,16 +158,24 @@ p = subprocess.run([READER, "-r", "/nonexistent/capture"], capture_output=True, 
 check("missing-file", p.returncode == 2 and "No such file" in p.stderr, f"rc {p.returncode}")
 
 
-def cgroup_table(entries, table_offset):
-    """Version 2's trailing table of (cgroup id, path or None) and its footer."""
+def padded(path):
+    p = path.encode()
+    return p + b"\0" * (-len(p) % 8)
+
+
+def cgroup_table(entries, table_offset, exes=(), nr_exes=None):
+    """The trailing table of (cgroup id, path or None), then (version 3) of
+    (major, minor, inode, path), and its footer."""
     body = b""
     for cid, path in entries:
         if path is None:
             body += struct.pack("<QII", cid, 0xFFFFFFFF, 0)
         else:
-            p = path.encode()
-            body += struct.pack("<QII", cid, len(p), 0) + p + b"\0" * (-len(p) % 8)
-    return body + struct.pack("<8sQII", b"RMTCGRP\n", table_offset, len(entries), 0)
+            body += struct.pack("<QII", cid, len(path.encode()), 0) + padded(path)
+    for major, minor, ino, path in exes:
+        body += struct.pack("<QIIII", ino, major, minor, len(path.encode()), 0) + padded(path)
+    return body + struct.pack("<8sQII", b"RMTCGRP\n", table_offset, len(entries),
+                              len(exes) if nr_exes is None else nr_exes)
 
 
 # The calls' cgroup (id 1, as task() makes them) named by the file's table.
@@ -182,3 +213,38 @@ for name, data, at in [
     check(name, rc == 0 and out.count("\n") == 1 and "[container" not in out and
           f"corrupt cgroup table at byte offset {at}: its calls name no container" in err,
           f"rc {rc} out {out!r} err {err!r}")
+
+# Lines of every shape in JSON: a pod's container, a pod alone, a cgroup
+# gone, a call still running at the end (no exit), a LOST record.
+POD = "1b2c3d4e_5f60_7182_93a4_b5c6d7e8f901"
+for name, table in [
+    ("pod", [(1, f"/kubepods.slice/kubepods-pod{POD}.slice/cri-containerd-{CID}.scope")]),
+    ("pod-only", [(1, f"/kubepods.slice/kubepods-pod{POD}.slice")]),
+    ("gone", [(1, None)]),
+]:
+    records = calls + enter(1, 3 * SEC, 43) + lost(1, 4 * SEC, 2)
+    rc, out, err = run(records + cgroup_table(table, len(records)), "--json")
+    started = [json.loads(line)["contextFlags"]["containerStarted"] for line in out.splitlines()
+               if '"lost"' not in line]
+    check(f"json-{name}-container-started", rc == 0 and started == [name == "pod"] * 2,
+          f"rc {rc} out {out!r} err {err!r}")
+# Version 3: executables named by inode; another inode, or a damaged
+# table, names none (and a damaged executable table spares the containers).
+calls3 = file_header(version=3) + calls[32:]
+DOCKER = [(1, f"/system.slice/docker-{CID}.scope")]
+for name, exes, nr, want_exe, warn in [
+    ("exe-table-names-the-executable", [(*EXE, "/usr/sbin/udpd")], None, "/usr/sbin/udpd", ""),
+    ("exe-table-other-inode-names-none", [(8, 1, 4243, "/usr/sbin/other")], None, None, ""),
+    ("exe-table-damaged-keeps-containers", [(*EXE, "/usr/sbin/udpd")], 2, None,
+     "corrupt executable table"),
+]:
+    rc, out, err = run(calls3 + cgroup_table(DOCKER, len(calls3), exes, nr), "--json")
+    ev = json.loads(out) if rc == 0 and out.count("\n") == 1 else {}
+    check(name, ev.get("executable", {}).get("path") == want_exe and warn in err and
+          ev.get("container", {}).get("id") == CID, f"rc {rc} out {out!r} err {err!r}")
+# Version 2 had no executables: the table is read as it was.
+rc, out, err = run(docker, "--json")
+check("v2-table-names-no-executable", rc == 0 and '"executable"' not in out and CID in out,
+      f"rc {rc} out {out!r} err {err!r}")
+check("json-lines-follow-the-man-page-table", not json_errors and json_lines[0] >= 12,
+      f"{json_lines[0]} lines checked: {json_errors[:3]}")

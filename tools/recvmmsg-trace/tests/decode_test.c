@@ -29,6 +29,8 @@
 struct stream {
 	unsigned char buf[1 << 17] __attribute__((aligned(8)));
 	size_t len;
+	/* Each thread's (by tid % 64) last enter time: its exit names it. */
+	__u64 enter_time[64];
 };
 
 static void put(struct stream *s, const void *rec, size_t size)
@@ -49,7 +51,10 @@ static void fill_task(struct rmt_task *task, __u32 tid, const char *comm)
 	task->pid_ns = 4026531836U;
 	task->mnt_ns = 4026531841U;
 	task->cgroup_id = 7777;
+	task->ns_ppid = 7;
+	task->start_time_ns = 3 * 1000000000ULL;
 	strncpy(task->comm, comm, sizeof(task->comm) - 1);
+	strcpy(task->nodename, "web-1\"x");
 }
 
 static void fill_exit_task(struct rmt_exit_task *task, __u32 tid, const char *comm)
@@ -72,6 +77,7 @@ static void put_enter(struct stream *s, unsigned int cpu, __u64 t, __u32 tid,
 
 	e->hdr = (struct rmt_record_header){ RMT_REC_ENTER,
 		sizeof(*e) + nr * sizeof(e->msgs[0]), cpu, t };
+	s->enter_time[tid % 64] = t;
 	fill_task(&e->task, tid, comm);
 	e->call.syscall_nr = RMT_NR_IA32_RECVMMSG_TIME32;
 	e->call.nr_msgs = nr;
@@ -116,6 +122,7 @@ static void put_exit_left(struct stream *s, unsigned int cpu, __u64 t, __u32 tid
 	x->hdr = (struct rmt_record_header){ RMT_REC_EXIT,
 		sizeof(*x) + nr * sizeof(x->msgs[0]), cpu, t };
 	fill_exit_task(&x->task, tid, comm);
+	x->task.enter_time_ns = s->enter_time[tid % 64];
 	x->call.syscall_nr = RMT_NR_IA32_RECVMMSG_TIME32;
 	x->call.nr_msgs = nr;
 	x->call.ret = ret;
@@ -132,6 +139,10 @@ static void put_exit_left(struct stream *s, unsigned int cpu, __u64 t, __u32 tid
 
 		x->msgs[i].len = 100 + i;
 		x->msgs[i].ptrs = exit_ptrs(i);
+		/* The iovec as put_enter() has it. */
+		x->msgs[i].nr_iov = 1;
+		x->msgs[i].iov_snap[0].base = 0x8050000 + 1500 * i;
+		x->msgs[i].iov_snap[0].len = 1500;
 		x->msgs[i].namelen = sizeof(sin);
 		x->msgs[i].name_bytes = sizeof(sin);
 		memcpy(x->msgs[i].name, &sin, sizeof(sin));
@@ -291,12 +302,16 @@ TEST_F(utc, json_has_tracee_keys_and_escapes_comm)
 	put_exit(&self->s, 1, 5 * SEC + 500, 42, "a\"b\\c\n", 2, 2);
 	put_lost(&self->s, 1, 6 * SEC, 9);
 	out = render(&self->s, 1, &self->nrec, &self->t);
-	EXPECT_STREQ("{\"timestamp\":5000000000,\"processorId\":1,\"processId\":2,"
-		     "\"threadId\":2,\"hostProcessId\":42,\"hostThreadId\":42,"
-		     "\"userId\":1000,\"cgroupId\":7777,"
-		     "\"processName\":\"a\\\"b\\\\c\\n\","
+	EXPECT_STREQ("{\"timestamp\":5000000000,\"threadStartTime\":3000000000,"
+		     "\"processorId\":1,\"processId\":2,\"threadId\":2,\"parentProcessId\":7,"
+		     "\"hostProcessId\":42,\"hostThreadId\":42,\"hostParentProcessId\":1,"
+		     "\"userId\":1000,\"mountNamespace\":4026531841,"
+		     "\"pidNamespace\":4026531836,\"cgroupId\":7777,"
+		     "\"processName\":\"a\\\"b\\\\c\\n\",\"hostName\":\"web-1\\\"x\","
+		     "\"containerId\":\"\",\"eventId\":\"299\","
 		     "\"eventName\":\"recvmmsg_time32\",\"syscall\":\"recvmmsg_time32\","
-		     "\"argsNum\":5,\"returnValue\":2,\"contextFlags\":{\"isCompat\":true},"
+		     "\"argsNum\":5,\"returnValue\":2,"
+		     "\"contextFlags\":{\"containerStarted\":false,\"isCompat\":true},"
 		     "\"args\":[{\"name\":\"fd\",\"type\":\"int\",\"value\":3},"
 		     "{\"name\":\"mmsg\",\"type\":\"struct mmsghdr*\",\"value\":134529024},"
 		     "{\"name\":\"vlen\",\"type\":\"unsigned int\",\"value\":8},"
@@ -844,6 +859,16 @@ static void change_at_exit(struct stream *s, unsigned int nr, unsigned int i,
 	memcpy(s->buf + at, &value, sizeof(value));
 }
 
+/* In the exit record put last (of @nr), message @i's first iov_base was @base. */
+static void change_iov_base_at_exit(struct stream *s, unsigned int nr, unsigned int i,
+				    __u32 base)
+{
+	size_t at = s->len - nr * sizeof(struct rmt_msg_exit) +
+		    i * sizeof(struct rmt_msg_exit) + offsetof(struct rmt_msg_exit, iov_snap);
+
+	memcpy(s->buf + at, &base, sizeof(base));
+}
+
 /* The exit record put last (of @nr messages) read @args, as its enter did. */
 static void exit_args(struct stream *s, unsigned int nr, const __u64 args[RMT_NR_ARGS])
 {
@@ -925,6 +950,39 @@ TEST_F(utc, a_vector_changed_while_the_call_ran_is_flagged)
 		TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "      43 b                         1          2            201        0        0 "))
 		TH_LOG("%s", out);
+	free(out);
+}
+
+/*
+ * An iovec's buffer moved inside an array that did not is named; an exit
+ * that names another enter (its own was lost, and the earlier call's
+ * exit) is no pair at all: two calls, neither flagged.
+ */
+TEST_F(utc, an_iov_base_changed_is_flagged_only_within_one_call)
+{
+	static const __u64 args[RMT_NR_ARGS] = { 3, 0x804c000, 2, 0, 0 };
+	char *out;
+
+	put_enter(&self->s, 0, 1 * SEC, 42, "a", 3, 2, 0, 0, 2);
+	put_exit(&self->s, 0, 1 * SEC + 1000, 42, "a", 2, 2);
+	exit_args(&self->s, 2, args);
+	change_iov_base_at_exit(&self->s, 2, 1, 0x9100000);
+	put_enter(&self->s, 0, 2 * SEC, 43, "b", 3, 2, 0, 0, 2);
+	put_lost(&self->s, 0, 3 * SEC, 2);
+	/* The exit of 43's next call, whose enter was among those lost. */
+	self->s.enter_time[43] = 3 * SEC + 10;
+	put_exit(&self->s, 0, 3 * SEC + 1000, 43, "b", 2, 2);
+	exit_args(&self->s, 2, args);
+	change_iov_base_at_exit(&self->s, 2, 0, 0x9200000);
+
+	out = render(&self->s, 0, &self->nrec, &self->t);
+	EXPECT_NE(NULL, strstr(out, " <0.000001> [TOCTOU msg[1].msg_iov[0].iov_base]\n"))
+		TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(strstr(out, "\n") + 1, "TOCTOU")) TH_LOG("%s", out);
+	/* 43's enter unfinished, and its later exit resumed: not one call. */
+	EXPECT_NE(NULL, strstr(out, "msg_len=0}], 2, 0, NULL <unfinished ...>\n")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, " 43/43 b <... recvmmsg_time32 resumed>")) TH_LOG("%s", out);
+	EXPECT_EQ(3, self->t.calls);
 	free(out);
 }
 
