@@ -44,7 +44,7 @@
 	EXPECT_EQ(ns_inode("pid"), (_task).pid_ns);				\
 	EXPECT_EQ(ns_inode("mnt"), (_task).mnt_ns);				\
 	EXPECT_EQ(own_cgroup_id(), (_task).cgroup_id);				\
-	EXPECT_EQ(getpid(), (_task).ns_ppid);					\
+	EXPECT_EQ((_rep).ppid, (_task).ns_ppid);				\
 	EXPECT_STREQ("rmt_client32", (_task).comm);				\
 	EXPECT_STREQ(own_nodename(), (_task).nodename);				\
 	EXPECT_TRUE(task_runs_client(&(_task)));				\
@@ -527,7 +527,8 @@ TEST_F(dev, new_pid_namespace_ids_differ_from_host_ids)
 	EXPECT_NE(0, E(0)->task.pid_ns);
 	EXPECT_EQ(ns_inode("mnt"), E(0)->task.mnt_ns);
 	/* Its parent, this test, is outside its pid namespace: getppid() is 0. */
-	EXPECT_EQ(0, E(0)->task.ns_ppid);
+	EXPECT_EQ(0, rep.ppid);
+	EXPECT_EQ(rep.ppid, E(0)->task.ns_ppid);
 	EXPECT_EQ(getpid(), E(0)->task.ppid);
 	ASSERT_EQ(1, rec.n_exit);
 	EXPECT_EQ(E(0)->task.tgid, X(0)->task.tgid);

@@ -41,7 +41,8 @@
  *	  linger=MS   (one thread) stay MS milliseconds after the call, its
  *	            report written: a reader still finds /proc/PID then
  *	prints one line per thread:
- *	  pid=P tid=T mmsg=ADDR timeout=ADDR port=PORT ret=R errno=E
+ *	  pid=P tid=T mmsg=ADDR timeout=ADDR port=PORT ret=R errno=E ppid=PP
+ *	(PP: getppid(), as the client's pid namespace sees its parent)
  *   rmt_client32 other FD
  *	other socket calls (recvmsg, recv, socketcall(SYS_RECVMSG)), no recvmmsg
  *   rmt_client32 serve PORT COUNT   receive COUNT datagrams on 127.0.0.1:PORT
@@ -420,9 +421,9 @@ static void *run_call(void *arg)
 		if (o.failnth)
 			disarm_fault();
 	}
-	printf("pid=%d tid=%d mmsg=%#lx timeout=%#lx port=%d ret=%ld errno=%d\n",
+	printf("pid=%d tid=%d mmsg=%#lx timeout=%#lx port=%d ret=%ld errno=%d ppid=%d\n",
 	       getpid(), c->tid, (unsigned long)(uintptr_t)msgs,
-	       (unsigned long)(uintptr_t)tsp, c->port, c->ret, c->err);
+	       (unsigned long)(uintptr_t)tsp, c->port, c->ret, c->err, getppid());
 	return NULL;
 }
 
@@ -614,9 +615,9 @@ static int cmd_other(int argc, char **argv)
 		args[2] = 0;
 		ret = syscall(NR_SOCKETCALL, SYS_RECVMSG_CALL, args);
 	}
-	printf("pid=%d tid=%d mmsg=%#lx timeout=0 port=%d ret=%ld errno=%d\n",
+	printf("pid=%d tid=%d mmsg=%#lx timeout=0 port=%d ret=%ld errno=%d ppid=%d\n",
 	       getpid(), gettid(), (unsigned long)(uintptr_t)c.msgs, c.port, ret,
-	       ret < 0 ? errno : 0);
+	       ret < 0 ? errno : 0, getppid());
 	return 0;
 }
 

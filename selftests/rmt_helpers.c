@@ -100,9 +100,9 @@ int client_wait(struct client *c, struct client_report *reps)
 	while (f && n < MAX_REPORTS && fgets(line, sizeof(line), f)) {
 		struct client_report *r = &reps[n];
 
-		if (sscanf(line, "pid=%d tid=%d mmsg=%lx timeout=%lx port=%d ret=%ld errno=%d",
+		if (sscanf(line, "pid=%d tid=%d mmsg=%lx timeout=%lx port=%d ret=%ld errno=%d ppid=%d",
 			   &r->pid, &r->tid, &r->mmsg, &r->timeout, &r->port,
-			   &r->ret, &r->err) == 7)
+			   &r->ret, &r->err, &r->ppid) == 8)
 			n++;
 	}
 	if (f)

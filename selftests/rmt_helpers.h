@@ -34,6 +34,7 @@ struct client_report {
 	int port;
 	long ret;
 	int err;
+	int ppid;	/* getppid() in the client's pid namespace */
 };
 
 /* Records drained from the device: the first MAX_KEPT of each type. */
