@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,13 +58,13 @@ static void rmt_write_cgroup(void *ctx, uint64_t id, const char *path)
 	rmt_write_path(w, path, len);
 }
 
-static void rmt_write_exe(void *ctx, uint32_t major, uint32_t minor, uint64_t ino,
-			  const char *path)
+static void rmt_write_exe(void *ctx, const struct rmt_exe_key *key, const char *path)
 {
 	struct rmt_table_writer *w = ctx;
 	size_t len = strlen(path);
 	struct rmt_capfile_exe e = {
-		.ino = ino, .dev_major = major, .dev_minor = minor, .path_len = (__u32)len,
+		.start_time_ns = key->start_time_ns, .ino = key->ino, .tid = key->tid,
+		.dev_major = key->major, .dev_minor = key->minor, .path_len = (__u32)len,
 	};
 
 	if (fwrite(&e, sizeof(e), 1, w->f) != 1)
@@ -104,8 +105,11 @@ static int rmt_read_path(FILE *f, uint32_t len, char *path, size_t room)
 	return 0;
 }
 
-/* Version 3's executables, from @at; the offset after them, 0 if damaged. */
-static uint64_t rmt_capfile_read_exes(struct rmt_capfile *c, uint32_t nr, uint64_t at)
+/*
+ * Version 3's executables, from *@at: true when read whole, else false
+ * with *@at where the damaged entry starts.
+ */
+static bool rmt_capfile_read_exes(struct rmt_capfile *c, uint32_t nr, uint64_t *at)
 {
 	struct rmt_capfile_exe e;
 	char path[PATH_MAX];
@@ -113,13 +117,19 @@ static uint64_t rmt_capfile_read_exes(struct rmt_capfile *c, uint32_t nr, uint64
 
 	c->exes = rmt_exes_table();
 	for (i = 0; i < nr; i++) {
-		if (fread(&e, sizeof(e), 1, c->f) != 1 || e.reserved ||
+		struct rmt_exe_key key;
+
+		if (fread(&e, sizeof(e), 1, c->f) != 1 ||
 		    rmt_read_path(c->f, e.path_len, path, sizeof(path)))
-			return 0;
-		rmt_exes_add(c->exes, e.dev_major, e.dev_minor, e.ino, path);
-		at += sizeof(e) + ((e.path_len + 7) & ~7U);
+			return false;
+		key = (struct rmt_exe_key){
+			.start_time_ns = e.start_time_ns, .ino = e.ino, .tid = e.tid,
+			.major = e.dev_major, .minor = e.dev_minor,
+		};
+		rmt_exes_add(c->exes, &key, path);
+		*at += sizeof(e) + ((e.path_len + 7) & ~7U);
 	}
-	return at;
+	return true;
 }
 
 /*
@@ -134,7 +144,6 @@ static int rmt_capfile_read_cgroups(struct rmt_capfile *c)
 	char path[PATH_MAX];
 	long size;
 	uint64_t at;	/* what is being read: the footer, then each entry */
-	uint64_t end;
 	uint32_t i;
 
 	if (fseek(c->f, 0, SEEK_END) || (size = ftell(c->f)) < 0)
@@ -168,13 +177,15 @@ static int rmt_capfile_read_cgroups(struct rmt_capfile *c)
 		at += sizeof(e) + ((len + 7) & ~7U);
 	}
 	/* Before version 3 the table ends here (nr_exes was reserved, 0). */
-	end = c->hdr.version < 3 ? at : rmt_capfile_read_exes(c, foot.nr_exes, at);
-	if (end == (uint64_t)size - sizeof(foot))
+	if (c->hdr.version < 3) {
+		if (at != (uint64_t)size - sizeof(foot))
+			goto corrupt;
 		return fseek(c->f, sizeof(c->hdr), SEEK_SET);
-	if (c->hdr.version < 3)
-		goto corrupt;
+	}
+	if (rmt_capfile_read_exes(c, foot.nr_exes, &at) && at == (uint64_t)size - sizeof(foot))
+		return fseek(c->f, sizeof(c->hdr), SEEK_SET);
 	/* The cgroups' entries were read whole: the containers stand. */
-	fprintf(stderr, "recvmmsg-trace: %s: corrupt executable table after byte offset %llu: its calls name no executable\n",
+	fprintf(stderr, "recvmmsg-trace: %s: corrupt executable table at byte offset %llu: its calls name no executable\n",
 		c->path, (unsigned long long)at);
 	rmt_exes_close(c->exes);
 	c->exes = NULL;

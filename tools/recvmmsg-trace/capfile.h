@@ -51,13 +51,14 @@ struct rmt_capfile_cgroup {
 
 #define RMT_CAPFILE_GONE	0xffffffffU
 
-/* One executable of the table (version 3): a file and its path. */
+/* One executable of the table (version 3): a thread's file and its path. */
 struct rmt_capfile_exe {
+	__u64 start_time_ns;	/* the thread's, as in its records */
 	__u64 ino;
+	__u32 tid;
 	__u32 dev_major;
 	__u32 dev_minor;
 	__u32 path_len;
-	__u32 reserved;		/* zero */
 };
 
 /* The file's last bytes, when it has the table. */

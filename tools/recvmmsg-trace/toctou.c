@@ -5,16 +5,18 @@
 
 /*
  * Did both records read the same vector of the same call? Socketcall's
- * arguments are read again from user memory at exit, and an exit whose
- * module did not follow the call from its enter (enter_time_ns 0) may be
- * paired with an earlier call's enter: fields compared then could differ
- * and mean nothing.
+ * arguments are read again from user memory at exit, and the calls of a
+ * pair made across lost records may be two (the exit names its enter's
+ * time: the tracker pairs no other; 0 when the module could not follow
+ * the call, every place of its table of calls in flight being taken):
+ * fields compared then would differ and mean nothing.
  */
 static bool rmt_same_vector(const struct rmt_pair *pair)
 {
 	const struct rmt_call *in = &pair->enter->call, *out = &pair->exit->call;
+	__u64 enter_time = pair->exit->task.enter_time_ns;
 
-	return pair->exit->task.enter_time_ns == pair->enter->hdr.time_ns &&
+	return (!enter_time || enter_time == pair->enter->hdr.time_ns) &&
 	       !((in->faults | out->faults) & RMT_FAULT_ARGS) && in->via == out->via &&
 	       in->syscall_nr == out->syscall_nr &&
 	       in->args[RMT_ARG_FD] == out->args[RMT_ARG_FD] &&

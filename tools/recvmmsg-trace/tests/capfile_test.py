@@ -165,15 +165,16 @@ def padded(path):
 
 def cgroup_table(entries, table_offset, exes=(), nr_exes=None):
     """The trailing table of (cgroup id, path or None), then (version 3) of
-    (major, minor, inode, path), and its footer."""
+    (tid, thread start time, major, minor, inode, path), and its footer."""
     body = b""
     for cid, path in entries:
         if path is None:
             body += struct.pack("<QII", cid, 0xFFFFFFFF, 0)
         else:
             body += struct.pack("<QII", cid, len(path.encode()), 0) + padded(path)
-    for major, minor, ino, path in exes:
-        body += struct.pack("<QIIII", ino, major, minor, len(path.encode()), 0) + padded(path)
+    for tid, start, major, minor, ino, path in exes:
+        body += struct.pack("<QQIIII", start, ino, tid, major, minor, len(path.encode())) + \
+            padded(path)
     return body + struct.pack("<8sQII", b"RMTCGRP\n", table_offset, len(entries),
                               len(exes) if nr_exes is None else nr_exes)
 
@@ -232,11 +233,15 @@ for name, table in [
 # table, names none (and a damaged executable table spares the containers).
 calls3 = file_header(version=3) + calls[32:]
 DOCKER = [(1, f"/system.slice/docker-{CID}.scope")]
+# Thread 42, started at 0 (as task() makes it), ran the file.
 for name, exes, nr, want_exe, warn in [
-    ("exe-table-names-the-executable", [(*EXE, "/usr/sbin/udpd")], None, "/usr/sbin/udpd", ""),
-    ("exe-table-other-inode-names-none", [(8, 1, 4243, "/usr/sbin/other")], None, None, ""),
-    ("exe-table-damaged-keeps-containers", [(*EXE, "/usr/sbin/udpd")], 2, None,
-     "corrupt executable table"),
+    ("exe-table-names-the-executable", [(42, 0, *EXE, "/usr/sbin/udpd")], None,
+     "/usr/sbin/udpd", ""),
+    ("exe-table-other-inode-names-none", [(42, 0, 8, 1, 4243, "/usr/sbin/other")], None,
+     None, ""),
+    ("exe-table-other-thread-names-none", [(43, 0, *EXE, "/usr/sbin/other")], None, None, ""),
+    ("exe-table-damaged-keeps-containers", [(42, 0, *EXE, "/usr/sbin/udpd")], 2, None,
+     "corrupt executable table at byte offset"),
 ]:
     rc, out, err = run(calls3 + cgroup_table(DOCKER, len(calls3), exes, nr), "--json")
     ev = json.loads(out) if rc == 0 and out.count("\n") == 1 else {}
