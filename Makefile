@@ -23,12 +23,16 @@ SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
 HOST_TESTS := $(B)/host-tests/decode_test $(B)/host-tests/decode_test-san \
 	      $(B)/host-tests/recvmmsg-trace-san $(B)/host-tests/fuzz_decode \
 	      $(B)/bench/make_capture
-SELFTESTS := device_test capture_test control_test session_test hook_test reader_test stress_test soak_test devfuzz_test fault_test
+# The suites the guests' selftests job runs, in this order (it reads them
+# from the list written beside the programs); fault_test is the debug
+# kernels' own job's.
+SUITES := device_test capture_test control_test session_test hook_test reader_test stress_test soak_test devfuzz_test
+SELFTESTS := $(SUITES) fault_test
 SELFTEST_HELPERS := selftests/rmt_helpers.c selftests/rmt_helpers.h \
 		    selftests/rmt_fixture.h tools/recvmmsg-trace/walk.h
 GUEST_BINS := $(B)/guest-bin/recvmmsg-trace $(B)/guest-bin/rmt_client32 \
 	      $(B)/guest-bin/strace $(B)/guest-bin/rmt_gobatch $(B)/guest-bin/rmt_glibc32 \
-	      $(addprefix $(B)/guest-bin/,$(SELFTESTS))
+	      $(addprefix $(B)/guest-bin/,$(SELFTESTS)) $(B)/guest-bin/suites
 
 PREFIX ?= /usr/local
 SBINDIR := $(PREFIX)/sbin
@@ -36,7 +40,7 @@ MAN8DIR := $(PREFIX)/share/man/man8
 INCDIR := $(PREFIX)/include/linux
 DKMS_SRC := /usr/src/recvmmsg-trace-$(VERSION)
 
-.PHONY: all module reader selftests host-tests check lint demo clean deps \
+.PHONY: all module reader selftests host-tests host-check vm-test check lint demo clean deps \
 	install uninstall bench-reader check-debug bench
 
 all: module reader selftests
@@ -86,6 +90,10 @@ $(B)/guest-bin/rmt_gobatch: selftests/programs/gobatch.go
 $(B)/guest-bin/rmt_glibc32: selftests/programs/glibc32.c
 	@mkdir -p $(@D)
 	$(CC) -m32 -std=c11 -O2 -Wall -Wextra -Werror $< -o $@
+
+$(B)/guest-bin/suites: Makefile
+	@mkdir -p $(@D)
+	echo $(SUITES) >$@
 
 # Debian's strace: the guest holds the reader's lines against its own.
 $(B)/guest-bin/strace: /usr/bin/strace
@@ -139,6 +147,15 @@ deps:
 # Every test on every kernel of the matrix; ends with "N passed, N failed".
 check: deps
 	tools/check.sh
+
+# One suite, or one of its tests, on one kernel, in a VM:
+# make vm-test K=6.12 T=capture_test[/ipv4_message_every_field] [HOOK=entry]
+vm-test: reader selftests
+	tools/vm-test.sh "$(K)" "$(T)" "$(HOOK)"
+
+# The reader's host tests alone: no root, no apt, no VM (RMT_FUZZ_SECONDS=60).
+host-check: reader host-tests
+	tools/host-check.sh --summary
 
 lint: deps
 	tools/lint.sh

@@ -14,10 +14,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 . tools/lib.sh
-B=build
-out=$B/results
-rmt_results_init "$out/check-debug.txt"
-stage() { echo "== $* ($(date +%T))" >&2; }
+rmt_begin check-debug
 
 finish() {
 	tools/summary.sh "$RMT_RESULTS"

@@ -8,29 +8,19 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 . tools/lib.sh
-B=build
-out=$B/results
-rmt_results_init "$out/check.txt"
-stage() { echo "== $* ($(date +%T))" >&2; }
+rmt_begin check
 
 stage "host build and host tests"
 if make -s reader selftests host-tests >"$out/build.log" 2>&1; then
 	echo "PASS host/build" | record
-	"$B/host-tests/decode_test" 2>&1 | tools/tap-results.sh host | record
-	"$B/host-tests/decode_test-san" 2>&1 | tools/tap-results.sh host-asan-ubsan | record
-	tools/recvmmsg-trace/tests/cli_test.sh "$B/host-tests/recvmmsg-trace-san" \
-		"$(cat VERSION)" | record
-	tools/recvmmsg-trace/tests/capfile_test.py "$B/host-tests/recvmmsg-trace-san" \
-		uapi/linux/recvmmsg_trace.h | record
-	tools/recvmmsg-trace/tests/fuzz_run.sh "$B/host-tests/fuzz_decode" \
-		"$B/bench/make_capture" "$B/fuzz" "${RMT_FUZZ_SECONDS:-60}" | record
+	tools/host-check.sh | record
 else
 	echo "FAIL host/build see $out/build.log" | record
 	tail -n 20 "$out/build.log" >&2
 fi
 
 # Kernel images first: the DKMS check copies their modules.builtin files.
-kernels=$(awk '!/^#/ && NF { print $1 }' tools/vm/matrix)
+kernels=$(rmt_matrix | cut -d' ' -f1)
 if [ -n "${RMT_KERNELS:-}" ]; then
 	kernels=$(for k in $RMT_KERNELS; do [ "$k" = debug ] || echo "$k"; done)
 fi

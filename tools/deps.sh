@@ -2,6 +2,7 @@
 # Install the Debian packages that building and testing need. As root it
 # installs what is missing (non-interactive); otherwise it names them.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 pkgs=(
 	build-essential gcc-multilib libjson-c-dev python3 xz-utils
@@ -17,7 +18,7 @@ pkgs=(
 # Headers of the bookworm kernels of the matrix, by metapackage.
 while read -r name headers where; do
 	[ "$where" = host ] && pkgs+=("$headers")
-done < <(grep -v '^#' "$(dirname "$0")/vm/matrix")
+done < <(rmt_matrix)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -97,5 +97,5 @@ while read -r name headers where; do
 		echo "FAIL dkms/$label-$name ($kver): $(tail -n3 "$work/$name.log" | tr '\n' ' ')"
 		status=1
 	fi
-done < <(grep -v '^#' "$src/tools/vm/matrix")
+done < <(rmt_matrix)
 exit $status

@@ -18,7 +18,7 @@ while read -r name headers where; do
 	k=$(rmt_kver_of "$headers")
 	[ "$where" = host ] && [ -n "$k" ] && [ -e "/lib/modules/$k/modules.dep" ] &&
 		{ kver=$k; break; }
-done < <(grep -v '^#' tools/vm/matrix)
+done < <(rmt_matrix)
 if [ -z "$kver" ]; then
 	echo "SKIP install/install-uninstall no matrix kernel image is installed here"
 	exit 0

@@ -7,12 +7,31 @@ rmt_kver_of() {
 		sed -n 's/^ *linux-headers-\([^ ]*\).*/\1/p' | head -n1
 }
 
+# The kernel matrix, tools/vm/matrix, one "NAME HEADERS WHERE" line per
+# kernel (comments and blank lines left out): the one reader of that file.
+rmt_matrix() {
+	awk '!/^#/ && NF { print $1, $2, $3 }' "$(dirname "${BASH_SOURCE[0]}")/vm/matrix"
+}
+
 # Start a result file: RMT_RESULTS names it and `record` appends to it what
 # it prints (PASS/FAIL/SKIP lines, counted by tools/summary.sh).
 rmt_results_init() {
 	RMT_RESULTS=$1
 	mkdir -p "$(dirname "$RMT_RESULTS")"
 	: >"$RMT_RESULTS"
+}
+
+# What check.sh, check-debug.sh and lint.sh start with: B (the build
+# directory), out (its results), the result file build/results/NAME.txt,
+# and `stage` to say on standard error what runs now.
+rmt_begin() {
+	B=build
+	out=$B/results
+	rmt_results_init "$out/$1.txt"
+}
+
+stage() {
+	echo "== $* ($(date +%T))" >&2
 }
 
 record() {

@@ -6,9 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 . tools/lib.sh
-B=build
-out=$B/results
-rmt_results_init "$out/lint.txt"
+rmt_begin lint
 
 tools/linux-source.sh "$B/linux-source" || exit 1
 
@@ -43,6 +41,6 @@ while read -r name headers where; do
 			grep -E "warning|error" "$log" | head -n 20 >&2
 		fi
 	done
-done < <(grep -v '^#' tools/vm/matrix)
+done < <(rmt_matrix)
 
 tools/summary.sh "$RMT_RESULTS"

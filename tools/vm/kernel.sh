@@ -10,7 +10,7 @@ set -euo pipefail
 name=$1 cache=$2
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
-read -r _ headers where < <(awk -v n="$name" '$1 == n' "$here/matrix")
+read -r _ headers where < <(rmt_matrix | awk -v n="$name" '$1 == n')
 [ -n "${where:-}" ] || { echo "kernel.sh: $name is not in the matrix" >&2; exit 2; }
 
 mkdir -p "$cache"

@@ -83,9 +83,9 @@ fail() {
 status=0
 
 if [ "$job" = selftests ] || [ "$job" = faults ] || [ "$job" = abi ]; then
-	"$here/../tap-results.sh" "$name" <"$log"
+	"$here/../tap-results.sh" "$name" "$log" <"$log"
 	grep -q '^not ok ' "$log" && status=1
-	grep -q '^ok ' "$log" || fail "$job" "no test result in $log"
+	grep -Eq '^(not )?ok ' "$log" || fail "$job" "no test result in $log"
 fi
 # RMT_SUITES (some suites only) leaves out the reader's end-to-end runs.
 if [ "$job" = selftests ] && [[ "${RMT_VM_APPEND:-}" != *RMT_SUITES=* ]]; then
