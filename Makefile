@@ -22,7 +22,7 @@ SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -fno-omit-frame-pointer
 HOST_TESTS := $(B)/host-tests/decode_test $(B)/host-tests/decode_test-san \
 	      $(B)/host-tests/recvmmsg-trace-san $(B)/host-tests/fuzz_decode \
-	      $(B)/bench/make_capture
+	      $(B)/host-tests/capfile_gen $(B)/bench/make_capture
 # The suites the guests' selftests job runs, in this order (it reads them
 # from the list written beside the programs); fault_test is the debug
 # kernels' own job's.
@@ -116,6 +116,11 @@ $(B)/host-tests/decode_test-san: tools/recvmmsg-trace/tests/decode_test.c \
 $(B)/host-tests/recvmmsg-trace-san: $(READER_SRCS) $(READER_HDRS) VERSION
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(SANITIZE) $(READER_SRCS) -o $@
+
+# The capture-file test inputs, laid out by the reader's own structs.
+$(B)/host-tests/capfile_gen: tools/recvmmsg-trace/tests/capfile_gen.c $(READER_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(SANITIZE) -D_DEFAULT_SOURCE $< -o $@
 
 # libFuzzer (clang) over the decoder, pairing, printers and capture files.
 $(B)/host-tests/fuzz_decode: tools/recvmmsg-trace/tests/fuzz_decode.c \

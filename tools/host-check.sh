@@ -15,7 +15,7 @@ tests() {
 	"$B/host-tests/decode_test-san" 2>&1 | tools/tap-results.sh host-asan-ubsan
 	tools/recvmmsg-trace/tests/cli_test.sh "$B/host-tests/recvmmsg-trace-san" "$(cat VERSION)"
 	tools/recvmmsg-trace/tests/capfile_test.py "$B/host-tests/recvmmsg-trace-san" \
-		uapi/linux/recvmmsg_trace.h
+		"$B/host-tests/capfile_gen"
 	tools/recvmmsg-trace/tests/fuzz_run.sh "$B/host-tests/fuzz_decode" \
 		"$B/bench/make_capture" "$B/fuzz" "${RMT_FUZZ_SECONDS:-60}"
 }

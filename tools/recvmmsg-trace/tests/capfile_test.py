@@ -1,70 +1,57 @@
 #!/usr/bin/env python3
 """Host tests of -r: capture files made here byte by byte, decoded by the
 reader with no device; good files, every kind of damage, and a file larger
-than the reader's block. Prints "PASS|FAIL host/capfile-NAME" lines.
+than the reader's block. The bytes come from capfile_gen, which lays them out
+with the reader's own structs. Prints "PASS|FAIL host/capfile-NAME" lines.
 
-usage: capfile_test.py READER UAPI_HEADER
+usage: capfile_test.py READER CAPFILE_GEN
 """
 import json
 import os
-import re
-import struct
 import subprocess
 import sys
 import tempfile
 
 import jsonkeys
 
-READER, UAPI = sys.argv[1], sys.argv[2]
+READER, GEN = sys.argv[1], sys.argv[2]
 HERE = os.path.dirname(os.path.abspath(__file__))
 KEYS = jsonkeys.load(os.path.join(HERE, "..", "..", "recvmmsg-trace.8"))
 # Every JSON line any run below printed, checked against the man page's table.
 json_lines, json_errors = [0], []
-ABI = int(re.search(r"#define RMT_ABI_VERSION\s+(\d+)", open(UAPI).read()).group(1))
+ABI = int(subprocess.run([GEN, "--abi"], capture_output=True, text=True, check=True).stdout)
 SEC = 10**9
 
 
-def file_header(abi=ABI, magic=b"RMTCAP\r\n", version=1):
-    return struct.pack("<8sIIIIq", magic, version, 32, abi, 2, 0)
+def gen(*items):
+    """The bytes of the items (capfile_gen lines), in order."""
+    return subprocess.run([GEN], input="\n".join(items).encode(), capture_output=True,
+                          check=True).stdout
 
 
-def record(rtype, cpu, t, body):
-    return struct.pack("<HHIQ", rtype, 16 + len(body), cpu, t) + body
-
-
-# Every task runs the file of inode 4242 on device 8:1.
-EXE = (8, 1, 4242)
-
-
-def task(tid, comm):
-    return struct.pack("<10IQ16sQQII72s", tid, tid, tid, tid, 1, 0, 0, 1, 1, 0, 1,
-                       comm.encode(), 0, EXE[2], EXE[0], EXE[1], b"host")
-
-
-def call(fd=3, vlen=0, ret=0, nr_msgs=0):
-    return struct.pack("<IHHII5Qqqq", 337, 0, 0, 0, nr_msgs,
-                       fd, 0x804c000, vlen, 0, 0, 0, 0, ret)
+def file_header(abi=ABI, magic=None, version=None):
+    return (f"header abi={abi}" + (f" magic={magic}" if magic else "") +
+            (f" version={version}" if version else ""))
 
 
 def enter(cpu, t, tid, comm="udpd"):
-    return record(1, cpu, t, task(tid, comm) + call())
-
-
-def exit_task(tid, comm):
-    # enter_time_ns 0: paired with the thread's waiting enter, whatever its time.
-    return struct.pack("<II16sQ", tid, tid, comm.encode(), 0)
+    return f"enter cpu={cpu} t={t} tid={tid} comm={comm}"
 
 
 def exit_(cpu, t, tid, ret, comm="udpd"):
-    return record(2, cpu, t, exit_task(tid, comm) + call(ret=ret))
+    return f"exit cpu={cpu} t={t} tid={tid} ret={ret} comm={comm}"
 
 
 def lost(cpu, t, count):
-    return record(3, cpu, t, struct.pack("<Q", count))
+    return f"lost cpu={cpu} t={t} count={count}"
 
 
 def round_(t):
-    return struct.pack("<HHIQ", 0x8001, 16, 0, t)
+    return f"round t={t}"
+
+
+# Every task runs the file of inode 4242 on device 8:1 (as capfile_gen makes them).
+EXE = (8, 1, 4242)
 
 
 def run(data, *args):
@@ -89,7 +76,12 @@ def check(name, cond, detail):
     print(f"{'PASS' if cond else 'FAIL'} host/capfile-{name}" + ("" if cond else f" {detail}"))
 
 
-good = file_header() + exit_(0, 2 * SEC + 120000, 42, 0) + enter(1, 2 * SEC, 42) + lost(0, 3 * SEC, 5)
+# Sizes of a file header and a table footer, as the reader has them.
+HDR = len(gen(file_header()))
+FOOTER = len(gen("footer offset=0 cgroups=0 exes=0"))
+
+good = gen(file_header(), exit_(0, 2 * SEC + 120000, 42, 0), enter(1, 2 * SEC, 42),
+           lost(0, 3 * SEC, 5))
 rc, out, err = run(good)
 want = ("00:00:02.000000 cpu1 42/42 udpd recvmmsg_time32(3, [], 0, 0, NULL) = 0 (Timeout) <0.000120>\n"
         "+++ lost 5 records on cpu 0 +++\n")
@@ -108,10 +100,10 @@ check("json", rc == 0 and len(lines) == 2 and lines[0]["hostThreadId"] == 42
 
 # 12000 calls, 3.8 MB: several of the reader's 1 MiB blocks, records cut
 # at block ends included.
-many = bytearray(file_header())
+many = [file_header()]
 for i in range(12000):
-    many += enter(i % 2, SEC + 10 * i, 100 + i % 7) + exit_(i % 2, SEC + 10 * i + 5, 100 + i % 7, 1)
-rc, out, err = run(bytes(many))
+    many += [enter(i % 2, SEC + 10 * i, 100 + i % 7), exit_(i % 2, SEC + 10 * i + 5, 100 + i % 7, 1)]
+rc, out, err = run(gen(*many))
 check("streams-past-blocks", rc == 0 and out.count(" = 1 <") == 12000,
       f"rc {rc} lines {out.count(chr(10))} err {err!r}")
 
@@ -119,11 +111,11 @@ check("streams-past-blocks", rc == 0 and out.count(" = 1 <") == 12000,
 # CPU 1's exit long before CPU 0's enter (more than a 1 MiB block of other
 # calls between them): the rounds the reader wrote keep the exit waiting
 # until the enter is in, and the call is whole, printed once.
-moved = bytearray(file_header() + exit_(1, 2 * SEC + 120000, 42, 0))
+moved = [file_header(), exit_(1, 2 * SEC + 120000, 42, 0)]
 for i in range(4000):
-    moved += enter(0, SEC + 10 * i, 100) + exit_(0, SEC + 10 * i + 5, 100, 1) + round_(SEC + 10 * i)
-moved += enter(0, 2 * SEC, 42) + round_(3 * SEC)
-rc, out, err = run(bytes(moved))
+    moved += [enter(0, SEC + 10 * i, 100), exit_(0, SEC + 10 * i + 5, 100, 1), round_(SEC + 10 * i)]
+moved += [enter(0, 2 * SEC, 42), round_(3 * SEC)]
+rc, out, err = run(gen(*moved))
 want = "00:00:02.000000 cpu0 42/42 udpd recvmmsg_time32(3, [], 0, 0, NULL) = 0 (Timeout) <0.000120>\n"
 check("exit-read-first-pairs-across-rounds",
       rc == 0 and out.count(" = 1 <") == 4000 and out.endswith(want) and "resumed" not in out,
@@ -131,24 +123,26 @@ check("exit-read-first-pairs-across-rounds",
 
 cases = {
     "truncated-header": (good[:20], "truncated file header at byte offset 20"),
-    "bad-magic": (b"XXXXXXXX" + good[8:], "not a recvmmsg-trace capture file (byte offset 0)"),
-    "wrong-abi": (file_header(abi=ABI + 1) + good[32:], f"records of ABI {ABI + 1}"),
-    "wrong-version": (file_header(version=9) + good[32:], "capture file version 9"),
-    "record-size-0": (file_header() + struct.pack("<HHIQ", 3, 0, 0, 0), "corrupt record (size 0) at byte offset 32"),
-    "record-past-end": (good[:-8], f"truncated record at byte offset {len(good) - 24}"),
-    "size-not-type": (file_header() + record(1, 0, 1, task(1, "x") + call(nr_msgs=3)),
-                      "malformed record at byte offset 32"),
+    "bad-magic": (gen(file_header(magic="XXXXXXXX")) + good[HDR:],
+                  "not a recvmmsg-trace capture file (byte offset 0)"),
+    "wrong-abi": (gen(file_header(abi=ABI + 1)) + good[HDR:], f"records of ABI {ABI + 1}"),
+    "wrong-version": (gen(file_header(version=9)) + good[HDR:], "capture file version 9"),
+    "record-size-0": (gen(file_header(), "record type=3 size=0"),
+                      f"corrupt record (size 0) at byte offset {HDR}"),
+    "record-past-end": (good[:-8], f"truncated record at byte offset {len(good) - len(gen(lost(0, 0, 0)))}"),
+    "size-not-type": (gen(file_header(), "enter cpu=0 t=1 tid=1 comm=x nr_msgs=3"),
+                      f"malformed record at byte offset {HDR}"),
 }
 for name, (data, message) in cases.items():
     rc, out, err = run(data)
     check(name, rc == 2 and message in err, f"rc {rc} err {err!r}")
 # Damage after a call that had not returned yet: the call is still printed.
-damaged = file_header() + enter(0, 2 * SEC, 42) + lost(0, 3 * SEC, 5)[:-8]
+damaged = gen(file_header(), enter(0, 2 * SEC, 42)) + gen(lost(0, 3 * SEC, 5))[:-8]
 rc, out, err = run(damaged)
 check("damage-after-a-running-call-prints-it", rc == 2 and out.count("<unfinished ...>") == 1 and
       "truncated record" in err and "1 calls" in err, f"rc {rc} out {out!r} err {err!r}")
 
-rc, out, err = run(file_header() + record(77, 0, 1, b"\0" * 16) + enter(0, 5, 9) + exit_(0, 6, 9, 0))
+rc, out, err = run(gen(file_header(), "record type=77 size=32 t=1", enter(0, 5, 9), exit_(0, 6, 9, 0)))
 check("unknown-type-skipped", rc == 0 and "skipped 1 record(s)" in err and " = 0 (Timeout) <" in out,
       f"rc {rc} out {out!r} err {err!r}")
 
@@ -158,30 +152,21 @@ p = subprocess.run([READER, "-r", "/nonexistent/capture"], capture_output=True, 
 check("missing-file", p.returncode == 2 and "No such file" in p.stderr, f"rc {p.returncode}")
 
 
-def padded(path):
-    p = path.encode()
-    return p + b"\0" * (-len(p) % 8)
-
-
 def cgroup_table(entries, table_offset, exes=(), nr_exes=None):
     """The trailing table of (cgroup id, path or None), then (version 3) of
     (tid, thread start time, major, minor, inode, path), and its footer."""
-    body = b""
-    for cid, path in entries:
-        if path is None:
-            body += struct.pack("<QII", cid, 0xFFFFFFFF, 0)
-        else:
-            body += struct.pack("<QII", cid, len(path.encode()), 0) + padded(path)
-    for tid, start, major, minor, ino, path in exes:
-        body += struct.pack("<QQIIII", start, ino, tid, major, minor, len(path.encode())) + \
-            padded(path)
-    return body + struct.pack("<8sQII", b"RMTCGRP\n", table_offset, len(entries),
-                              len(exes) if nr_exes is None else nr_exes)
+    items = [f"cgroup id={cid} " + ("gone" if path is None else f"path={path}")
+             for cid, path in entries]
+    items += [f"exe tid={tid} start={start} major={major} minor={minor} ino={ino} path={path}"
+              for tid, start, major, minor, ino, path in exes]
+    items.append(f"footer offset={table_offset} cgroups={len(entries)} "
+                 f"exes={len(exes) if nr_exes is None else nr_exes}")
+    return gen(*items)
 
 
 # The calls' cgroup (id 1, as task() makes them) named by the file's table.
 CID = "0123456789abcdef" * 4
-calls = file_header(version=2) + enter(0, 2 * SEC, 42) + exit_(0, 2 * SEC + 120, 42, 0)
+calls = gen(file_header(version=2), enter(0, 2 * SEC, 42), exit_(0, 2 * SEC + 120, 42, 0))
 docker = calls + cgroup_table([(1, f"/system.slice/docker-{CID}.scope"), (9, "/")], len(calls))
 rc, out, err = run(docker)
 check("cgroup-table-names-the-container", rc == 0 and out.endswith(f" [container {CID[:12]}]\n"),
@@ -200,14 +185,16 @@ check("no-cgroup-table-names-none", rc == 0 and out.count("\n") == 1 and "[conta
 past_end = calls + cgroup_table([(1, "/")], len(calls) + 4096)
 rc, out, err = run(past_end)
 check("cgroup-table-footer-past-end", rc == 2 and
-      f"corrupt cgroup table footer at byte offset {len(past_end) - 24}\n" in err,
+      f"corrupt cgroup table footer at byte offset {len(past_end) - FOOTER}\n" in err,
       f"rc {rc} err {err!r}")
 for name, data, at in [
     # Three entries said, two there: the third runs into the footer.
-    ("cgroup-table-count-wrong", calls + cgroup_table([(1, "/"), (2, "/x")], len(calls))[:-24] +
-     struct.pack("<8sQII", b"RMTCGRP\n", len(calls), 3, 0), len(calls) + 48),
-    ("cgroup-table-path-too-long", calls + struct.pack("<QII", 1, 1 << 20, 0) +
-     struct.pack("<8sQII", b"RMTCGRP\n", len(calls), 1, 0), len(calls)),
+    ("cgroup-table-count-wrong", calls + gen("cgroup id=1 path=/", "cgroup id=2 path=/x",
+                                             f"footer offset={len(calls)} cgroups=3 exes=0"),
+     len(calls) + len(gen("cgroup id=1 path=/", "cgroup id=2 path=/x"))),
+    ("cgroup-table-path-too-long", calls + gen("cgroup id=1 path_len=1048576",
+                                               f"footer offset={len(calls)} cgroups=1 exes=0"),
+     len(calls)),
 ]:
     # The records are still read, and name no container.
     rc, out, err = run(data)
@@ -223,7 +210,7 @@ for name, table in [
     ("pod-only", [(1, f"/kubepods.slice/kubepods-pod{POD}.slice")]),
     ("gone", [(1, None)]),
 ]:
-    records = calls + enter(1, 3 * SEC, 43) + lost(1, 4 * SEC, 2)
+    records = calls + gen(enter(1, 3 * SEC, 43), lost(1, 4 * SEC, 2))
     rc, out, err = run(records + cgroup_table(table, len(records)), "--json")
     started = [json.loads(line)["contextFlags"]["containerStarted"] for line in out.splitlines()
                if '"lost"' not in line]
@@ -231,7 +218,7 @@ for name, table in [
           f"rc {rc} out {out!r} err {err!r}")
 # Version 3: executables named by inode; another inode, or a damaged
 # table, names none (and a damaged executable table spares the containers).
-calls3 = file_header(version=3) + calls[32:]
+calls3 = gen(file_header(version=3)) + calls[HDR:]
 DOCKER = [(1, f"/system.slice/docker-{CID}.scope")]
 # Thread 42, started at 0 (as task() makes it), ran the file.
 for name, exes, nr, want_exe, warn in [
