@@ -198,7 +198,7 @@ uninstall:
 	      $(INCDIR)/recvmmsg_trace.h
 
 clean:
-	@! mountpoint -q $(B)/sid/proc || umount $(B)/sid/proc
+	@! mountpoint -q $(B)/kernels/sid/proc || umount $(B)/kernels/sid/proc
 	rm -rf $(B)
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C "$(KDIR)" M="$(CURDIR)" clean; fi
 	rm -f module/*.o module/.*.cmd

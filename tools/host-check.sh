@@ -1,5 +1,6 @@
 #!/bin/bash
-# The reader's host tests: no root, no package installed, no VM. Prints
+# The host tests, of the reader and of the test pipeline's own result
+# lines: no root, no package installed, no VM. Prints
 # result lines (PASS/FAIL/SKIP); with --summary, ends with the counted
 # "N passed, N failed, N skipped" line and fails when anything did.
 # `make host-check` builds what they need and runs this; tools/check.sh
@@ -16,6 +17,7 @@ tests() {
 	tools/recvmmsg-trace/tests/cli_test.sh "$B/host-tests/recvmmsg-trace-san" "$(cat VERSION)"
 	tools/recvmmsg-trace/tests/capfile_test.py "$B/host-tests/recvmmsg-trace-san" \
 		"$B/host-tests/capfile_gen"
+	tools/tests/tap_results_test.sh
 	tools/recvmmsg-trace/tests/fuzz_run.sh "$B/host-tests/fuzz_decode" \
 		"$B/bench/make_capture" "$B/fuzz" "${RMT_FUZZ_SECONDS:-60}"
 }

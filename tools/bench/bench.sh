@@ -36,14 +36,8 @@ if git cat-file -e "$abi4^{commit}" 2>/dev/null; then
 	gcc -static -std=c11 -O2 -I"$old/uapi" -DRMT_VERSION='"abi4"' \
 		"$old"/tools/recvmmsg-trace/*.c -o "$bin/recvmmsg-trace-abi4"
 	if [ "$root" = / ]; then oldbuild=$PWD/$B/ko/bench-abi4-$k; else oldbuild=/rmt-build/bench-abi4-$k; fi
-	rm -rf "$root$oldbuild" && mkdir -p "$root$oldbuild"
-	cp -r "$old"/{Kbuild,VERSION,module,uapi} "$root$oldbuild/"
-	if [ "$root" = / ]; then
-		make -C "$kdir" M="$oldbuild" modules >>"$B/bench/module.log" 2>&1
-	else
-		chroot "$root" env PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-			make -C "$kdir" M="$oldbuild" modules >>"$B/bench/module.log" 2>&1
-	fi
+	RMT_MODULE_SRC=$old tools/build-module.sh "$kdir" "$oldbuild" "$root" \
+		>>"$B/bench/module.log" 2>&1
 	cp "$root$oldbuild/recvmmsg_trace.ko" "$bin/recvmmsg_trace-abi4.ko"
 fi
 

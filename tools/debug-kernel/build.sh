@@ -32,8 +32,9 @@ case $series in
 sid)
 	root=$3
 	"$here/../vm/sid-chroot.sh" "$root" >/dev/null
+	. "$here/../lib.sh"
 	in_root() {
-		chroot "$root" env PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"
+		rmt_in_root "$root" "$@"
 	}
 	# The series through the metapackage, never by name.
 	pkg=$(in_root apt-cache depends linux-source |
@@ -42,8 +43,7 @@ sid)
 	version=$(in_root apt-cache policy "$pkg" | awk '/Candidate:/ { print $2 }')
 	unpack() {
 		rm -rf "$root/tmp/rmt-src"
-		mkdir -p "$root/tmp/rmt-src"
-		in_root sh -c "cd /tmp/rmt-src && apt-get -q -o APT::Sandbox::User=root download '$pkg'" >&2
+		rmt_apt_download "$root" /tmp/rmt-src "$pkg"
 		dpkg-deb --fsys-tarfile "$root"/tmp/rmt-src/"$pkg"_*.deb |
 			tar -xO "./usr/src/$pkg.tar.xz" |
 			tar -xJ -C "$dir/src" --strip-components=1

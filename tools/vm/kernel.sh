@@ -27,8 +27,7 @@ vmlinuz=$(cd "$cache" && pwd)/$kver/vmlinuz
 # The image package also gives modules.builtin*, which depmod reads.
 if [ ! -s "$vmlinuz" ] || [ ! -e "$(dirname "$vmlinuz")/modules.builtin" ]; then
 	tmp=$(mktemp -d)
-	(cd "$tmp" && apt-get -q -o APT::Sandbox::User=root download \
-		"linux-image-$kver") >&2
+	rmt_apt_download / "$tmp" "linux-image-$kver"
 	dpkg -x "$tmp"/linux-image-*.deb "$tmp/x"
 	mkdir -p "$(dirname "$vmlinuz")"
 	cp "$tmp/x/boot/vmlinuz-$kver" "$vmlinuz"

@@ -22,6 +22,7 @@ set -euo pipefail
 
 name=$1 vmlinuz=$2 kver=$3 ko=$4 bindir=$5 job=$6 work=$7
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib.sh"
 limit=${RMT_VM_TIMEOUT:-300}
 
 rm -rf "$work/root"
@@ -105,7 +106,6 @@ taint=$(sed -n 's/^RMT-TAINT \([0-9]*\)$/\1/p' "$log" | tail -n1)
 if [ -n "$taint" ] && [ $((taint & ~(4096 | 8192))) -ne 0 ]; then
 	fail kernel-taint "tainted=$taint"
 fi
-bad='WARNING:|BUG:|Oops|lockdep is turned off|INFO: possible|possible recursive locking|circular locking|sleeping function called from invalid context|general protection fault|Call Trace:|Kernel panic|KASAN|unreferenced object|suspicious RCU usage'
 # RMT_VM_ALLOC_FAILURES=1: allocations made to fail on purpose (fault
 # injection) print their stack; those stacks are expected, nothing else is.
 expected_stacks() {
@@ -117,7 +117,7 @@ expected_stacks() {
 		cat
 	fi
 }
-if expected_stacks <"$log" | grep -En "$bad" >"$work/kernel-problems.txt"; then
+if expected_stacks <"$log" | grep -En "$rmt_kernel_problems" >"$work/kernel-problems.txt"; then
 	# Before /init's first line the module was not loaded yet. awk reads
 	# the whole log (an early exit would fail the pipeline, and set -e
 	# would end this script before its verdict).
@@ -126,8 +126,15 @@ if expected_stacks <"$log" | grep -En "$bad" >"$work/kernel-problems.txt"; then
 	when=
 	if [ "$init" = 0 ] || [ "${first%%:*}" -lt "$init" ]; then
 		when=" (the kernel's, at boot: before the module was loaded)"
+	else
+		# The test that ran when it began, as the harness named it.
+		test=$(expected_stacks <"$log" | awk -v n="${first%%:*}" '
+			NR <= n && /^#  RUN / { t = $0 }
+			END { sub(/^#  RUN +/, "", t); sub(/ \.\.\.$/, "", t); print t }')
+		[ -z "$test" ] || when=" (during $test)"
 	fi
-	fail kernel-log "$first$when ($(wc -l <"$work/kernel-problems.txt") report lines in all)"
+	summary=$(expected_stacks <"$log" | rmt_splat_summary)
+	fail kernel-log "${summary:-${first#*:}}$when ($(wc -l <"$work/kernel-problems.txt") report lines in all; see $log)"
 fi
 [ "$status" = 0 ] && echo "PASS $name/guest-clean (${elapsed}s)"
 exit "$status"

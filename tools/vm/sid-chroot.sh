@@ -8,10 +8,10 @@ set -euo pipefail
 
 root=$1
 mirror=${RMT_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+. "$(dirname "$0")/../lib.sh"
 
 in_root() {
-	chroot "$root" env DEBIAN_FRONTEND=noninteractive INITRD=No \
-		PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"
+	rmt_in_root "$root" "$@"
 }
 
 if [ ! -e "$root/.rmt-base" ]; then
@@ -20,11 +20,7 @@ if [ ! -e "$root/.rmt-base" ]; then
 	touch "$root/.rmt-base"
 fi
 
-# apt and the kernel packages' scripts need /proc.
-if ! mountpoint -q "$root/proc"; then
-	mount -t proc proc "$root/proc"
-	trap 'umount "$root/proc"' EXIT
-fi
+rmt_mount_proc "$root"
 
 if [ ! -e "$root/.rmt-kernel" ]; then
 	in_root apt-get -q -o Acquire::Check-Valid-Until=false update >&2
@@ -34,17 +30,17 @@ if [ ! -e "$root/.rmt-kernel" ]; then
 fi
 
 # Resolve the ABI version through the metapackage, never by name.
-kver=$(in_root dpkg-query -W -f='${Depends}' linux-headers-amd64 |
-	tr ',' '\n' | sed -n 's/^ *linux-headers-\([^ ]*\).*/\1/p' | head -n1)
+kver=$(rmt_kver_of linux-headers-amd64 "$root")
 [ -n "$kver" ] || { echo "sid-chroot: no kernel version found" >&2; exit 1; }
 
 if [ ! -e "$root/boot-image/vmlinuz-$kver" ]; then
-	mkdir -p "$root/boot-image" "$root/tmp/rmt-deb"
+	mkdir -p "$root/boot-image"
+	rm -rf "$root/tmp/rmt-deb"
 	# The image is in linux-binary-KVER (older: linux-image-KVER), and
 	# modules.builtin* in linux-base-KVER where that exists.
-	in_root sh -c "cd /tmp/rmt-deb && apt-get -q download 'linux-binary-$kver'" >&2 ||
-		in_root sh -c "cd /tmp/rmt-deb && apt-get -q download 'linux-image-$kver'" >&2
-	in_root sh -c "cd /tmp/rmt-deb && apt-get -q download 'linux-base-$kver'" >&2 || true
+	rmt_apt_download "$root" /tmp/rmt-deb "linux-binary-$kver" ||
+		rmt_apt_download "$root" /tmp/rmt-deb "linux-image-$kver"
+	rmt_apt_download "$root" /tmp/rmt-deb "linux-base-$kver" || true
 	rm -rf "$root/tmp/rmt-x"
 	for deb in "$root"/tmp/rmt-deb/*.deb; do
 		dpkg -x "$deb" "$root/tmp/rmt-x"
