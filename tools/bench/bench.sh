@@ -18,6 +18,12 @@ cp "$B/guest-bin/recvmmsg-trace" "$bin/"
 gcc -static -O2 -std=c11 -Wall -Wextra -Werror tools/bench/syscall_loop.c -o "$bin/loop64"
 gcc -m32 -static -O2 -std=c11 -Wall -Wextra -Werror tools/bench/syscall_loop.c -lpthread -o "$bin/loop32"
 cp "$(command -v strace)" "$bin/strace"
+# The BPF program that records as the module does, and its loader.
+clang -O2 -g -Wall -Werror -Wno-gnu-variable-sized-type-not-at-end -target bpf \
+	-Iuapi -I/usr/include/x86_64-linux-gnu -c tools/bench/bpf_capture.bpf.c \
+	-o "$bin/bpf_capture.bpf.o"
+gcc -static -O2 -std=c11 -Wall -Wextra -Werror -D_DEFAULT_SOURCE -Iuapi tools/bench/bpf_capture.c \
+	-lbpf -lelf -lz -lzstd -o "$bin/bpf_capture"
 
 read -r kver vmlinuz kdir root <<<"$(tools/vm/kernel.sh "$k" "$B/kernels")"
 if [ "$root" = / ]; then kobuild=$PWD/$B/ko/bench-$k; else kobuild=/rmt-build/bench-$k; fi

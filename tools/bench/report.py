@@ -20,10 +20,12 @@ from collections import defaultdict
 
 MODES = ["unloaded", "disabled", "enabled", "entry-disabled", "entry", "two-readers",
          "abi4", "wake-every", "filtered", "entry-filtered",
-         "no-reader", "entry-no-reader", "abi4-no-reader", "ftrace", "strace"]
-# This version against ABI 4, each pair measured in the same rounds.
-AGAINST_ABI4 = [("enabled", "abi4"), ("no-reader", "abi4-no-reader"),
-                ("entry-no-reader", "abi4-no-reader")]
+         "no-reader", "entry-no-reader", "abi4-no-reader", "bpf-no-reader", "ftrace", "strace"]
+# Modes against each other, each pair measured in the same rounds: this
+# version against ABI 4, and a BPF program recording the same against it.
+PAIRS = [("enabled", "abi4"), ("no-reader", "abi4-no-reader"),
+         ("entry-no-reader", "abi4-no-reader"), ("bpf-no-reader", "no-reader"),
+         ("bpf-no-reader", "entry-no-reader")]
 GOALS = {("getpid64", "enabled"): 1.02, ("getpid32", "enabled"): 1.02,
          ("recv1", "enabled"): 1.25, ("recv8", "enabled"): 1.25,
          ("getpid64", "entry"): 1.02, ("getpid32", "entry"): 1.02,
@@ -88,22 +90,23 @@ def lossfree_table(lossfree):
     return rows
 
 
-def against_abi4(rounds):
-    """Median of the per-round ratios of a mode to its ABI 4 counterpart."""
+def pairs_table(rounds):
+    """Median of the per-round ratios of a mode to the other of its pair."""
     rows = []
     for workload, modes in rounds.items():
-        for mode, old in AGAINST_ABI4:
+        for mode, old in PAIRS:
             pairs = [n / o for n, o in zip(modes.get(mode, []), modes.get(old, [])) if o > 0]
             if not pairs:
                 continue
             if not rows:
                 print()
-                print(f"{'workload':9} {'mode':9} {'x ABI 4':>8} {'range':>13}")
+                print(f"{'workload':9} {'mode':15} {'against':15} {'ratio':>8} {'range':>13}")
             ratio = statistics.median(pairs)
             rows.append({"workload": workload, "mode": mode, "against": old,
                          "ratio": round(ratio, 3), "min": round(min(pairs), 3),
                          "max": round(max(pairs), 3), "rounds": len(pairs)})
-            print(f"{workload:9} {mode:9} {ratio:8.3f} {min(pairs):6.3f}..{max(pairs):<6.3f}")
+            print(f"{workload:9} {mode:15} {old:15} {ratio:8.3f} "
+                  f"{min(pairs):6.3f}..{max(pairs):<6.3f}")
     return rows
 
 
@@ -152,7 +155,7 @@ def main():
             print(f"{workload:9} {mode:14} {statistics.median(vals):12.0f} "
                   f"{min(vals):9.0f}..{max(vals):<9.0f} "
                   f"{'' if ratio is None else f'{ratio:.3f}':>10}  {goal_text}")
-    against = against_abi4(rounds)
+    against = pairs_table(rounds)
     flood_results = flood_table([f for f in floods if not f[0].startswith("paced:")])
     lossfree_results = lossfree_table(lossfree)
     report = {"date": time.strftime("%Y-%m-%d", time.gmtime()), "kernel": kernel,
@@ -161,7 +164,7 @@ def main():
               "unit": "instructions per call" if unit == "instr" else "ns per call",
               "note": "absolute times under TCG are not those of real hardware; "
                       "ratios are measured side by side in one guest",
-              "results": results, "against_abi4": against, "throughput": flood_results,
+              "results": results, "pairs": against, "throughput": flood_results,
               "lossfree": lossfree_results,
               "paced_runs": [dict(zip(["label", "output", "calls_per_s", "calls_read",
                                        "records_lost", "reader_user_ticks",
