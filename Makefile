@@ -22,7 +22,8 @@ SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -fno-omit-frame-pointer
 HOST_TESTS := $(B)/host-tests/decode_test $(B)/host-tests/decode_test-san \
 	      $(B)/host-tests/recvmmsg-trace-san $(B)/host-tests/fuzz_decode \
-	      $(B)/host-tests/capfile_gen $(B)/bench/make_capture
+	      $(B)/host-tests/capfile_gen $(B)/host-tests/capwriter_test-san \
+	      $(B)/bench/make_capture
 # The suites the guests' selftests job runs, in this order (it reads them
 # from the list written beside the programs); fault_test is the debug
 # kernels' own job's.
@@ -112,6 +113,12 @@ $(B)/host-tests/decode_test-san: tools/recvmmsg-trace/tests/decode_test.c \
 		$(READER_LIB_SRCS) $(READER_HDRS) $(B)/linux-source/.version
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) $(SANITIZE) $< $(READER_LIB_SRCS) -ljson-c -o $@
+
+# -w's writer: rotation, rings, a full disk (under ASan and UBSan).
+$(B)/host-tests/capwriter_test-san: tools/recvmmsg-trace/tests/capwriter_test.c \
+		$(READER_LIB_SRCS) $(READER_HDRS) $(B)/linux-source/.version
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) $(SANITIZE) $< $(READER_LIB_SRCS) -o $@
 
 $(B)/host-tests/recvmmsg-trace-san: $(READER_SRCS) $(READER_HDRS) VERSION
 	@mkdir -p $(@D)

@@ -14,6 +14,7 @@ B=build
 tests() {
 	"$B/host-tests/decode_test" 2>&1 | tools/tap-results.sh host
 	"$B/host-tests/decode_test-san" 2>&1 | tools/tap-results.sh host-asan-ubsan
+	"$B/host-tests/capwriter_test-san" 2>&1 | tools/tap-results.sh host-capwriter
 	tools/recvmmsg-trace/tests/cli_test.sh "$B/host-tests/recvmmsg-trace-san" "$(cat VERSION)"
 	tools/recvmmsg-trace/tests/capfile_test.py "$B/host-tests/recvmmsg-trace-san" \
 		"$B/host-tests/capfile_gen"

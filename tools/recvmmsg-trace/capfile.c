@@ -94,6 +94,34 @@ int rmt_capfile_write_table(FILE *f, struct rmt_cgroups *cg, struct rmt_exes *ex
 	return 0;
 }
 
+static uint64_t rmt_padded(const char *path)
+{
+	return path ? (strlen(path) + 7) & ~(uint64_t)7 : 0;
+}
+
+static void rmt_size_cgroup(void *ctx, uint64_t id, const char *path)
+{
+	(void)id;
+	*(uint64_t *)ctx += sizeof(struct rmt_capfile_cgroup) + rmt_padded(path);
+}
+
+static void rmt_size_exe(void *ctx, const struct rmt_exe_key *key, const char *path)
+{
+	(void)key;
+	*(uint64_t *)ctx += sizeof(struct rmt_capfile_exe) + rmt_padded(path);
+}
+
+uint64_t rmt_capfile_table_size(struct rmt_cgroups *cg, struct rmt_exes *exes)
+{
+	uint64_t size = sizeof(struct rmt_capfile_footer);
+
+	if (cg)
+		rmt_cgroups_each(cg, rmt_size_cgroup, &size);
+	if (exes)
+		rmt_exes_each(exes, rmt_size_exe, &size);
+	return size;
+}
+
 /* A table entry's path of @len bytes and its padding, into @path; 0 or -1. */
 static int rmt_read_path(FILE *f, uint32_t len, char *path, size_t room)
 {

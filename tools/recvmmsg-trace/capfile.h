@@ -72,6 +72,8 @@ struct rmt_capfile_footer {
 int rmt_capfile_write_header(FILE *f, uint32_t nr_cpus, int64_t epoch_offset_ns);
 /* After the last record: the cgroups' and executables' table (either may be NULL). */
 int rmt_capfile_write_table(FILE *f, struct rmt_cgroups *cg, struct rmt_exes *exes);
+/* The bytes that table would take, footer included. */
+uint64_t rmt_capfile_table_size(struct rmt_cgroups *cg, struct rmt_exes *exes);
 
 /* Reading: blocks of whole records, in constant memory. */
 struct rmt_capfile {

@@ -25,6 +25,7 @@
 
 #include "calls.h"
 #include "capfile.h"
+#include "capwriter.h"
 #include "containers.h"
 #include "device.h"
 #include "order.h"
@@ -50,6 +51,9 @@ struct rmt_opts {
 	bool toctou_only;		/* only calls whose vector changed */
 	double duration;		/* -d: stop after this many seconds; 0: no */
 	const char *write_path;		/* -w: also save the raw records */
+	uint64_t file_bytes;		/* --file-size: rotate -w's file at this size */
+	unsigned int file_seconds;	/* --file-seconds: rotate it at this age */
+	unsigned int file_count;	/* -W: a ring of this many files */
 	const char *read_path;		/* -r: decode a capture file instead */
 	struct rmt_session_opts session;
 	bool status;			/* --status: show the other sessions */
@@ -90,6 +94,10 @@ static void rmt_usage(FILE *f)
 		"                       changed while they ran (see TOCTOU in the manual)\n"
 		"  -D, --device=PATH    read PATH instead of %s\n"
 		"  -w, --write=FILE     also save the raw records to capture file FILE\n"
+		"      --file-size=MB   rotate -w's file before it passes MB million bytes:\n"
+		"                       FILE0, FILE1, ... each a capture file of its own\n"
+		"      --file-seconds=S rotate it once it has been written for S seconds\n"
+		"  -W, --file-count=N   with either: reuse N files in turn, FILE0 to FILE<N-1>\n"
 		"  -r, --read=FILE      decode capture file FILE (no device, no module)\n"
 		"\n"
 		"Filter and capture (for this reader's own session only; the filter runs\n"
@@ -167,7 +175,7 @@ enum rmt_mode {
 
 enum {
 	OPT_JSON = 256, OPT_NO_EXIT, OPT_STATS, OPT_SUMMARY, OPT_WAKEUP,
-	OPT_STATUS, OPT_BOOT, OPT_TOCTOU_ONLY,
+	OPT_STATUS, OPT_BOOT, OPT_TOCTOU_ONLY, OPT_FILE_SIZE, OPT_FILE_SECONDS,
 };
 
 /*
@@ -189,6 +197,9 @@ static const struct rmt_optdef {
 	/* -r has always let it pass unused. */
 	{ "device", required_argument, 'D', RMT_MODES_ALL },
 	{ "write", required_argument, 'w', RMT_MODE_CAPTURE },
+	{ "file-size", required_argument, OPT_FILE_SIZE, RMT_MODE_CAPTURE },
+	{ "file-seconds", required_argument, OPT_FILE_SECONDS, RMT_MODE_CAPTURE },
+	{ "file-count", required_argument, 'W', RMT_MODE_CAPTURE },
 	{ "read", required_argument, 'r', RMT_MODE_READ },
 	{ "pid", required_argument, 'p', RMT_MODE_CAPTURE },
 	{ "uid", required_argument, 'u', RMT_MODE_CAPTURE },
@@ -256,6 +267,14 @@ static int rmt_check_modes(const struct rmt_opts *o, const bool *given)
 				rmt_optdefs[i].name);
 		return 2;
 	}
+	if ((o->file_bytes || o->file_seconds || o->file_count) && !o->write_path) {
+		fprintf(stderr, "recvmmsg-trace: --file-size, --file-seconds and -W rotate the capture file: they need -w FILE\n");
+		return 2;
+	}
+	if (o->file_count && !o->file_bytes && !o->file_seconds) {
+		fprintf(stderr, "recvmmsg-trace: -W needs --file-size or --file-seconds to rotate by\n");
+		return 2;
+	}
 	/* Nothing printed and nothing kept would be a run for nothing. */
 	if (o->none && (mode != RMT_MODE_CAPTURE || !o->write_path || o->summary ||
 			o->toctou_only)) {
@@ -309,6 +328,22 @@ static int rmt_parse_opt(int c, const char *arg, struct rmt_opts *o)
 		break;
 	case 'r':
 		o->read_path = arg;
+		break;
+	case OPT_FILE_SIZE:
+		/* Million bytes, as tcpdump's -C: room for a header and a record. */
+		if (!rmt_parse_num("file size (MB)", arg, 1, 1000000, &v))
+			return 2;
+		o->file_bytes = v * 1000000;
+		break;
+	case OPT_FILE_SECONDS:
+		if (!rmt_parse_num("file seconds", arg, 1, UINT32_MAX, &v))
+			return 2;
+		o->file_seconds = (unsigned int)v;
+		break;
+	case 'W':
+		if (!rmt_parse_num("file count", arg, 1, 1000000, &v))
+			return 2;
+		o->file_count = (unsigned int)v;
 		break;
 	case 'p':
 		if (!rmt_parse_num("pid", arg, 1, INT32_MAX, &v))
@@ -548,7 +583,7 @@ static bool rmt_output_ok(struct rmt_output *out, int *status)
 struct rmt_run {
 	const struct rmt_opts *opts;
 	int fd;				/* the device, our session; -1: not open */
-	FILE *capture;			/* -w's file, or NULL */
+	struct rmt_capwriter *capture;	/* -w's files, or NULL */
 	char *buf;			/* one read()'s worth of records */
 	struct rmt_record *recs;	/* the records decoded from buf */
 	size_t max_recs;
@@ -609,18 +644,6 @@ static int rmt_run_open(struct rmt_run *r, const struct rmt_opts *opts)
 	r->fd = rmt_dev_open(opts->device, &nr_cpus);
 	if (r->fd < 0)
 		return -1;
-	if (opts->write_path) {
-		r->capture = fopen(opts->write_path, "wb");
-		if (!r->capture || rmt_capfile_write_header(r->capture, nr_cpus,
-							    r->out.epoch_offset_ns)) {
-			fprintf(stderr, "recvmmsg-trace: %s: %s\n", opts->write_path,
-				strerror(errno));
-			if (r->capture)
-				fclose(r->capture);
-			r->capture = NULL;
-			return -1;
-		}
-	}
 	r->buf = malloc(RMT_READ_BYTES);
 	r->recs = calloc(r->max_recs, sizeof(*r->recs));
 	if (!r->buf || !r->recs) {
@@ -635,6 +658,18 @@ static int rmt_run_open(struct rmt_run *r, const struct rmt_opts *opts)
 		fprintf(stderr, "recvmmsg-trace: containers are not named: %s\n", why);
 	r->summary.cgroups = r->out.cgroups;
 	r->out.exes = rmt_exes_live();
+	if (opts->write_path) {
+		struct rmt_capwriter_opts w = {
+			.path = opts->write_path, .max_bytes = opts->file_bytes,
+			.seconds = opts->file_seconds, .nr_files = opts->file_count,
+			.nr_cpus = nr_cpus, .epoch_offset_ns = r->out.epoch_offset_ns,
+			.cgroups = r->out.cgroups, .exes = r->out.exes,
+		};
+
+		r->capture = rmt_capwriter_open(&w, rmt_now());
+		if (!r->capture)
+			return -1;
+	}
 	if (rmt_order_init(&r->order, nr_cpus)) {
 		fprintf(stderr, "recvmmsg-trace: out of memory\n");
 		return -1;
@@ -700,13 +735,12 @@ static int rmt_run_take(struct rmt_run *r, size_t n)
 {
 	const struct rmt_opts *opts = r->opts;
 
-	if (r->capture && fwrite(r->buf, 1, n, r->capture) != n) {
-		fprintf(stderr, "recvmmsg-trace: %s: %s\n", opts->write_path, strerror(errno));
-		return -1;
-	}
 	/* Text and --summary print no executable: no need to look. */
 	if (r->capture || (r->opts->json && !r->opts->summary))
 		rmt_note_tables(r, n);
+	/* After the tables have them: a file rotated now names them. */
+	if (r->capture && rmt_capwriter_write(r->capture, r->buf, n, rmt_now()))
+		return -1;
 	if (opts->none)
 		return rmt_run_count(r, n);
 	return rmt_consume(&r->order, &r->tracker, r->buf, n, r->recs, r->max_recs,
@@ -732,11 +766,9 @@ static int rmt_run_round(struct rmt_run *r, uint64_t start)
 		rmt_order_round(&r->order, r->round);
 		rmt_order_flush(&r->order, rmt_order_passed(&r->order), &r->tracker,
 				r->opts->max_calls);
-		if (r->capture && fwrite(&round, sizeof(round), 1, r->capture) != 1) {
-			fprintf(stderr, "recvmmsg-trace: %s: %s\n", r->opts->write_path,
-				strerror(errno));
+		if (r->capture &&
+		    rmt_capwriter_write(r->capture, &round, sizeof(round), rmt_now()))
 			return -1;
-		}
 	}
 	r->round = start;
 	return 0;
@@ -835,17 +867,8 @@ static int rmt_run_close(struct rmt_run *r)
 	if (r->capturing)
 		rmt_run_stop(r);
 	/* The table ends a file whose writer stopped cleanly. */
-	if (r->capture && r->status == 0 &&
-	    rmt_capfile_write_table(r->capture, r->out.cgroups, r->out.exes)) {
-		fprintf(stderr, "recvmmsg-trace: %s: %s\n", r->opts->write_path,
-			strerror(errno));
+	if (rmt_capwriter_close(r->capture, r->status == 0))
 		r->status = 1;
-	}
-	if (r->capture && fclose(r->capture)) {
-		fprintf(stderr, "recvmmsg-trace: %s: %s\n", r->opts->write_path,
-			strerror(errno));
-		r->status = 1;
-	}
 	if (r->capturing)
 		fprintf(stderr, "recvmmsg-trace: %llu calls, %llu records lost\n",
 			r->tracker.calls, r->tracker.lost);

@@ -48,7 +48,7 @@ def runs(log):
                    "stderr": [], "out": [], "replay": None, "same": None,
                    "replay_out": [], "strace": [], "flips": [], "expect": [],
                    "unknown": None, "ambiguous": None, "context": None,
-                   "notime64": None, "clients_raw": []}
+                   "notime64": None, "clients_raw": [], "files": []}
         elif line == "RMT-READER-END" and run:
             yield run
             run = None
@@ -88,6 +88,9 @@ def runs(log):
                 run["context"] = rest.split()
             elif tag == "RMT-STRACE":
                 run["strace"].append(rest)
+            elif tag == "RMT-FILE":
+                path, size, status, lines = rest.split()
+                run["files"].append((path, int(size), int(status), int(lines)))
 
 
 def client_for(run, pid):
@@ -195,6 +198,34 @@ def check_saveonly(run):
         (run["stderr"], f"{clients} clients")
     assert run["replay"] == 0, f"-r exit status {run['replay']}"
     check_call_line(run, run["replay_out"])
+
+
+def check_rotation(run):
+    """--file-size=1 -W 2 with up to 5.8 MB of records: a ring of two files,
+    each a capture file of its own of at most a million bytes, holding the
+    latest calls (fewer than were saved: the oldest files were reused)."""
+    assert run["status"] == 0, f"reader exit status {run['status']}: {run['stderr']}"
+    m = re.fullmatch(r"recvmmsg-trace: (\d+) calls, \d+ records lost", " ".join(run["stderr"]))
+    assert m, run["stderr"]
+    names = sorted(f[0] for f in run["files"])
+    assert names == ["/tmp/rot0", "/tmp/rot1"], f"files {names}"
+    for path, size, status, lines in run["files"]:
+        assert size <= 1000000 and status == 0 and lines > 0, \
+            f"{path}: {size} bytes, -r status {status}, {lines} calls: {run['replay_out']}"
+    kept = sum(f[3] for f in run["files"])
+    assert kept < int(m.group(1)), f"the ring kept {kept} calls of {m.group(1)}"
+
+
+def check_diskfull(run):
+    """A 16 KiB filesystem fills: the reader stops with one clear line, the
+    file ends after its last whole record and reads back whole."""
+    assert run["status"] == 1, f"reader exit status {run['status']}"
+    assert any(line.startswith("recvmmsg-trace: /tmp/small/cap: No space left on device: "
+                               "stopped; it ends after its last whole record")
+               for line in run["stderr"]), run["stderr"]
+    [(path, size, status, lines)] = run["files"]
+    assert size <= 16384 and status == 0 and lines > 0 and not run["replay_out"], \
+        f"{size} bytes, -r status {status}, {lines} calls, -r said {run['replay_out']}"
 
 
 def check_summary(run):
@@ -385,7 +416,8 @@ def check_nodevice(run):
 
 
 CHECKS = {"text": check_text, "json": check_json, "filtered": check_filtered,
-          "replay": check_replay, "saveonly": check_saveonly, "summary": check_summary,
+          "replay": check_replay, "saveonly": check_saveonly,
+          "rotation": check_rotation, "diskfull": check_diskfull, "summary": check_summary,
           "strace": check_strace, "toctou": check_toctou, "containers": check_containers,
           "container-filter": check_container_filter, "programs": check_programs,
           "nodevice": check_nodevice}

@@ -49,6 +49,13 @@ expect none-with-read 2 "-o none only saves" -- -o none -r /dev/null
 expect none-with-toctou-only 2 "nor --toctou-only" -- -o none -w /tmp/x --toctou-only
 expect none-saves 1 "modprobe recvmmsg_trace" -- -o none -w /dev/null -D /nonexistent/x
 expect help-lists-output 0 "--output=FORMAT" -- --help
+expect file-size-without-write 2 "they need -w FILE" -- --file-size=1
+expect file-count-without-rotation 2 "-W needs --file-size or --file-seconds" -- -w /tmp/x -W 3
+expect bad-file-size 2 "bad file size \\(MB\\) '0'" -- -w /tmp/x --file-size=0
+expect bad-file-count 2 "bad file count 'x'" -- -w /tmp/x --file-size=1 -W x
+expect bad-file-seconds 2 "bad file seconds '-1'" -- -w /tmp/x --file-seconds=-1
+expect file-size-with-read 2 "capture options do not apply \\(given --file-size\\)" -- -r /dev/null --file-size=1
+expect rotation-passes-the-parser 1 "modprobe recvmmsg_trace" -- -o none -w /tmp/x --file-size=5 --file-seconds=60 -W 4 -D /nonexistent/x
 expect missing-device 1 "modprobe recvmmsg_trace" -- -D /nonexistent/recvmmsg_trace
 expect not-our-device 1 "not a recvmmsg_trace device" -- -D /dev/null
 expect bad-duration 2 "bad duration 'soon'" -- -d soon
