@@ -30,12 +30,13 @@ rmt_in_root() {
 }
 
 # Mount /proc in the chroot ROOT until the calling script exits: apt, the
-# kernel packages' scripts and the kernel build's objtool read it.
+# kernel packages' scripts and the kernel build's objtool read it. Sets the
+# script's EXIT trap: for scripts that have none of their own.
 rmt_mount_proc() {
 	if ! mountpoint -q "$1/proc"; then
 		mount -t proc proc "$1/proc"
 		# shellcheck disable=SC2064 # the path as it is now
-		trap "umount '$1/proc'" EXIT
+		trap "umount $(printf %q "$1/proc")" EXIT
 	fi
 }
 
@@ -90,9 +91,10 @@ rmt_splat_summary() {
 		{ sub(/^\[ *[0-9]+\.[0-9]+\] +/, "") }
 		!n && $0 ~ bad { out = $0; n = 1; next }
 		!n || n == 4 || ++seen > 40 { next }
-		/^(Modules linked in|CPU:|Hardware name|Tainted|Code:|Call Trace:|<\/?TASK>|\? |-+\[ cut here)/ { next }
+		/^$|^[-=]+$|Tainted:|Not tainted/ { next }
+		/^(Modules linked in|CPU:|Hardware name|Code:|Call Trace:|<\/?TASK>|\? |-+\[ cut here)/ { next }
 		/^(R[A-HJ-Z0-9][A-Z0-9]|FS|CS|CR2|DR[0-9]):/ { next }
-		/^(dump_stack|print_report|kasan_report|__warn|report_bug|handle_bug|exc_|asm_exc_|warn_slowpath)/ { next }
+		/^(dump_stack|print_report|print_address_description|kasan_|__kasan|__asan_|__warn|report_bug|handle_bug|exc_|asm_exc_|warn_slowpath)/ { next }
 		{ out = out " | " $0; n++ }
 		END { if (out != "") print out }'
 }

@@ -19,7 +19,7 @@ gcc -static -O2 -std=c11 -Wall -Wextra -Werror tools/bench/syscall_loop.c -o "$b
 gcc -m32 -static -O2 -std=c11 -Wall -Wextra -Werror tools/bench/syscall_loop.c -lpthread -o "$bin/loop32"
 cp "$(command -v strace)" "$bin/strace"
 # The BPF program that records as the module does, and its loader.
-clang -O2 -g -Wall -Werror -Wno-gnu-variable-sized-type-not-at-end -target bpf \
+clang -O2 -g -Wall -Werror -Wno-gnu-variable-sized-type-not-at-end -target bpf -D__TARGET_ARCH_x86 \
 	-Iuapi -I/usr/include/x86_64-linux-gnu -c tools/bench/bpf_capture.bpf.c \
 	-o "$bin/bpf_capture.bpf.o"
 gcc -static -O2 -std=c11 -Wall -Wextra -Werror -D_DEFAULT_SOURCE -Iuapi tools/bench/bpf_capture.c \
@@ -42,7 +42,7 @@ if git cat-file -e "$abi4^{commit}" 2>/dev/null; then
 	gcc -static -std=c11 -O2 -I"$old/uapi" -DRMT_VERSION='"abi4"' \
 		"$old"/tools/recvmmsg-trace/*.c -o "$bin/recvmmsg-trace-abi4"
 	if [ "$root" = / ]; then oldbuild=$PWD/$B/ko/bench-abi4-$k; else oldbuild=/rmt-build/bench-abi4-$k; fi
-	RMT_MODULE_SRC=$old tools/build-module.sh "$kdir" "$oldbuild" "$root" \
+	tools/build-module.sh --src "$old" "$kdir" "$oldbuild" "$root" \
 		>>"$B/bench/module.log" 2>&1
 	cp "$root$oldbuild/recvmmsg_trace.ko" "$bin/recvmmsg_trace-abi4.ko"
 fi

@@ -77,9 +77,21 @@ int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct bpf_program *prog;
+	sigset_t stops, others;
 	struct ring_buffer *rb;
 	struct bpf_object *obj;
 	int hold, err;
+
+	/*
+	 * Caught from the start (a background job of a shell starts with
+	 * SIGINT ignored), and let through only while waiting.
+	 */
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stops, &others);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 
 	if (argc < 3 || argc > 4 || (strcmp(argv[2], "hold") && strcmp(argv[2], "drain"))) {
 		fprintf(stderr, "usage: bpf_capture OBJECT hold|drain [RINGBUF_BYTES]\n");
@@ -114,14 +126,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bpf_capture: ring buffer: %s\n", strerror(errno));
 		return 1;
 	}
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 	fprintf(stderr, "bpf_capture: attached\n");
-	while (!stop) {
-		if (hold)
-			pause();
-		else if (ring_buffer__poll(rb, 100) < 0 && errno != EINTR)
-			break;
+	if (hold) {
+		while (!stop)
+			sigsuspend(&others);
+	} else {
+		/* Polls of 0.1 s: a stop waits for the next at most. */
+		sigprocmask(SIG_SETMASK, &others, NULL);
+		while (!stop)
+			if (ring_buffer__poll(rb, 100) < 0 && errno != EINTR)
+				break;
+		sigprocmask(SIG_BLOCK, &stops, NULL);
 	}
 	err = ring_buffer__consume(rb);
 	fprintf(stderr,

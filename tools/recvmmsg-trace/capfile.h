@@ -69,6 +69,15 @@ struct rmt_capfile_footer {
 	__u32 nr_exes;		/* version 3; zero before */
 };
 
+/*
+ * Files written by earlier versions must still read: the on-disk structs
+ * keep their sizes (the tests build their inputs from these very structs).
+ */
+_Static_assert(sizeof(struct rmt_capfile_header) == 32, "capture file header layout");
+_Static_assert(sizeof(struct rmt_capfile_cgroup) == 16, "cgroup table entry layout");
+_Static_assert(sizeof(struct rmt_capfile_exe) == 32, "executable table entry layout");
+_Static_assert(sizeof(struct rmt_capfile_footer) == 24, "table footer layout");
+
 int rmt_capfile_write_header(FILE *f, uint32_t nr_cpus, int64_t epoch_offset_ns);
 /* After the last record: the cgroups' and executables' table (either may be NULL). */
 int rmt_capfile_write_table(FILE *f, struct rmt_cgroups *cg, struct rmt_exes *exes);

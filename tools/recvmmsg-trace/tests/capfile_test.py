@@ -29,9 +29,9 @@ def gen(*items):
                           check=True).stdout
 
 
-def file_header(abi=ABI, magic=None, version=None):
-    return (f"header abi={abi}" + (f" magic={magic}" if magic else "") +
-            (f" version={version}" if version else ""))
+def file_header(abi=ABI, magic=None, version=1):
+    """Version 1 unless said: records to the end, never a table."""
+    return f"header abi={abi} version={version}" + (f" magic={magic}" if magic else "")
 
 
 def enter(cpu, t, tid, comm="udpd"):
