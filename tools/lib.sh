@@ -93,7 +93,7 @@ rmt_splat_summary() {
 		!n || n == 4 || ++seen > 40 { next }
 		/^$|^[-=]+$|Tainted:|Not tainted/ { next }
 		/^(Modules linked in|CPU:|Hardware name|Code:|Call Trace:|<\/?TASK>|\? |-+\[ cut here)/ { next }
-		/^(R[A-HJ-Z0-9][A-Z0-9]|FS|CS|CR2|DR[0-9]):/ { next }
+		/^(R[A-HJ-Z0-9][A-Z0-9]|FS|CS|CR2|DR[0-9]|PKRU):/ { next }
 		/^(dump_stack|print_report|print_address_description|kasan_|__kasan|__asan_|__warn|report_bug|handle_bug|exc_|asm_exc_|warn_slowpath)/ { next }
 		{ out = out " | " $0; n++ }
 		END { if (out != "") print out }'
