@@ -18,6 +18,9 @@ TEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 READER_SRCS := $(wildcard tools/recvmmsg-trace/*.c)
 READER_HDRS := $(wildcard tools/recvmmsg-trace/*.h) uapi/linux/recvmmsg_trace.h
 READER_LIB_SRCS := $(filter-out tools/recvmmsg-trace/main.c,$(READER_SRCS))
+# -o journal: the installed reader sends through libsystemd; the static
+# guest binary, with no journal to send to, is built without.
+JOURNAL := -DRMT_JOURNAL -lsystemd
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -fno-omit-frame-pointer
 HOST_TESTS := $(B)/host-tests/decode_test $(B)/host-tests/decode_test-san \
@@ -59,7 +62,7 @@ reader: $(B)/recvmmsg-trace
 
 $(B)/recvmmsg-trace: $(READER_SRCS) $(READER_HDRS) VERSION
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) $(READER_SRCS) -o $@
+	$(CC) $(USER_CFLAGS) $(READER_SRCS) $(JOURNAL) -o $@
 
 selftests: $(GUEST_BINS)
 
@@ -122,7 +125,7 @@ $(B)/host-tests/capwriter_test-san: tools/recvmmsg-trace/tests/capwriter_test.c 
 
 $(B)/host-tests/recvmmsg-trace-san: $(READER_SRCS) $(READER_HDRS) VERSION
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) $(SANITIZE) $(READER_SRCS) -o $@
+	$(CC) $(USER_CFLAGS) $(SANITIZE) $(READER_SRCS) $(JOURNAL) -o $@
 
 # The capture-file test inputs, laid out by the reader's own structs.
 $(B)/host-tests/capfile_gen: tools/recvmmsg-trace/tests/capfile_gen.c $(READER_HDRS)

@@ -12,6 +12,8 @@ pkgs=(
 	flex bison bc libelf-dev libssl-dev
 	# the reader's fuzz target (libFuzzer) and the benchmarks' strace
 	clang libclang-rt-14-dev strace
+	# -o journal (libsystemd)
+	libsystemd-dev
 	# the benchmarks' BPF program and its loader, linked statically
 	libbpf-dev zlib1g-dev libzstd-dev
 	# a Go program the guest traces (golang.org/x/net/ipv4)

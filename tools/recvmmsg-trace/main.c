@@ -26,6 +26,7 @@
 #include "calls.h"
 #include "capfile.h"
 #include "capwriter.h"
+#include "journal.h"
 #include "containers.h"
 #include "device.h"
 #include "order.h"
@@ -46,6 +47,7 @@ struct rmt_opts {
 	unsigned long long max_calls;	/* 0: no limit */
 	bool json;
 	bool none;			/* -o none: print nothing, -w saves */
+	bool journal;			/* -o journal: to the systemd journal */
 	bool stats;			/* print the session's counters at the end */
 	bool summary;			/* per-process table instead of calls */
 	bool toctou_only;		/* only calls whose vector changed */
@@ -86,7 +88,9 @@ static void rmt_usage(FILE *f)
 		"                       process at the end: calls, messages, bytes, errors,\n"
 		"                       median and 99th percentile duration (like strace -c)\n"
 		"  -o, --output=FORMAT  text (strace-like, the default), json (JSON Lines\n"
-		"                       with Tracee's event keys) or none (with -w: only\n"
+		"                       with Tracee's event keys), journal (an entry in\n"
+		"                       the systemd journal per call, values as RMT_*\n"
+		"                       fields) or none (with -w: only\n"
 		"                       save the records, undecoded, for -r later: the\n"
 		"                       reader's least work per record)\n"
 		"      --json           the same as -o json\n"
@@ -275,6 +279,10 @@ static int rmt_check_modes(const struct rmt_opts *o, const bool *given)
 		fprintf(stderr, "recvmmsg-trace: -W needs --file-size or --file-seconds to rotate by\n");
 		return 2;
 	}
+	if (o->journal && o->summary) {
+		fprintf(stderr, "recvmmsg-trace: -o journal sends calls, one entry each: it takes no --summary\n");
+		return 2;
+	}
 	/* Nothing printed and nothing kept would be a run for nothing. */
 	if (o->none && (mode != RMT_MODE_CAPTURE || !o->write_path || o->summary ||
 			o->toctou_only)) {
@@ -308,17 +316,24 @@ static int rmt_parse_opt(int c, const char *arg, struct rmt_opts *o)
 		o->toctou_only = true;
 		break;
 	case 'o':
-		if (strcmp(arg, "text") && strcmp(arg, "json") && strcmp(arg, "none")) {
-			fprintf(stderr, "recvmmsg-trace: bad output format '%s' (text, json or none)\n",
+		if (strcmp(arg, "text") && strcmp(arg, "json") && strcmp(arg, "none") &&
+		    strcmp(arg, "journal")) {
+			fprintf(stderr, "recvmmsg-trace: bad output format '%s' (text, json, journal or none)\n",
 				arg);
+			return 2;
+		}
+		if (!strcmp(arg, "journal") && !rmt_journal_available()) {
+			fprintf(stderr, "recvmmsg-trace: -o journal: this build has no journal support (it was built without libsystemd)\n");
 			return 2;
 		}
 		o->json = !strcmp(arg, "json");
 		o->none = !strcmp(arg, "none");
+		o->journal = !strcmp(arg, "journal");
 		break;
 	case OPT_JSON:
 		o->json = true;
 		o->none = false;
+		o->journal = false;
 		break;
 	case 'D':
 		o->device = arg;
@@ -514,19 +529,26 @@ static int rmt_consume(struct rmt_order *o, struct rmt_tracker *t, const void *b
  * Where calls go: the per-process table, JSON Lines or text, into @sink[0];
  * with --toctou-only that is a filter, and the printer is in @sink[1].
  */
-static void rmt_pick_sink(const struct rmt_opts *opts, struct rmt_sink sink[2],
-			  struct rmt_output *out, struct rmt_summary *summary)
+static int rmt_pick_sink(const struct rmt_opts *opts, struct rmt_sink sink[2],
+			 struct rmt_output *out, struct rmt_summary *summary)
 {
 	struct rmt_sink *printer = opts->toctou_only ? &sink[1] : &sink[0];
 
-	if (opts->summary)
+	if (opts->summary) {
 		rmt_summary_sink(printer, summary);
-	else if (opts->json)
+	} else if (opts->journal) {
+		if (rmt_journal_sink(printer, out)) {
+			fprintf(stderr, "recvmmsg-trace: journal: %s\n", strerror(errno));
+			return -1;
+		}
+	} else if (opts->json) {
 		rmt_json_sink(printer, out);
-	else
+	} else {
 		rmt_text_sink(printer, out);
+	}
 	if (opts->toctou_only)
 		rmt_toctou_only_sink(&sink[0], printer);
+	return 0;
 }
 
 static double rmt_now(void)
@@ -572,7 +594,10 @@ static bool rmt_output_ok(struct rmt_output *out, int *status)
 {
 	if (!rmt_output_flush(out))
 		return true;
-	if (errno != EPIPE) {
+	if (out->journal_err) {
+		fprintf(stderr, "recvmmsg-trace: journal: %s\n", strerror(out->journal_err));
+		*status = 1;
+	} else if (errno != EPIPE) {
 		fprintf(stderr, "recvmmsg-trace: standard output: %s\n", strerror(errno));
 		*status = 1;
 	}
@@ -650,7 +675,8 @@ static int rmt_run_open(struct rmt_run *r, const struct rmt_opts *opts)
 		fprintf(stderr, "recvmmsg-trace: out of memory\n");
 		return -1;
 	}
-	rmt_pick_sink(opts, r->sink, &r->out, &r->summary);
+	if (rmt_pick_sink(opts, r->sink, &r->out, &r->summary))
+		return -1;
 	rmt_tracker_init(&r->tracker, &r->sink[0]);
 	/* Live only: a capture file's ids are another boot's cgroups. */
 	r->out.cgroups = rmt_cgroups_open(&why);
@@ -920,7 +946,11 @@ static int rmt_replay(const struct rmt_opts *opts)
 		return 1;
 	}
 	out.epoch_offset_ns = cap.hdr.epoch_offset_ns;
-	rmt_pick_sink(opts, sink, &out, &summary);
+	if (rmt_pick_sink(opts, sink, &out, &summary)) {
+		free(recs);
+		rmt_capfile_close(&cap);
+		return 1;
+	}
 	rmt_tracker_init(&tracker, &sink[0]);
 	/* The file's own table, never this system's cgroups. */
 	out.cgroups = cap.cgroups;
@@ -948,7 +978,10 @@ static int rmt_replay(const struct rmt_opts *opts)
 	rmt_order_free(&order);
 	if (opts->summary)
 		rmt_summary_finish(&summary, stdout, opts->json);
-	rmt_output_flush(&out);
+	if (rmt_output_flush(&out) && out.journal_err) {
+		fprintf(stderr, "recvmmsg-trace: journal: %s\n", strerror(out.journal_err));
+		status = 1;
+	}
 	fprintf(stderr, "recvmmsg-trace: %llu calls, %llu records lost\n",
 		tracker.calls, tracker.lost);
 	free(recs);

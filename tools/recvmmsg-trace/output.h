@@ -3,6 +3,7 @@
 #ifndef RMT_OUTPUT_H
 #define RMT_OUTPUT_H
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -20,6 +21,7 @@ struct rmt_output {
 	/* Paths of executables (a file's table, or this system's /proc); NULL: none. */
 	struct rmt_exes *exes;
 	struct rmt_outbuf buf;		/* printed, not yet handed to @out */
+	int journal_err;		/* -o journal: the first send's errno */
 };
 
 /* ,"container":{...} and ,"kubernetes":{...} of @c (nothing for NULL). */
@@ -33,6 +35,10 @@ void rmt_json_sink(struct rmt_sink *sink, struct rmt_output *o);
  */
 static inline int rmt_output_flush(struct rmt_output *o)
 {
+	if (o->journal_err) {
+		errno = o->journal_err;
+		return -1;
+	}
 	rmt_ob_flush(&o->buf);
 	return fflush(o->out) || ferror(o->out) ? -1 : 0;
 }

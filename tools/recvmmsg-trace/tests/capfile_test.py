@@ -7,6 +7,7 @@ with the reader's own structs. Prints "PASS|FAIL host/capfile-NAME" lines.
 usage: capfile_test.py READER CAPFILE_GEN
 """
 import json
+import socket
 import os
 import subprocess
 import sys
@@ -240,3 +241,96 @@ check("v2-table-names-no-executable", rc == 0 and '"executable"' not in out and 
       f"rc {rc} out {out!r} err {err!r}")
 check("json-lines-follow-the-man-page-table", not json_errors and json_lines[0] >= 12,
       f"{json_lines[0]} lines checked: {json_errors[:3]}")
+
+
+def journal_run(data, journal="listening"):
+    """-r of @data with -o journal, the journal's socket ours: in a mount
+    namespace of the reader's own, /run is a fresh tmpfs whose
+    systemd/journal is our directory. @journal "listening", "gone" (the
+    socket's file left, nobody at it) or "none" (no socket). Returns
+    (status, stderr, entries as dicts), or None when no namespace could be
+    made here."""
+    d = tempfile.mkdtemp()
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    socket_there = journal == "listening"
+    if journal != "none":
+        sock.bind(os.path.join(d, "socket"))
+    if journal == "gone":
+        sock.close()
+    with tempfile.NamedTemporaryFile(delete=False) as f:
+        f.write(data)
+    user = [] if os.geteuid() == 0 else ["--user", "--map-root-user"]
+    script = ('mount -t tmpfs tmpfs /run && mkdir -p /run/systemd/journal && '
+              'mount --bind "$1" /run/systemd/journal && exec "$2" -r "$3" -o journal')
+    try:
+        p = subprocess.run(["unshare", *user, "--mount", "--propagation", "private",
+                            "sh", "-c", script, "sh", d, READER, f.name],
+                           capture_output=True, text=True, timeout=60)
+        if p.returncode and "recvmmsg-trace" not in p.stderr:
+            return None
+        entries = []
+        if socket_there:
+            sock.setblocking(False)
+        while socket_there:
+            try:
+                entries.append(journal_fields(sock.recv(1 << 20)))
+            except BlockingIOError:
+                break
+        return p.returncode, p.stderr.replace(f.name, "FILE"), entries
+    finally:
+        sock.close()
+        os.unlink(f.name)
+        subprocess.run(["rm", "-rf", d], check=False)
+
+
+def journal_fields(datagram):
+    """journald's native protocol: NAME=value lines, or NAME, a newline, a
+    64-bit little-endian length and that many bytes of value, a newline."""
+    fields, i = {}, 0
+    while i < len(datagram):
+        nl = datagram.index(b"\n", i)
+        line = datagram[i:nl]
+        if b"=" in line:
+            name, value = line.split(b"=", 1)
+            i = nl + 1
+        else:
+            name, size = line, int.from_bytes(datagram[nl + 1:nl + 9], "little")
+            value = datagram[nl + 9:nl + 9 + size]
+            i = nl + 9 + size + 1
+        fields[name.decode()] = value.decode(errors="replace")
+    return fields
+
+
+# -o journal: an entry per call, MESSAGE the text line, the values as
+# fields; LOST at PRIORITY 4; a failed call's errno by name.
+journal_file = gen(file_header(), enter(1, 2 * SEC, 42), exit_(0, 2 * SEC + 120000, 42, 0),
+                   enter(0, 3 * SEC, 43, "udp\\nd"), exit_(0, 3 * SEC + 5, 43, -11),
+                   lost(0, 4 * SEC, 5))
+got = journal_run(journal_file)
+if got is None:
+    print("SKIP host/capfile-journal-entries no mount namespace here (unshare failed)")
+else:
+    rc, err, entries = got
+    _, text, _ = run(journal_file)
+    lines = text.splitlines()
+    want = [
+        {"MESSAGE": lines[0], "PRIORITY": "6", "SYSLOG_IDENTIFIER": "recvmmsg-trace",
+         "RMT_SYSCALL": "recvmmsg_time32", "RMT_TIME_NS": str(2 * SEC), "RMT_CPU": "1",
+         "RMT_PID": "42", "RMT_TID": "42", "RMT_COMM": "udpd", "RMT_PPID": "1", "RMT_UID": "0",
+         "RMT_GID": "0", "RMT_CGROUP_ID": "1", "RMT_VIA": "syscall", "RMT_FD": "3",
+         "RMT_VLEN": "0", "RMT_FLAGS": "0", "RMT_RET": "0", "RMT_DURATION_NS": "120000"},
+        {"MESSAGE": lines[1], "RMT_PID": "43", "RMT_COMM": "udp\\nd", "RMT_RET": "-11",
+         "RMT_ERRNO": "EAGAIN", "RMT_DURATION_NS": "5"},
+        {"MESSAGE": "+++ lost 5 records on cpu 0 +++", "PRIORITY": "4", "RMT_LOST": "5",
+         "RMT_CPU": "0"},
+    ]
+    ok = rc == 0 and len(entries) == 3 and all(
+        all(e.get(k) == v for k, v in w.items()) for e, w in zip(entries, want))
+    check("journal-entries", ok, f"rc {rc} err {err!r} entries {entries}")
+    rc, err, _ = journal_run(journal_file, "gone")
+    check("journal-gone-is-an-error", rc == 1 and
+          "recvmmsg-trace: journal: Connection refused\n" in err, f"rc {rc} err {err!r}")
+    rc, err, _ = journal_run(journal_file, "none")
+    check("journal-none-is-an-error", rc == 1 and "recvmmsg-trace: no journal here: "
+          "/run/systemd/journal/socket: No such file or directory\n" in err,
+          f"rc {rc} err {err!r}")
