@@ -44,7 +44,7 @@ MAN8DIR := $(PREFIX)/share/man/man8
 INCDIR := $(PREFIX)/include/linux
 DKMS_SRC := /usr/src/recvmmsg-trace-$(VERSION)
 
-.PHONY: all module reader selftests host-tests host-check vm-test check lint demo clean deps \
+.PHONY: all module reader selftests host-tests host-check vm-test check lint demo clean deps deb \
 	install uninstall bench-reader check-debug bench
 
 all: module reader selftests
@@ -62,7 +62,7 @@ reader: $(B)/recvmmsg-trace
 
 $(B)/recvmmsg-trace: $(READER_SRCS) $(READER_HDRS) VERSION
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) $(READER_SRCS) $(JOURNAL) -o $@
+	$(CC) $(USER_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(READER_SRCS) $(LDFLAGS) $(JOURNAL) -o $@
 
 selftests: $(GUEST_BINS)
 
@@ -168,6 +168,10 @@ check: deps
 vm-test: reader selftests
 	tools/vm-test.sh "$(K)" "$(T)" "$(HOOK)"
 
+# The Debian packages, in build/deb/, held to lintian and systemd-analyze.
+deb: deps
+	tools/deb.sh
+
 # The reader's host tests alone: no root, no apt, no VM (RMT_FUZZ_SECONDS=60).
 host-check: reader host-tests
 	tools/host-check.sh --summary
@@ -190,7 +194,8 @@ install: reader
 	@[ "$$(id -u)" = 0 ] || { echo "make install: run as root" >&2; exit 1; }
 	rm -rf $(DKMS_SRC)
 	mkdir -p $(DKMS_SRC)
-	cp -r Kbuild VERSION dkms.conf module uapi $(DKMS_SRC)/
+	cp -r Kbuild VERSION module uapi $(DKMS_SRC)/
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf.in >$(DKMS_SRC)/dkms.conf
 	dkms status recvmmsg-trace/$(VERSION) | grep -q . || \
 		dkms add recvmmsg-trace/$(VERSION)
 	dkms install recvmmsg-trace/$(VERSION) -k $(KVER)

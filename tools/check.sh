@@ -41,6 +41,8 @@ stage "dkms: add, install, autoinstall on upgrade, modinfo"
 tools/dkms-check.sh "$B/dkms" | record
 stage "make install, then make uninstall"
 tools/install-check.sh | record
+stage "Debian packages (make deb), lintian, the systemd unit"
+tools/deb.sh | record
 
 for k in $kernels; do
 	[ -n "${info[$k]:-}" ] || continue

@@ -12,8 +12,8 @@ pkgs=(
 	flex bison bc libelf-dev libssl-dev
 	# the reader's fuzz target (libFuzzer) and the benchmarks' strace
 	clang libclang-rt-14-dev strace
-	# -o journal (libsystemd)
-	libsystemd-dev
+	# -o journal (libsystemd); the Debian packages (make deb)
+	libsystemd-dev debhelper dh-dkms lintian dpkg-dev
 	# the benchmarks' BPF program and its loader, linked statically
 	libbpf-dev zlib1g-dev libzstd-dev
 	# a Go program the guest traces (golang.org/x/net/ipv4)

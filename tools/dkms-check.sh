@@ -22,12 +22,13 @@ rm -rf "$out"
 
 pkgdir=$work/source/recvmmsg-trace-$version
 mkdir -p "$pkgdir" "$work/tree"
-cp -r "$src/Kbuild" "$src/VERSION" "$src/dkms.conf" "$src/module" "$src/uapi" "$pkgdir/"
+cp -r "$src/Kbuild" "$src/VERSION" "$src/module" "$src/uapi" "$pkgdir/"
+sed "s/#MODULE_VERSION#/$version/" "$src/dkms.conf.in" >"$pkgdir/dkms.conf"
 if ! "${dkms[@]}" add "$pkgdir" >"$work/add.log" 2>&1; then
 	echo "FAIL dkms/add $(tail -n1 "$work/add.log")"
 	exit 1
 fi
-# dkms.conf reads its version from VERSION: DKMS must see the same one.
+# dkms.conf says VERSION's version: DKMS must see it.
 if "${dkms[@]}" status | grep -q "^recvmmsg-trace/$version: added"; then
 	echo "PASS dkms/add-as-recvmmsg-trace-$version"
 else
