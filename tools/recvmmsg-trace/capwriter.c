@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -33,19 +34,59 @@ static void rmt_capwriter_error(struct rmt_capwriter *w, int err, const char *wh
 	w->failed = true;
 }
 
+/* The name of file number @seq (malloc'ed), NULL when out of memory. */
+static char *rmt_capwriter_name(const struct rmt_capwriter *w, unsigned long long seq)
+{
+	const struct rmt_capwriter_opts *o = &w->o;
+	char *path;
+
+	if (!rmt_rotating(o))
+		return strdup(o->path);
+	if (asprintf(&path, "%s%0*llu", o->path, w->width,
+		     o->nr_files ? seq % o->nr_files : seq) < 0)
+		return NULL;
+	return path;
+}
+
+/*
+ * Where a writer started again (a service restarted) goes on: after the
+ * newest file of a ring, after the last of a numbered run; never over
+ * what the last run wrote.
+ */
+static unsigned long long rmt_capwriter_resume(const struct rmt_capwriter *w)
+{
+	unsigned long long seq = 0, i;
+	struct timespec newest = { 0, 0 };
+	struct stat st;
+	char *path;
+
+	for (i = 0; !w->o.nr_files || i < w->o.nr_files; i++) {
+		path = rmt_capwriter_name(w, i);
+		if (!path)
+			break;
+		if (stat(path, &st)) {
+			free(path);
+			if (!w->o.nr_files)
+				return i;
+			continue;
+		}
+		free(path);
+		if (st.st_mtim.tv_sec > newest.tv_sec ||
+		    (st.st_mtim.tv_sec == newest.tv_sec && st.st_mtim.tv_nsec >= newest.tv_nsec)) {
+			newest = st.st_mtim;
+			seq = i + 1;
+		}
+	}
+	return seq;
+}
+
 /* Open the file of number w->seq and write its header. */
 static int rmt_capwriter_next(struct rmt_capwriter *w, double now_s)
 {
-	const struct rmt_capwriter_opts *o = &w->o;
 	int err;
 
 	free(w->path);
-	w->path = NULL;
-	if (!rmt_rotating(o))
-		w->path = strdup(o->path);
-	else if (asprintf(&w->path, "%s%0*llu", o->path, w->width,
-			  o->nr_files ? w->seq % o->nr_files : w->seq) < 0)
-		w->path = NULL;
+	w->path = rmt_capwriter_name(w, w->seq);
 	if (!w->path) {
 		fprintf(stderr, "recvmmsg-trace: out of memory\n");
 		w->failed = true;
@@ -57,7 +98,7 @@ static int rmt_capwriter_next(struct rmt_capwriter *w, double now_s)
 		return -1;
 	}
 	setvbuf(w->f, NULL, _IONBF, 0);
-	if (rmt_capfile_write_header(w->f, o->nr_cpus, o->epoch_offset_ns)) {
+	if (rmt_capfile_write_header(w->f, w->o.nr_cpus, w->o.epoch_offset_ns)) {
 		/* Not even a header: no file rather than a broken one. */
 		err = errno;
 		fclose(w->f);
@@ -85,6 +126,8 @@ struct rmt_capwriter *rmt_capwriter_open(const struct rmt_capwriter_opts *o, dou
 	w->width = 1;
 	for (last = o->nr_files ? o->nr_files - 1 : 0; last >= 10; last /= 10)
 		w->width++;
+	if (rmt_rotating(o))
+		w->seq = rmt_capwriter_resume(w);
 	if (rmt_capwriter_next(w, now_s)) {
 		free(w->path);
 		free(w);

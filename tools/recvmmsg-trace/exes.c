@@ -28,7 +28,7 @@ struct rmt_mount_dev {
 struct rmt_exes {
 	bool live;			/* may look in /proc */
 	void *tree;			/* tsearch tree of struct rmt_exe */
-	struct rmt_mount_dev *mounts;	/* as /proc/self/mountinfo last said */
+	struct rmt_mount_dev *mounts;	/* as the last mountinfo read said */
 	size_t nr_mounts;
 };
 
@@ -90,15 +90,23 @@ void rmt_exes_add(struct rmt_exes *x, const struct rmt_exe_key *key, const char 
 	rmt_exe_keep(x, key, path);
 }
 
-/* Read /proc/self/mountinfo again: each mount's id and superblock device. */
-static void rmt_read_mounts(struct rmt_exes *x)
+/*
+ * Read process @tgid's mountinfo: each mount's id and superblock device.
+ * Its own, not the reader's: a process in a container, or a reader in a
+ * service's mount namespace, sees mounts the other has not (mount ids are
+ * one numbering for the whole system, so any list that has the id is right).
+ */
+static void rmt_read_mounts(struct rmt_exes *x, uint32_t tgid)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
 	struct rmt_mount_dev m;
-	size_t room = 0;
 	char *line = NULL;
+	size_t room = 0;
 	size_t len = 0;
+	char path[64];
+	FILE *f;
 
+	snprintf(path, sizeof(path), "/proc/%u/mountinfo", tgid);
+	f = fopen(path, "re");
 	x->nr_mounts = 0;
 	if (!f)
 		return;
@@ -121,9 +129,10 @@ static void rmt_read_mounts(struct rmt_exes *x)
 /*
  * The device of the superblock under mount @id, as the kernel recorded it
  * (stat()'s st_dev is another on btrfs and some overlayfs mounts); false
- * when the mount is not known, even after reading mountinfo again.
+ * when the mount is not known, even after reading @tgid's mountinfo again.
  */
-static bool rmt_mount_dev(struct rmt_exes *x, uint64_t id, uint32_t *major, uint32_t *minor)
+static bool rmt_mount_dev(struct rmt_exes *x, uint64_t id, uint32_t tgid,
+			  uint32_t *major, uint32_t *minor)
 {
 	size_t i;
 	int pass;
@@ -136,7 +145,7 @@ static bool rmt_mount_dev(struct rmt_exes *x, uint64_t id, uint32_t *major, uint
 				return true;
 			}
 		if (!pass)
-			rmt_read_mounts(x);
+			rmt_read_mounts(x, tgid);
 	}
 	return false;
 }
@@ -161,7 +170,7 @@ static bool rmt_exe_find(struct rmt_exes *x, const struct rmt_task *t, char *pat
 		return false;
 	if (!statx(fd, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID, &st) && st.stx_ino == t->exe_ino) {
 		if (st.stx_mask & STATX_MNT_ID) {
-			if (!rmt_mount_dev(x, st.stx_mnt_id, &major, &minor))
+			if (!rmt_mount_dev(x, st.stx_mnt_id, t->tgid, &major, &minor))
 				major = minor = UINT32_MAX;
 		} else {
 			/* Before 5.8: stat()'s device, right on most filesystems. */

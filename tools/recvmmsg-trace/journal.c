@@ -263,8 +263,10 @@ int rmt_journal_sink(struct rmt_sink *sink, struct rmt_output *o)
 	j->o = o;
 	j->text = *o;
 	j->text.out = open_memstream(&j->mem, &j->mem_len);
-	if (!j->text.out)
+	if (!j->text.out) {
+		fprintf(stderr, "recvmmsg-trace: journal: %s\n", strerror(errno));
 		return -1;
+	}
 	/* MESSAGE= then the line: the printer writes after the name. */
 	fputs("MESSAGE=", j->text.out);
 	rmt_text_sink(&j->line, &j->text);

@@ -537,10 +537,9 @@ static int rmt_pick_sink(const struct rmt_opts *opts, struct rmt_sink sink[2],
 	if (opts->summary) {
 		rmt_summary_sink(printer, summary);
 	} else if (opts->journal) {
-		if (rmt_journal_sink(printer, out)) {
-			fprintf(stderr, "recvmmsg-trace: journal: %s\n", strerror(errno));
+		/* It says why itself. */
+		if (rmt_journal_sink(printer, out))
 			return -1;
-		}
 	} else if (opts->json) {
 		rmt_json_sink(printer, out);
 	} else {
@@ -762,7 +761,7 @@ static int rmt_run_take(struct rmt_run *r, size_t n)
 	const struct rmt_opts *opts = r->opts;
 
 	/* Text and --summary print no executable: no need to look. */
-	if (r->capture || (r->opts->json && !r->opts->summary))
+	if (r->capture || r->opts->journal || (r->opts->json && !r->opts->summary))
 		rmt_note_tables(r, n);
 	/* After the tables have them: a file rotated now names them. */
 	if (r->capture && rmt_capwriter_write(r->capture, r->buf, n, rmt_now()))
@@ -892,8 +891,11 @@ static int rmt_run_close(struct rmt_run *r)
 {
 	if (r->capturing)
 		rmt_run_stop(r);
-	/* The table ends a file whose writer stopped cleanly. */
-	if (rmt_capwriter_close(r->capture, r->status == 0))
+	/*
+	 * The table ends the file, whatever else failed: the writer leaves
+	 * it out only where its own write failed.
+	 */
+	if (rmt_capwriter_close(r->capture, true))
 		r->status = 1;
 	if (r->capturing)
 		fprintf(stderr, "recvmmsg-trace: %llu calls, %llu records lost\n",

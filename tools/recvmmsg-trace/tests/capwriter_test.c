@@ -177,6 +177,37 @@ TEST_F(dir, without_a_count_files_are_numbered_on)
 	EXPECT_EQ(-1, size_of(self->path, "cap"));
 }
 
+/* A service restarted goes on after what it wrote before, never over it. */
+TEST_F(dir, a_writer_started_again_goes_on_after_the_newest_file)
+{
+	struct rmt_capwriter *w;
+	unsigned long long first;
+	int run;
+
+	self->o.max_bytes = HDR + sizeof(struct rmt_capfile_footer) + 2 * REC;
+	self->o.nr_files = 3;
+	/* Two runs of 4 records: files 0 and 1, then 2 and 0 again. */
+	for (run = 0; run < 2; run++) {
+		w = rmt_capwriter_open(&self->o, 0);
+		ASSERT_NE(NULL, w);
+		records(self->recs, 4, 1 + 4 * (unsigned int)run);
+		ASSERT_EQ(0, rmt_capwriter_write(w, self->recs, 4 * REC, 0));
+		ASSERT_EQ(0, rmt_capwriter_close(w, true));
+	}
+	EXPECT_EQ(2, read_back(self->path, "cap1", &first, NULL));
+	EXPECT_EQ(3, first);
+	EXPECT_EQ(2, read_back(self->path, "cap2", &first, NULL));
+	EXPECT_EQ(5, first);
+	EXPECT_EQ(2, read_back(self->path, "cap0", &first, NULL));
+	EXPECT_EQ(7, first);
+	/* Numbered on: after the last there is. */
+	self->o.nr_files = 0;
+	w = rmt_capwriter_open(&self->o, 0);
+	ASSERT_NE(NULL, w);
+	EXPECT_STREQ(strrchr(rmt_capwriter_path(w), '/'), "/cap3");
+	EXPECT_EQ(0, rmt_capwriter_close(w, true));
+}
+
 TEST_F(dir, ring_numbers_are_zero_padded_to_sort)
 {
 	struct rmt_capwriter *w;
