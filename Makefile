@@ -44,7 +44,7 @@ MAN8DIR := $(PREFIX)/share/man/man8
 INCDIR := $(PREFIX)/include/linux
 DKMS_SRC := /usr/src/recvmmsg-trace-$(VERSION)
 
-.PHONY: all module reader selftests host-tests host-check vm-test check lint demo clean deps deb \
+.PHONY: all module reader selftests host-tests host-check vm-test check lint demo clean deps deb systemd-check \
 	install uninstall bench-reader check-debug bench
 
 all: module reader selftests
@@ -172,6 +172,12 @@ vm-test: reader selftests
 deb: deps
 	tools/deb.sh
 
+# The packages on a systemd guest: installed, traced into the journal,
+# upgraded and purged (tools/vm/systemd-check.sh; about 20 minutes the first
+# time, the image made with debootstrap, then about 9).
+systemd-check: deb selftests
+	tools/vm/systemd-check.sh $(B)/guest-bin $(B)/vm/systemd
+
 # The reader's host tests alone: no root, no apt, no VM (RMT_FUZZ_SECONDS=60).
 host-check: reader host-tests
 	tools/host-check.sh --summary
@@ -213,7 +219,8 @@ uninstall:
 	      $(INCDIR)/recvmmsg_trace.h
 
 clean:
-	@! mountpoint -q $(B)/kernels/sid/proc || umount $(B)/kernels/sid/proc
+	@for p in $(B)/kernels/sid/proc $(B)/systemd/root/proc; do \
+		! mountpoint -q $$p || umount $$p; done
 	rm -rf $(B)
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C "$(KDIR)" M="$(CURDIR)" clean; fi
 	rm -f module/*.o module/.*.cmd

@@ -2,7 +2,8 @@
 # make check: build everything, run the selftests in a VM on every kernel of
 # the matrix (tools/vm/matrix), check DKMS, run tools/check-debug.sh (the
 # debug kernel), and end with the counted "N passed, N failed, N skipped"
-# line. RMT_KERNELS="6.1 sid debug" narrows the kernels. Result lines are
+# line. RMT_KERNELS="6.1 sid debug systemd" narrows the kernels (debug: the
+# debug kernels; systemd: the packages on a systemd guest). Result lines are
 # kept in build/results/check.txt and check-debug.txt.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +23,7 @@ fi
 # Kernel images first: the DKMS check copies their modules.builtin files.
 kernels=$(rmt_matrix | cut -d' ' -f1)
 if [ -n "${RMT_KERNELS:-}" ]; then
-	kernels=$(for k in $RMT_KERNELS; do [ "$k" = debug ] || echo "$k"; done)
+	kernels=$(for k in $RMT_KERNELS; do case $k in debug | systemd) ;; *) echo "$k" ;; esac; done)
 fi
 declare -A info
 for k in $kernels; do
@@ -43,6 +44,14 @@ stage "make install, then make uninstall"
 tools/install-check.sh | record
 stage "Debian packages (make deb), lintian, the systemd unit"
 tools/deb.sh | record
+# The systemd guest ("systemd" in RMT_KERNELS, and by default): its disk
+# image (debootstrap, about 10 minutes of downloading and unpacking) is
+# made while the matrix's guests run.
+image_pid= systemd_pid=
+if [ -z "${RMT_KERNELS:-}" ] || [[ " $RMT_KERNELS " == *" systemd "* ]]; then
+	tools/vm/systemd-image.sh "$B/systemd" >/dev/null 2>"$out/systemd-image.log" &
+	image_pid=$!
+fi
 
 for k in $kernels; do
 	[ -n "${info[$k]:-}" ] || continue
@@ -89,6 +98,17 @@ if [ -n "${info[6.12]:-}" ] && [ -n "$ko" ]; then
 	tools/abi-check.sh 6.12 "$vmlinuz" "$kver" "$kdir" "$ko" "$B/abi-old" | record
 fi
 
+# The packages under a running systemd: install, the journal, upgrade and
+# purge (a failed image is made again, and its failure said, there). Its
+# guest (about 9 minutes, two DKMS builds under TCG) keeps one host thread
+# busy: it runs beside the debug stage, which starts by building a kernel.
+if [ -n "$image_pid" ]; then
+	wait "$image_pid"
+	stage "the packages on a systemd guest: install, journal, upgrade, purge (in the background)"
+	tools/vm/systemd-check.sh "$B/guest-bin" "$B/vm/systemd" >"$out/systemd.txt" &
+	systemd_pid=$!
+fi
+
 # The debug kernel (KASAN, lockdep, kmemleak, fault injection): "debug" in
 # RMT_KERNELS, and by default.
 debug_results=()
@@ -96,6 +116,11 @@ if [ -z "${RMT_KERNELS:-}" ] || [[ " $RMT_KERNELS " == *" debug "* ]]; then
 	stage "debug kernel (tools/check-debug.sh)"
 	tools/check-debug.sh >&2
 	debug_results=("$out/check-debug.txt")
+fi
+
+if [ -n "$systemd_pid" ]; then
+	wait "$systemd_pid"
+	record <"$out/systemd.txt"
 fi
 
 tools/summary.sh "$RMT_RESULTS" "${debug_results[@]}"

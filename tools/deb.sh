@@ -1,10 +1,13 @@
 #!/bin/bash
 # make deb: the Debian packages recvmmsg-trace and recvmmsg-trace-dkms,
 # built by dpkg-buildpackage from a copy of this tree with debian/changelog
-# written for VERSION (or $RMT_DEB_VERSION: an upgrade to try), then held
-# to lintian, systemd-analyze verify and their file lists. Prints result
-# lines; the packages are left in build/deb/. Exit status 1 when any
-# failed.
+# written for VERSION, then held to lintian, systemd-analyze verify and
+# their file lists. Prints result lines; the packages are left in
+# build/deb/. Exit status 1 when any failed.
+#
+# usage: deb.sh                      build and check
+#        deb.sh --build-only VER DIR  only build, as version VER, into DIR
+#                                     (the systemd check's upgrade)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,8 +17,10 @@ result() {	# VERDICT NAME [WHY]
 	[ "$1" = PASS ] || status=1
 }
 
-version=${RMT_DEB_VERSION:-$(cat VERSION)}
-out=build/deb
+version=$(cat VERSION) out=build/deb build_only=
+if [ "${1:-}" = --build-only ]; then
+	build_only=yes version=$2 out=$3
+fi
 src=$out/recvmmsg-trace-$version
 rm -rf "$out"
 mkdir -p "$src"
@@ -36,6 +41,7 @@ else
 	result FAIL build "$(tail -n 3 "$out/build.log" | tr '\n' ' ') (log: $out/build.log)"
 	exit 1
 fi
+[ -z "$build_only" ] || exit 0
 
 if lintian --fail-on error,warning "$out"/*.changes >"$out/lintian.log" 2>&1; then
 	result PASS lintian-clean
