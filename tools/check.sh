@@ -44,13 +44,23 @@ stage "make install, then make uninstall"
 tools/install-check.sh | record
 stage "Debian packages (make deb), lintian, the systemd unit"
 tools/deb.sh | record
-# The systemd guest ("systemd" in RMT_KERNELS, and by default): its disk
-# image (debootstrap, about 10 minutes of downloading and unpacking) is
-# made while the matrix's guests run.
-image_pid= systemd_pid=
+# The packages on a systemd guest ("systemd" in RMT_KERNELS, and by
+# default), in the background from here on: its disk image (debootstrap,
+# about 10 minutes of downloading and unpacking) is made while the
+# matrix's guests run, then the guest (about 9 minutes, two DKMS builds
+# under TCG, one host thread) runs beside what comes then.
+systemd_guest() {
+	if timeout 2400 tools/vm/systemd-image.sh "$B/systemd" >/dev/null 2>"$out/systemd-image.log"; then
+		tools/vm/systemd-check.sh "$B/guest-bin" "$B/vm/systemd"
+	else
+		echo "FAIL systemd/image $(tail -n 2 "$out/systemd-image.log" | tr '\n' ' ') (log: $out/systemd-image.log)"
+	fi
+}
+systemd_pid=
 if [ -z "${RMT_KERNELS:-}" ] || [[ " $RMT_KERNELS " == *" systemd "* ]]; then
-	tools/vm/systemd-image.sh "$B/systemd" >/dev/null 2>"$out/systemd-image.log" &
-	image_pid=$!
+	stage "the packages on a systemd guest: install, journal, upgrade, purge (in the background)"
+	systemd_guest >"$out/systemd.txt" &
+	systemd_pid=$!
 fi
 
 for k in $kernels; do
@@ -98,17 +108,6 @@ if [ -n "${info[6.12]:-}" ] && [ -n "$ko" ]; then
 	tools/abi-check.sh 6.12 "$vmlinuz" "$kver" "$kdir" "$ko" "$B/abi-old" | record
 fi
 
-# The packages under a running systemd: install, the journal, upgrade and
-# purge (a failed image is made again, and its failure said, there). Its
-# guest (about 9 minutes, two DKMS builds under TCG) keeps one host thread
-# busy: it runs beside the debug stage, which starts by building a kernel.
-if [ -n "$image_pid" ]; then
-	wait "$image_pid"
-	stage "the packages on a systemd guest: install, journal, upgrade, purge (in the background)"
-	tools/vm/systemd-check.sh "$B/guest-bin" "$B/vm/systemd" >"$out/systemd.txt" &
-	systemd_pid=$!
-fi
-
 # The debug kernel (KASAN, lockdep, kmemleak, fault injection): "debug" in
 # RMT_KERNELS, and by default.
 debug_results=()
@@ -119,8 +118,11 @@ if [ -z "${RMT_KERNELS:-}" ] || [[ " $RMT_KERNELS " == *" debug "* ]]; then
 fi
 
 if [ -n "$systemd_pid" ]; then
+	stage "the systemd guest: its results"
 	wait "$systemd_pid"
 	record <"$out/systemd.txt"
+	grep -Eq '^(PASS|FAIL) ' "$out/systemd.txt" ||
+		echo "FAIL systemd/runner no result line (see $out/systemd.txt)" | record
 fi
 
 tools/summary.sh "$RMT_RESULTS" "${debug_results[@]}"

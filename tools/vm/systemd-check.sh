@@ -45,7 +45,8 @@ truncate -s 64M "$work/out.img"
 
 # The image is never written: the guest's writes go to a temporary file.
 start=$(date +%s)
-timeout --kill-after=10 "${RMT_SYSTEMD_TIMEOUT:-1500}" qemu-system-x86_64 \
+limit=${RMT_SYSTEMD_TIMEOUT:-1500}
+timeout --kill-after=10 "$limit" qemu-system-x86_64 \
 	-accel tcg,thread=single -cpu max -smp 2 -m 2048 \
 	-nographic -monitor none -no-reboot -nic none \
 	-kernel "$vmlinuz" -initrd "$initrd" \
@@ -54,19 +55,45 @@ timeout --kill-after=10 "${RMT_SYSTEMD_TIMEOUT:-1500}" qemu-system-x86_64 \
 	-drive "file=$work/in.tar,if=virtio,format=raw,readonly=on" \
 	-drive "file=$work/out.img,if=virtio,format=raw" \
 	</dev/null 2>&1 | tr -d '\r' >"$work/console.log"
+qemu_rc=${PIPESTATUS[0]}
 elapsed=$(($(date +%s) - start))
-tar -xf "$work/out.img" -C "$work/out" 2>/dev/null ||
-	fail guest "no results after $elapsed s (console: $work/console.log)"
+case $qemu_rc in
+0) ended= ;;
+124 | 137) ended="timed out after $limit s" ;;
+*) ended="QEMU exit status $qemu_rc after $elapsed s" ;;
+esac
+# An all-zero disk is an empty tar: the job never wrote it.
+tar -xf "$work/out.img" -C "$work/out" 2>/dev/null
+[ -s "$work/out/results.txt" ] ||
+	fail guest "no results${ended:+, }$ended (console: $work/console.log)"
 cat "$work/out/results.txt"
 status=0
+if [ -n "$ended" ]; then
+	echo "FAIL systemd/guest $ended (console: $work/console.log)"
+	status=1
+fi
 grep -q '^FAIL' "$work/out/results.txt" && status=1
+# Every check of the job said its word.
+for name in install dkms-built installed-disabled enable-now module-loaded capture-file \
+	upgrade upgrade-dkms-rebuilt upgrade-service-restarted upgrade-module-reloaded \
+	purge purge-dpkg-forgets purge-dkms-forgets purge-module-unloaded purge-unit-gone \
+	purge-no-file-left; do
+	if ! grep -Eq "^(PASS|FAIL) systemd/$name( |$)" "$work/out/results.txt"; then
+		echo "FAIL systemd/$name did not run (job: $work/out/job.log)"
+		status=1
+	fi
+done
 grep -q '^rmt-job: exit status 0' "$work/out/job.log" || {
 	echo "FAIL systemd/job $(tail -n 1 "$work/out/job.log")"
 	status=1
 }
 python3 tools/vm/systemd-journal.py "$work/out" || status=1
 problems=$(rmt_splat_summary <"$work/console.log")
-if [ -n "$problems" ]; then
+# journald puts the job's lines on the console as "rmt-job[PID]: ...".
+if ! grep -aq 'rmt-job\[[0-9]*\]: rmt-job: exit status' "$work/console.log"; then
+	echo "FAIL systemd/kernel-log the console does not show the job's end ($work/console.log)"
+	status=1
+elif [ -n "$problems" ]; then
 	echo "FAIL systemd/kernel-log ($kver) $problems"
 	status=1
 else

@@ -7,7 +7,7 @@
 # At boot it runs the job on its second disk (rmt-job.service) and powers
 # off. Made once; made again when $format below changes.
 #
-# usage: systemd-image.sh DIR    prints "KVER VMLINUZ INITRD IMAGE"
+# usage: systemd-image.sh DIR    prints "KVER VMLINUZ INITRD IMAGE", all in DIR
 set -euo pipefail
 
 dir=$(mkdir -p "$1" && cd "$1" && pwd)
@@ -16,14 +16,16 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
 root=$dir/root image=$dir/disk.img
 # Raise it with any change to what the image holds.
-format=2
+format=3
 
 kernel_of() {
 	rmt_kver_of linux-headers-amd64 "$root"
 }
 
 if [ ! -s "$image" ] || [ "$(cat "$dir/format" 2>/dev/null)" != "$format" ]; then
-	rm -rf "$root" "$image" "$dir/format"
+	# What a killed run left mounted in the old tree goes first.
+	findmnt -rn -o TARGET | { grep -F "$root/" || true; } | sort -r | xargs -r -n1 umount -l
+	rm -rf --one-file-system "$root" "$image" "$dir/format"
 	debootstrap --variant=minbase bookworm "$root" "$mirror" >&2
 	rmt_mount_proc "$root"
 	in_root() {
@@ -49,6 +51,8 @@ if [ ! -s "$image" ] || [ "$(cat "$dir/format" 2>/dev/null)" != "$format" ]; the
 	echo "/dev/vda / ext4 rw,errors=remount-ro 0 1" >"$root/etc/fstab"
 	# apt's daily jobs would look for the network and hold its lock.
 	in_root systemctl mask apt-daily.timer apt-daily-upgrade.timer >&2
+	# The job has 20 minutes; whatever happened, what it left goes back
+	# and the guest powers off.
 	cat >"$root/etc/systemd/system/rmt-job.service" <<-'EOF'
 		[Unit]
 		Description=Run the test job of the second disk, then power off
@@ -56,6 +60,8 @@ if [ ! -s "$image" ] || [ "$(cat "$dir/format" 2>/dev/null)" != "$format" ]; the
 		[Service]
 		Type=oneshot
 		ExecStart=/usr/local/sbin/rmt-job
+		ExecStopPost=/usr/local/sbin/rmt-job-end
+		TimeoutStartSec=1200
 		StandardOutput=journal+console
 		StandardError=journal+console
 		[Install]
@@ -63,21 +69,24 @@ if [ ! -s "$image" ] || [ "$(cat "$dir/format" 2>/dev/null)" != "$format" ]; the
 	EOF
 	# The job's files come as a tar on /dev/vdb, into a file system of
 	# their own (/run is noexec); what it leaves in out/ goes back as a
-	# tar on /dev/vdc.
+	# tar on /dev/vdc. Its output is on the console too, as it goes.
 	cat >"$root/usr/local/sbin/rmt-job" <<-'EOF'
-		#!/bin/sh
+		#!/bin/bash
 		mkdir -p /opt/rmt
 		mount -t tmpfs -o mode=755 rmt /opt/rmt
 		mkdir /opt/rmt/out
 		tar -xf /dev/vdb -C /opt/rmt
-		cd /opt/rmt && ./job >out/job.log 2>&1
-		echo "rmt-job: exit status $?" >>out/job.log
-		cat out/job.log
-		tar -cf /dev/vdc -C out .
+		cd /opt/rmt || exit 1
+		./job 2>&1 | tee out/job.log
+		echo "rmt-job: exit status ${PIPESTATUS[0]}" | tee -a out/job.log
+	EOF
+	cat >"$root/usr/local/sbin/rmt-job-end" <<-'EOF'
+		#!/bin/sh
+		tar -cf /dev/vdc -C /opt/rmt/out .
 		sync
 		systemctl --no-block poweroff
 	EOF
-	chmod 755 "$root/usr/local/sbin/rmt-job"
+	chmod 755 "$root/usr/local/sbin/rmt-job" "$root/usr/local/sbin/rmt-job-end"
 	in_root systemctl enable rmt-job.service >&2
 	# Lazily: a process of the packages' scripts may still be leaving.
 	umount -l "$root/proc"
@@ -85,8 +94,13 @@ if [ ! -s "$image" ] || [ "$(cat "$dir/format" 2>/dev/null)" != "$format" ]; the
 	# Room for the packages, the module's builds and the journal.
 	size=$(($(du -sm "$root" | cut -f1) + 1024))
 	mkfs.ext4 -q -F -L rmt-root -d "$root" "$image" "${size}M" >&2
+	# Only the image is kept, and what boots it.
+	kver=$(kernel_of)
+	cp "$root/boot/vmlinuz-$kver" "$dir/vmlinuz"
+	cp "$root/boot/initrd.img-$kver" "$dir/initrd.img"
+	echo "$kver" >"$dir/kver"
+	rm -rf --one-file-system "$root"
 	echo "$format" >"$dir/format"
 fi
 
-kver=$(kernel_of)
-echo "$kver $root/boot/vmlinuz-$kver $root/boot/initrd.img-$kver $image"
+echo "$(cat "$dir/kver") $dir/vmlinuz $dir/initrd.img $image"

@@ -12,6 +12,7 @@ status 1 when any failed.
 """
 import json
 import os
+import re
 import sys
 
 # What each client was asked to do (tools/vm/systemd-job).
@@ -61,7 +62,8 @@ def problems(out, name, want):
         bad.append(f"RMT_SOURCES={entry.get('RMT_SOURCES')!r} (the client sent from port "
                    f"{client['port']})")
     message = entry.get("MESSAGE", "")
-    if "recvmmsg_time32(" not in message or f"= {want['RMT_RET']}" not in message:
+    if not re.search(rf" {client['pid']}/{client['tid']} rmt_client32 recvmmsg_time32\(.*\) = "
+                     rf"{want['RMT_RET']} <", message):
         bad.append(f"MESSAGE={message!r}")
     # The call's own time against the journal's, both CLOCK_REALTIME.
     took = int(entry.get("RMT_DURATION_NS", "-1"))
