@@ -173,8 +173,8 @@ deb: deps
 	tools/deb.sh
 
 # The packages on a systemd guest: installed, traced into the journal,
-# upgraded and purged (tools/vm/systemd-check.sh; about 20 minutes the first
-# time, the image made with debootstrap, then about 9).
+# upgraded and purged (tools/vm/systemd-check.sh; about 14 minutes the first
+# time, the image made with debootstrap, then about 10).
 systemd-check: deb selftests
 	tools/vm/systemd-check.sh $(B)/guest-bin $(B)/vm/systemd
 

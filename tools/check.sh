@@ -46,8 +46,8 @@ stage "Debian packages (make deb), lintian, the systemd unit"
 tools/deb.sh | record
 # The packages on a systemd guest ("systemd" in RMT_KERNELS, and by
 # default), in the background from here on: its disk image (debootstrap,
-# about 10 minutes of downloading and unpacking) is made while the
-# matrix's guests run, then the guest (about 9 minutes, two DKMS builds
+# 3 to 4 minutes of downloading and unpacking) is made while the
+# matrix's guests run, then the guest (about 10 minutes, two DKMS builds
 # under TCG, one host thread) runs beside what comes then.
 systemd_guest() {
 	if timeout 2400 tools/vm/systemd-image.sh "$B/systemd" >/dev/null 2>"$out/systemd-image.log"; then
